@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "parcours/base/clock.h"
+#include "parcours/base/id.h"
+#include "parcours/base/json.h"
+#include "parcours/base/status.h"
+
+namespace parcours {
+namespace {
+
+Result<int> Half(int x) {
+  if (x % 2) return InvalidArgument("test.odd", "Nombre impair");
+  return x / 2;
+}
+
+Result<int> Quarter(int x) {
+  ASSIGN_OR_RETURN(int h, Half(x));
+  ASSIGN_OR_RETURN(int q, Half(h));
+  return q;
+}
+
+Status CheckEven(int x) {
+  RETURN_IF_ERROR(Half(x));
+  return Status::Ok();
+}
+
+TEST(StatusTest, ResultCarriesValueOrStatus) {
+  EXPECT_EQ(*Quarter(8), 2);
+  Result<int> r = Quarter(6);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().reason(), "test.odd");
+  EXPECT_TRUE(CheckEven(4).ok());
+  EXPECT_EQ(CheckEven(3).reason(), "test.odd");
+}
+
+TEST(StatusTest, FieldErrorsAndToString) {
+  Status s = InvalidArgument("form.invalid", "Formulaire invalide").WithField("date", "Date impossible");
+  ASSERT_EQ(s.field_errors().size(), 1u);
+  EXPECT_EQ(s.ToString(), "invalid_argument: form.invalid: Formulaire invalide [date: Date impossible]");
+}
+
+TEST(IdTest, UuidV7IsValidUniqueAndSorted) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5000; ++i) ids.push_back(NewId());
+  std::set<std::string> unique(ids.begin(), ids.end());
+  EXPECT_EQ(unique.size(), ids.size());
+  for (size_t i = 1; i < ids.size(); ++i) ASSERT_LT(ids[i - 1], ids[i]);
+  EXPECT_TRUE(IsValidId(ids[0]));
+  EXPECT_EQ(ids[0][14], '7');
+  EXPECT_FALSE(IsValidId("not-an-id"));
+  EXPECT_FALSE(IsValidId("0190F1E2-0000-7000-8000-000000000000"));
+}
+
+TEST(IdTest, UsesGivenClock) {
+  TimePoint t;
+  ASSERT_TRUE(ParseRfc3339("2030-01-01T00:00:00Z", &t));
+  ManualClock clock(t);
+  std::string id = NewId(&clock);
+  // 2030-01-01 = 1893456000000 ms = 0x1b8dbe27c00
+  EXPECT_EQ(id.substr(0, 13), "01b8dbe2-7c00");
+}
+
+TEST(ClockTest, Rfc3339RoundTripAndOffsets) {
+  TimePoint t;
+  ASSERT_TRUE(ParseRfc3339("2026-11-28T13:15:56.123Z", &t));
+  EXPECT_EQ(FormatRfc3339(t), "2026-11-28T13:15:56.123Z");
+  ASSERT_TRUE(ParseRfc3339("2026-11-28T14:15:56+01:00", &t));
+  EXPECT_EQ(FormatRfc3339(t), "2026-11-28T13:15:56.000Z");
+  EXPECT_FALSE(ParseRfc3339("2026-13-28T14:15:56Z", &t));
+  EXPECT_FALSE(ParseRfc3339("yesterday", &t));
+  ManualClock clock(t);
+  clock.Advance(std::chrono::seconds(2));
+  EXPECT_EQ(FormatRfc3339(clock.Now()), "2026-11-28T13:15:58.000Z");
+}
+
+TEST(JsonTest, ParseErrorsAreStatuses) {
+  auto ok = ParseJson(R"({"a": [1, 2]})");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)["a"][1], 2);
+  auto bad = ParseJson("{\"a\": ");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().reason(), "json.malformed");
+  std::string deep(1000, '[');
+  EXPECT_EQ(ParseJson(deep).status().reason(), "json.too_deep");
+}
+
+}  // namespace
+}  // namespace parcours

@@ -1,0 +1,157 @@
+// Publicodes-compatible rules engine.
+//
+// A `Model` is a set of Publicodes rules, parsed and compiled once into an evaluation
+// graph (flat node vector, references resolved at load). It is immutable after loading
+// and safe to share between threads. An `Engine` binds one situation (the person's
+// answers) to a shared model and memoises evaluations for that situation; it is cheap to
+// create and is NOT thread-safe (use one per thread / per request).
+//
+// Semantics follow the reference JavaScript engine (npm `publicodes` 1.10): values are a
+// number, a boolean, a string, `null` (non applicable) or `undefined` (non défini, i.e.
+// missing); units are carried and converted; missing variables come with scores.
+// No exception crosses this header: bad input yields a Status with reason "rules.*".
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parcours/base/json.h"
+#include "parcours/base/status.h"
+
+namespace parcours::rules {
+
+// Options of a model, mirroring the reference engine's `strict`/`flag` options.
+struct ModelOptions {
+  // A single applicable `une possibilité` option is auto-selected; none applicable => null.
+  bool filter_not_applicable_possibilities = false;
+  // A rule whose parent does not exist is an error (reference default: true).
+  bool no_orphan_rule = true;
+  // Unknown names / invalid values in a situation are errors (reference default: true);
+  // when false they are dropped with a warning.
+  bool strict_situation = true;
+  // Situation values outside `une possibilité` are errors.
+  bool check_possible_values = false;
+};
+
+namespace detail {
+class CompiledModel;
+class EvalState;
+struct EvalTrace;
+}  // namespace detail
+
+// A loaded model. Immutable; share it with std::shared_ptr<const Model>.
+class Model {
+ public:
+  ~Model();
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  // Names of the public rules, in model order.
+  std::vector<std::string> RuleNames() const;
+  bool HasRule(std::string_view name) const;
+  // The raw (source) body of a rule as JSON (metadata included), or null JSON if unknown.
+  Json RawRule(std::string_view name) const;
+  // Warnings emitted while loading (deprecated syntax, ignored keys...).
+  const std::vector<std::string>& warnings() const;
+
+  // Internal compiled representation; not part of the stable API.
+  const detail::CompiledModel& compiled() const { return *compiled_; }
+  explicit Model(std::unique_ptr<detail::CompiledModel> compiled);
+
+ private:
+  std::unique_ptr<detail::CompiledModel> compiled_;
+};
+
+using ModelPtr = std::shared_ptr<const Model>;
+
+// Parses Publicodes YAML text (one model). `source_name` is used in error positions.
+// Errors: "rules.yaml_malformed", "rules.parse_error", "rules.unknown_reference",
+// "rules.invalid_rule" ... each message names the rule and the position.
+Result<ModelPtr> LoadModelFromYaml(std::string_view yaml_text, std::string_view source_name = "<yaml>",
+                                   const ModelOptions& options = {});
+// Loads the compiled JSON object shipped by npm model packages ({rule name: body}).
+Result<ModelPtr> LoadModelFromJson(const Json& rules, const ModelOptions& options = {});
+// Loads a `.json` compiled model, a `.publicodes`/`.yaml` file, or a folder of
+// `.publicodes`/`.yaml` files (merged; duplicate rule names are errors).
+Result<ModelPtr> LoadModelFromPath(const std::filesystem::path& path, const ModelOptions& options = {});
+// Same, merging several files and/or folders into one model.
+Result<ModelPtr> LoadModelFromPaths(const std::vector<std::filesystem::path>& paths,
+                                    const ModelOptions& options = {});
+
+// A Publicodes value.
+struct Value {
+  enum class Kind { kUndefined, kNull, kNumber, kBoolean, kString };
+  Kind kind = Kind::kUndefined;
+  double number = 0;
+  bool boolean = false;
+  std::string string;  // strings, and dates as "JJ/MM/AAAA"
+
+  bool is_undefined() const { return kind == Kind::kUndefined; }
+  bool is_null() const { return kind == Kind::kNull; }
+  bool is_number() const { return kind == Kind::kNumber; }
+  bool is_boolean() const { return kind == Kind::kBoolean; }
+  bool is_string() const { return kind == Kind::kString; }
+  // JSON form: number, true/false, string, null; undefined is rendered as the string "undefined".
+  Json ToJson() const;
+};
+
+struct MissingVariable {
+  std::string name;
+  double score = 0;
+};
+
+// Result of one evaluation.
+class Evaluation {
+ public:
+  Value value;
+  // Unit in the reference's string form ("€/mois", "%", "" when none).
+  std::string unit;
+  // Missing variables, ordered like the reference's `Object.keys(missingVariables)`.
+  std::vector<MissingVariable> missing;
+  // Warnings raised during this evaluation (unit conversions, cycles...).
+  std::vector<std::string> warnings;
+
+  // Explanation tree: {rule, kind, value, unit, children...} for every evaluated node.
+  Json ExplanationJson() const;
+  // The same explanation as indented French text.
+  std::string ExplanationText() const;
+  // Value formatted like the reference's formatValue (fr-FR: "1 404,36 €/mois").
+  std::string FormattedValue() const;
+
+  std::shared_ptr<const detail::EvalTrace> trace;  // internal
+};
+
+// One situation over a shared model. Not thread-safe.
+class Engine {
+ public:
+  explicit Engine(ModelPtr model);
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+
+  // Replaces the situation. Keys are rule names (absolute); values are Publicodes
+  // expressions given as JSON strings ("3000 €/mois", "'CDI'", "oui"), JSON numbers,
+  // booleans, or mechanism objects ({"non applicable si": "oui"}). Errors
+  // ("rules.situation_unknown_rule", "rules.situation_invalid_value") name the rule and,
+  // for expressions, the position. Clears the evaluation cache.
+  Status SetSituation(const Json& situation);
+  Status SetSituation(const std::map<std::string, std::string>& situation);
+
+  // Evaluates a rule name, or any expression evaluated at the model root.
+  Result<Evaluation> Evaluate(std::string_view rule_or_expression);
+
+  const Model& model() const { return *model_; }
+
+ private:
+  ModelPtr model_;
+  std::unique_ptr<detail::EvalState> state_;
+};
+
+// Formats a value with its unit as the reference's formatValue does (fr-FR).
+std::string FormatValue(const Value& value, std::string_view unit);
+
+}  // namespace parcours::rules

@@ -1,0 +1,45 @@
+// The event log: every change of state appends one CloudEvents-shaped event in the same
+// transaction as the change. Timelines, indicators and proactive triggers read from it.
+// Thread-safety: free functions over a caller-owned Transaction.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parcours/base/status.h"
+#include "parcours/store/store.h"
+
+namespace parcours {
+class Clock;
+}
+
+namespace parcours::store {
+
+struct Event {
+  std::string id;          // UUIDv7, filled by AppendEvent when empty
+  std::string type;        // reverse-DNS style: "fr.parcours.journey.started"
+  std::string source;      // producer: "/journeys", "/agencies/caf"...
+  std::string subject;     // the object concerned: a journey id, a request id...
+  std::string person_id;   // the usager concerned, "" when none
+  std::string actor;       // who acted: "usager:<id>", "agent:<id>", "service:<id>", "system"
+  std::string channel;     // "web", "counter", "phone", "mail", "api", "system"
+  int64_t time_ms = 0;     // filled from the clock by AppendEvent when 0
+  std::string data_json = "{}";  // event payload (JSON object text)
+};
+
+// Appends `event` inside `tx`; returns the event id. `clock` may be null (system clock).
+Result<std::string> AppendEvent(Transaction& tx, Event event, const Clock* clock = nullptr);
+
+// Reads events in id order (= time order) after `after_id` ("" = from the start), optionally
+// for one person, at most `limit`.
+Result<std::vector<Event>> ReadEvents(Transaction& tx, const std::string& after_id,
+                                      const std::optional<std::string>& person_id, int limit);
+
+// The CloudEvents 1.0 JSON form of an event (specversion, id, type, source, subject, time,
+// datacontenttype, data, plus extensions personid, actor, channel).
+nlohmann::json ToCloudEvent(const Event& event);
+
+}  // namespace parcours::store

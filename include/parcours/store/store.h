@@ -1,0 +1,143 @@
+// The database interface every module uses; two backends implement it: SQLite (embedded
+// default, WAL) and PostgreSQL (many stateless server nodes on one database).
+//
+// SQL is written once for both backends:
+//   - placeholders are $1, $2, ... (each backend binds them by number);
+//   - types: INTEGER/BIGINT, DOUBLE PRECISION (REAL in SQLite), TEXT, BLOB (BYTEA in
+//     PostgreSQL): use `Dialect()` or per-backend migration files where they differ;
+//   - `INSERT ... RETURNING col` works on both (SQLite >= 3.35);
+//   - timestamps are stored as BIGINT milliseconds since the Unix epoch (UTC), ids as TEXT.
+// Driver errors are mapped to our codes inside the backend: unique/foreign-key violations
+// -> kConflict, busy/locked/serialization/deadlock/connection loss -> kUnavailable,
+// syntax and others -> kInternal.
+//
+// Thread-safety: a Database is shared by all threads; a Transaction belongs to one thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "parcours/base/status.h"
+
+namespace parcours::store {
+
+// A blob is kept distinct from text so both backends bind it as binary.
+struct Blob {
+  std::string bytes;
+  bool operator==(const Blob&) const = default;
+};
+
+// A bound parameter or a column value. std::monostate is SQL NULL.
+using Value = std::variant<std::monostate, int64_t, double, std::string, Blob>;
+
+// Convenience for optional parameters: an empty optional binds NULL.
+template <typename T>
+Value Nullable(const std::optional<T>& v) {
+  return v ? Value(*v) : Value(std::monostate{});
+}
+
+// One row of a result, columns addressed by index or by name.
+class Row {
+ public:
+  Row(std::shared_ptr<const std::vector<std::string>> names, std::vector<Value> values)
+      : names_(std::move(names)), values_(std::move(values)) {}
+
+  std::size_t size() const { return values_.size(); }
+  const Value& at(std::size_t i) const { return values_.at(i); }
+  // Index of column `name`; asserts in debug builds when absent (a programming error).
+  std::size_t IndexOf(std::string_view name) const;
+
+  bool IsNull(std::size_t i) const { return std::holds_alternative<std::monostate>(values_.at(i)); }
+  // Typed getters: integer columns read as int64 (a double is truncated), text as string,
+  // blob as bytes. A NULL yields the type's zero value; use IsNull or the Opt* forms.
+  int64_t Int(std::size_t i) const;
+  double Double(std::size_t i) const;
+  std::string Text(std::size_t i) const;
+  std::string Bytes(std::size_t i) const;
+  bool Bool(std::size_t i) const { return Int(i) != 0; }
+  std::optional<int64_t> OptInt(std::size_t i) const;
+  std::optional<std::string> OptText(std::size_t i) const;
+
+  int64_t Int(std::string_view name) const { return Int(IndexOf(name)); }
+  double Double(std::string_view name) const { return Double(IndexOf(name)); }
+  std::string Text(std::string_view name) const { return Text(IndexOf(name)); }
+  std::string Bytes(std::string_view name) const { return Bytes(IndexOf(name)); }
+  bool Bool(std::string_view name) const { return Bool(IndexOf(name)); }
+  bool IsNull(std::string_view name) const { return IsNull(IndexOf(name)); }
+  std::optional<int64_t> OptInt(std::string_view name) const { return OptInt(IndexOf(name)); }
+  std::optional<std::string> OptText(std::string_view name) const { return OptText(IndexOf(name)); }
+
+ private:
+  std::shared_ptr<const std::vector<std::string>> names_;
+  std::vector<Value> values_;
+};
+
+using Rows = std::vector<Row>;
+
+enum class Backend { kSqlite, kPostgres };
+
+// An open transaction. Destroying it without Commit() rolls back.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // Runs a statement returning rows (SELECT, or INSERT/UPDATE ... RETURNING).
+  // Statements are prepared once per connection and cached by SQL text.
+  virtual Result<Rows> Query(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Runs a statement and returns the number of rows it changed.
+  virtual Result<int64_t> Execute(std::string_view sql, std::span<const Value> params = {}) = 0;
+
+  Result<Rows> Query(std::string_view sql, std::initializer_list<Value> params) {
+    return Query(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  Result<int64_t> Execute(std::string_view sql, std::initializer_list<Value> params) {
+    return Execute(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  // The first row, or NotFound(reason, message) when there is none.
+  Result<Row> QueryOne(std::string_view sql, std::initializer_list<Value> params,
+                       std::string_view not_found_reason = "store.not_found",
+                       std::string_view not_found_message = "Élément introuvable.");
+
+  // Makes the changes durable (fsync'd for SQLite with synchronous=FULL).
+  virtual Status Commit() = 0;
+
+  virtual Backend backend() const = 0;
+};
+
+struct Options {
+  // "sqlite:/path/to/file.db", "sqlite::memory:" (tests), or "postgresql://..." / "postgres://...".
+  std::string url;
+  int pool_size = 8;          // connections kept open
+  int busy_timeout_ms = 5000; // SQLite busy timeout; PostgreSQL lock_timeout
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Opens the backend named by `options.url`. Does not migrate (see migrations.h).
+  static Result<std::unique_ptr<Database>> Open(const Options& options);
+
+  // Starts a read-write transaction on a pooled connection; blocks while the pool is empty.
+  virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
+  // A read-only transaction (may use a snapshot and run concurrently with writers).
+  virtual Result<std::unique_ptr<Transaction>> BeginRead() = 0;
+
+  // OK when the database answers a trivial query (for /readyz).
+  virtual Status Ping() = 0;
+
+  virtual Backend backend() const = 0;
+
+  // Runs `fn` in a read-write transaction and commits when it returns OK; retries up to
+  // `attempts` times when the backend reports kUnavailable (busy, serialization failure).
+  Status InTransaction(const std::function<Status(Transaction&)>& fn, int attempts = 3);
+};
+
+}  // namespace parcours::store

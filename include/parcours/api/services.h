@@ -1,0 +1,40 @@
+// The service objects every route handler reaches: one `Services` value is filled by the
+// `parcours serve` start-up code (src/app) and passed by const reference to each module's
+// Register...Routes function. Pointers are non-owning: the app owns every object and keeps it
+// alive until the server has stopped. A pointer may be null in unit tests that do not need it.
+//
+// Adding a module: forward-declare its service type below, add one pointer field under
+// "Module services", fill it in src/app/serve.cc. Keep this header free of heavy includes.
+// Thread-safety: the struct is read-only once the server runs; each pointee documents its own.
+#pragma once
+
+namespace parcours {
+class Clock;
+}
+namespace parcours::store {
+class Database;
+}
+namespace parcours::app {
+struct Config;
+}
+namespace parcours::http {
+class MetricsRegistry;
+}
+namespace parcours::web {
+class Renderer;
+}
+
+namespace parcours::api {
+
+struct Services {
+  // Foundation.
+  store::Database* db = nullptr;
+  const Clock* clock = nullptr;
+  const app::Config* config = nullptr;       // the validated configuration (app/config.h)
+  http::MetricsRegistry* metrics = nullptr;  // request metrics, served at /metrics
+  const web::Renderer* renderer = nullptr;   // HTML templates and i18n catalogues
+
+  // Module services (one field per module, added by the module's authors).
+};
+
+}  // namespace parcours::api

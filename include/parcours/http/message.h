@@ -16,6 +16,8 @@
 
 namespace parcours::http {
 
+struct RouteInfo;  // router.h
+
 // Header names compare case-insensitively.
 struct CaseInsensitiveLess {
   bool operator()(std::string_view a, std::string_view b) const;
@@ -39,6 +41,15 @@ struct Request {
 
   // Set by authentication middleware (module auth); opaque to http.
   std::shared_ptr<const void> principal;
+
+  // Filled by the router: what the matched route declares (name, policy); nullptr when no
+  // route matched. Points into the Router, which outlives every request.
+  const RouteInfo* route_info = nullptr;
+
+  // Sets `target` and fills `path` (percent-decoded) and `query` from a raw origin-form
+  // target ("/a/b?x=1"). InvalidArgument("http.bad_target") when it does not start with
+  // '/', has a bad escape, a NUL, or a "." / ".." segment; the request is then unchanged.
+  Status SetTarget(std::string_view raw_target);
 
   // The first value of a header, or "".
   std::string_view Header(std::string_view name) const;
@@ -75,10 +86,18 @@ struct Response {
 // RFC 9457 problem+json built from a Status: type "https://parcours.example/problems/<reason>",
 // title and detail in French, status, "code" (the stable reason), "request_id", and
 // "errors": [{field, message}] when the status carries field errors. The one place where
-// Status codes become HTTP statuses.
+// Status codes become HTTP statuses. The detail of a kInternal status is replaced by a
+// generic sentence (its message is logged instead: it may name internals).
 Response Problem(const Status& status, std::string_view request_id = "");
-// The HTTP status a code maps to (kInvalidArgument -> 400 unless `unprocessable` -> 422, ...).
-int HttpStatusFor(StatusCode code);
+// The HTTP status a code maps to: kInvalidArgument -> 400 (422 when `unprocessable`),
+// kUnauthenticated -> 401, kPermissionDenied -> 403, kNotFound -> 404, kConflict -> 409,
+// kResourceExhausted -> 429, kUnavailable -> 503, kInternal (and kOk) -> 500.
+int HttpStatusFor(StatusCode code, bool unprocessable = false);
+// The HTTP status Problem() uses for `status`: HttpStatusFor(code, has field errors),
+// refined by a few reasons: "http.method_not_allowed" -> 405, "http.unsupported_media_type"
+// -> 415, "http.header_too_large" -> 431, and any kResourceExhausted reason ending in
+// "too_large" -> 413.
+int HttpStatusFor(const Status& status);
 
 // Percent-decoding (with '+' as space when `plus_as_space`); returns false on bad escapes.
 bool UrlDecode(std::string_view in, std::string* out, bool plus_as_space);

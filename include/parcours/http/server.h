@@ -25,7 +25,9 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{15000};
   std::chrono::milliseconds idle_timeout{60000};   // keep-alive idle
   std::chrono::milliseconds shutdown_grace{10000};
-  bool behind_tls = false;                          // sets HSTS and Secure cookies
+  std::size_t max_connections = 10000;  // beyond it, new connections get a 503 and are closed
+  bool handle_signals = true;           // Run() stops on SIGTERM/SIGINT
+  bool behind_tls = false;              // sets HSTS and Secure cookies (SecurityHeaders)
 };
 
 class Server {
@@ -38,7 +40,11 @@ class Server {
   virtual uint16_t BoundPort() const = 0;
   // Serves until Stop() or SIGTERM/SIGINT; returns after in-flight requests finished.
   virtual void Run() = 0;
+  // Stops accepting, closes idle connections, lets in-flight requests finish (bounded by
+  // shutdown_grace), then makes Run() return. Idempotent.
   virtual void Stop() = 0;
+  // Connections currently open (for the /metrics gauge and leak tests).
+  virtual std::size_t OpenConnections() const = 0;
 };
 
 }  // namespace parcours::http

@@ -4,12 +4,25 @@
 // SQL is written once for both backends:
 //   - placeholders are $1, $2, ... (each backend binds them by number);
 //   - types: INTEGER/BIGINT, DOUBLE PRECISION (REAL in SQLite), TEXT, BLOB (BYTEA in
-//     PostgreSQL): use `Dialect()` or per-backend migration files where they differ;
+//     PostgreSQL): use `backend()` or per-backend migration files where they differ;
 //   - `INSERT ... RETURNING col` works on both (SQLite >= 3.35);
 //   - timestamps are stored as BIGINT milliseconds since the Unix epoch (UTC), ids as TEXT.
 // Driver errors are mapped to our codes inside the backend: unique/foreign-key violations
-// -> kConflict, busy/locked/serialization/deadlock/connection loss -> kUnavailable,
-// syntax and others -> kInternal.
+// -> kConflict (reason "store.conflict"), busy/locked/serialization/deadlock/connection loss
+// -> kUnavailable ("store.unavailable"), syntax and others -> kInternal ("store.internal").
+// Messages are French and never contain SQL values; the driver's text is logged (without
+// values) on the server side.
+//
+// Portability rules (the same test suite runs on both backends):
+//   - a parameter whose type PostgreSQL cannot infer from its context ("$1 IS NULL",
+//     "SELECT $1") needs CAST($1 AS TEXT) / CAST($1 AS BIGINT), which both backends accept;
+//   - upserts: INSERT ... ON CONFLICT (cols) DO UPDATE SET x = excluded.x / DO NOTHING;
+//   - after a failed statement PostgreSQL refuses every further statement of the transaction
+//     but ROLLBACK TO SAVEPOINT: do not catch a kConflict and carry on in the same
+//     transaction; use ON CONFLICT, or a SAVEPOINT around the statement that may fail;
+//   - read-write transactions are serializable on both (SQLite: one writer at a time;
+//     PostgreSQL: SERIALIZABLE), so a serialization failure is kUnavailable and
+//     Database::InTransaction retries it.
 //
 // Thread-safety: a Database is shared by all threads; a Transaction belongs to one thread.
 #pragma once
@@ -83,7 +96,8 @@ using Rows = std::vector<Row>;
 
 enum class Backend { kSqlite, kPostgres };
 
-// An open transaction. Destroying it without Commit() rolls back.
+// An open transaction on one pooled connection. Destroying it without Commit() rolls back
+// and returns the connection to the pool. It must not outlive its Database.
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -93,6 +107,9 @@ class Transaction {
   virtual Result<Rows> Query(std::string_view sql, std::span<const Value> params = {}) = 0;
   // Runs a statement and returns the number of rows it changed.
   virtual Result<int64_t> Execute(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Runs one or more ';'-separated statements without parameters nor results (migrations,
+  // DDL). Not cached.
+  virtual Status ExecuteScript(std::string_view sql) = 0;
 
   Result<Rows> Query(std::string_view sql, std::initializer_list<Value> params) {
     return Query(sql, std::span<const Value>(params.begin(), params.size()));
@@ -105,14 +122,17 @@ class Transaction {
                        std::string_view not_found_reason = "store.not_found",
                        std::string_view not_found_message = "Élément introuvable.");
 
-  // Makes the changes durable (fsync'd for SQLite with synchronous=FULL).
+  // Makes the changes durable (fsync'd for SQLite with synchronous=FULL). Afterwards the
+  // transaction accepts no statement. On failure the changes are rolled back.
   virtual Status Commit() = 0;
 
   virtual Backend backend() const = 0;
 };
 
 struct Options {
-  // "sqlite:/path/to/file.db", "sqlite::memory:" (tests), or "postgresql://..." / "postgres://...".
+  // "sqlite:/path/to/file.db", "sqlite::memory:" (tests), or "postgresql://..." / "postgres://..."
+  // (any libpq connection URI). A memory database lives as long as the Database and uses one
+  // connection (pool_size is ignored): a thread holding a transaction must not Begin another.
   std::string url;
   int pool_size = 8;          // connections kept open
   int busy_timeout_ms = 5000; // SQLite busy timeout; PostgreSQL lock_timeout
@@ -126,8 +146,11 @@ class Database {
   static Result<std::unique_ptr<Database>> Open(const Options& options);
 
   // Starts a read-write transaction on a pooled connection; blocks while the pool is empty.
+  // SQLite takes the write lock at once (BEGIN IMMEDIATE: no lock-upgrade deadlock); writers
+  // of one process queue in order, and wait at most busy_timeout_ms (then kUnavailable).
   virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
-  // A read-only transaction (may use a snapshot and run concurrently with writers).
+  // A read-only transaction on a consistent snapshot, concurrent with writers; a write
+  // statement in it fails.
   virtual Result<std::unique_ptr<Transaction>> BeginRead() = 0;
 
   // OK when the database answers a trivial query (for /readyz).
@@ -136,7 +159,9 @@ class Database {
   virtual Backend backend() const = 0;
 
   // Runs `fn` in a read-write transaction and commits when it returns OK; retries up to
-  // `attempts` times when the backend reports kUnavailable (busy, serialization failure).
+  // `attempts` times in all when `fn` or the commit reports kUnavailable (busy,
+  // serialization failure). `fn` may therefore run more than once: only the effects of its
+  // last, committed run are kept. Returns fn's error, or the commit's.
   Status InTransaction(const std::function<Status(Transaction&)>& fn, int attempts = 3);
 };
 

@@ -1,0 +1,89 @@
+// The comparator itself: tolerances, applicability, units, missing variables, errors.
+#include <gtest/gtest.h>
+
+#include "compare.h"
+
+namespace parcours::crosscheck {
+namespace {
+
+using nlohmann::json;
+using rules::Evaluation;
+using rules::Value;
+
+Evaluation NumberEvaluation(double x, std::string unit, std::vector<std::string> missing = {}) {
+  Evaluation e;
+  e.value.kind = Value::Kind::kNumber;
+  e.value.number = x;
+  e.unit = std::move(unit);
+  for (auto& name : missing) e.missing.push_back({std::move(name), 1});
+  return e;
+}
+
+TEST(NumbersAgree, AbsoluteToleranceOfOneCent) {
+  EXPECT_TRUE(NumbersAgree(100.004, 100.0));
+  EXPECT_TRUE(NumbersAgree(99.99, 100.0));
+  EXPECT_FALSE(NumbersAgree(100.02, 100.0));
+  EXPECT_FALSE(NumbersAgree(0.02, 0.0));
+}
+
+TEST(NumbersAgree, RelativeToleranceForLargeNumbers) {
+  EXPECT_TRUE(NumbersAgree(1e12 + 500, 1e12));
+  EXPECT_FALSE(NumbersAgree(1e12 + 5000, 1e12));
+}
+
+TEST(CompareRecord, AgreeingRecordGivesNoDisagreement) {
+  json record = {{"k", "number"}, {"v", 2352.85}, {"u", "€/mois"}, {"m", {"b", "a"}}};
+  Result<Evaluation> ours = NumberEvaluation(2352.8525, "€/mois", {"a", "b"});
+  EXPECT_TRUE(CompareRecord(ours, record, "net", 0).empty());
+}
+
+TEST(CompareRecord, ReportsValueUnitAndMissingSeparately) {
+  json record = {{"k", "number"}, {"v", 10.0}, {"u", "€/an"}, {"m", {"a"}}};
+  Result<Evaluation> ours = NumberEvaluation(11, "€/mois", {"b"});
+  auto found = CompareRecord(ours, record, "r", 7);
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].mismatch, Mismatch::kValue);
+  EXPECT_EQ(found[1].mismatch, Mismatch::kUnit);
+  EXPECT_EQ(found[2].mismatch, Mismatch::kMissing);
+  EXPECT_EQ(found[2].situation_id, 7);
+  EXPECT_NE(found[2].ours.find("[b]"), std::string::npos);
+  EXPECT_NE(found[2].reference.find("[a]"), std::string::npos);
+}
+
+TEST(CompareRecord, NullAndUndefinedAreDifferent) {
+  json record = {{"k", "undefined"}, {"u", ""}, {"m", json::array()}};
+  Evaluation e;
+  e.value.kind = Value::Kind::kNull;
+  auto found = CompareRecord(Result<Evaluation>(e), record, "r", 0);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].mismatch, Mismatch::kKind);
+}
+
+TEST(CompareRecord, BooleansAndStrings) {
+  Evaluation yes;
+  yes.value.kind = Value::Kind::kBoolean;
+  yes.value.boolean = true;
+  EXPECT_TRUE(CompareRecord(Result<Evaluation>(yes), {{"k", "boolean"}, {"v", true}, {"u", ""}, {"m", json::array()}},
+                            "r", 0).empty());
+  EXPECT_EQ(CompareRecord(Result<Evaluation>(yes), {{"k", "boolean"}, {"v", false}, {"u", ""}, {"m", json::array()}},
+                          "r", 0).size(), 1u);
+  Evaluation text;
+  text.value.kind = Value::Kind::kString;
+  text.value.string = "CDI";
+  EXPECT_EQ(CompareRecord(Result<Evaluation>(text), {{"k", "string"}, {"v", "CDD"}, {"u", ""}, {"m", json::array()}},
+                          "r", 0).size(), 1u);
+}
+
+TEST(CompareRecord, ErrorsMustMatch) {
+  json error_record = {{"error", "Division by zero"}};
+  EXPECT_EQ(CompareRecord(Result<Evaluation>(NumberEvaluation(1, "")), error_record, "r", 0).size(), 1u);
+  Result<Evaluation> failed = InvalidArgument("rules.division_by_zero", "Division par zéro");
+  EXPECT_TRUE(CompareRecord(failed, error_record, "r", 0).empty());
+  json value_record = {{"k", "number"}, {"v", 1.0}, {"u", ""}, {"m", json::array()}};
+  auto found = CompareRecord(failed, value_record, "r", 0);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].mismatch, Mismatch::kError);
+}
+
+}  // namespace
+}  // namespace parcours::crosscheck

@@ -2,6 +2,7 @@
 #include <string_view>
 
 #include "parcours/store/store.h"
+#include "postgres/pg_database.h"
 #include "sqlite/sqlite_database.h"
 
 namespace parcours::store {
@@ -27,6 +28,9 @@ Result<std::unique_ptr<Database>> Database::Open(const Options& options) {
       return InvalidArgument("store.bad_url", "Chemin de base SQLite manquant dans l'URL.");
     }
     return sqlite::SqliteDatabaseImpl::Open(std::string(path), options);
+  }
+  if (StartsWith(url, "postgresql://") || StartsWith(url, "postgres://")) {
+    return postgres::PostgresDatabaseImpl::Open(options);
   }
   return InvalidArgument("store.bad_url",
                          "URL de base de données non reconnue : attendu « sqlite:chemin » ou "

@@ -99,7 +99,9 @@ Result<int> Migrate(Database& db) {
           ASSIGN_OR_RETURN(applied, ApplyNext(tx));
           return Status::Ok();
         },
-        /*attempts=*/5));
+        // READ COMMITTED: on PostgreSQL the statements after the advisory lock must see
+        // what a concurrent Migrate committed while this one waited.
+        /*attempts=*/5, Isolation::kReadCommitted));
     if (!applied) return count;
     ++count;
   }

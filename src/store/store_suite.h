@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <ostream>
+#include <string>
 
 #include "parcours/store/store.h"
 #include "parcours/store/testing.h"
@@ -29,6 +31,10 @@ class StoreSuite : public ::testing::TestWithParam<Backend> {
 
   std::unique_ptr<testing::ScratchDatabase> scratch_;
 };
+
+inline void PrintTo(Backend backend, std::ostream* os) {
+  *os << (backend == Backend::kSqlite ? "sqlite" : "postgres");
+}
 
 inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";

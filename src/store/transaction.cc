@@ -18,7 +18,8 @@ Result<Row> Transaction::QueryOne(std::string_view sql, std::initializer_list<Va
   return std::move(rows.front());
 }
 
-Status Database::InTransaction(const std::function<Status(Transaction&)>& fn, int attempts) {
+Status Database::InTransaction(const std::function<Status(Transaction&)>& fn, int attempts,
+                               Isolation isolation) {
   if (attempts < 1) attempts = 1;
   Status last;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
@@ -26,7 +27,7 @@ Status Database::InTransaction(const std::function<Status(Transaction&)>& fn, in
       // A short, growing pause lets the competing writer finish before we try again.
       std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt * attempt));
     }
-    auto tx = Begin();
+    auto tx = Begin(isolation);
     if (!tx.ok()) {
       last = tx.status();
     } else {

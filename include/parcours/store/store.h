@@ -20,9 +20,11 @@
 //   - after a failed statement PostgreSQL refuses every further statement of the transaction
 //     but ROLLBACK TO SAVEPOINT: do not catch a kConflict and carry on in the same
 //     transaction; use ON CONFLICT, or a SAVEPOINT around the statement that may fail;
-//   - read-write transactions are serializable on both (SQLite: one writer at a time;
-//     PostgreSQL: SERIALIZABLE), so a serialization failure is kUnavailable and
-//     Database::InTransaction retries it.
+//   - read-write transactions are serializable on both by default (SQLite: one writer at a
+//     time; PostgreSQL: SERIALIZABLE), so a serialization failure is kUnavailable and
+//     Database::InTransaction retries it (see Isolation for the READ COMMITTED option);
+//   - compare ids and other TEXT keys by byte order: declare such PostgreSQL columns
+//     COLLATE "C" (SQLite compares bytes by default).
 //
 // Thread-safety: a Database is shared by all threads; a Transaction belongs to one thread.
 #pragma once
@@ -96,6 +98,19 @@ using Rows = std::vector<Row>;
 
 enum class Backend { kSqlite, kPostgres };
 
+// Isolation of a read-write transaction. SQLite has one writer at a time, so both levels are
+// serializable there; they differ on PostgreSQL only.
+enum class Isolation {
+  // The default: SERIALIZABLE on PostgreSQL, so that read-modify-write code proven on SQLite
+  // stays correct; a conflict is kUnavailable, retried by InTransaction.
+  kSerializable,
+  // READ COMMITTED on PostgreSQL: each statement sees the latest commits. For queue workers
+  // locking rows with SELECT ... FOR UPDATE SKIP LOCKED, and for code that reads what another
+  // transaction committed while it waited for a lock. Guard read-modify-write with
+  // FOR UPDATE or a single UPDATE ... SET n = n + 1.
+  kReadCommitted,
+};
+
 // An open transaction on one pooled connection. Destroying it without Commit() rolls back
 // and returns the connection to the pool. It must not outlive its Database.
 class Transaction {
@@ -148,7 +163,8 @@ class Database {
   // Starts a read-write transaction on a pooled connection; blocks while the pool is empty.
   // SQLite takes the write lock at once (BEGIN IMMEDIATE: no lock-upgrade deadlock); writers
   // of one process queue in order, and wait at most busy_timeout_ms (then kUnavailable).
-  virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
+  Result<std::unique_ptr<Transaction>> Begin() { return Begin(Isolation::kSerializable); }
+  virtual Result<std::unique_ptr<Transaction>> Begin(Isolation isolation) = 0;
   // A read-only transaction on a consistent snapshot, concurrent with writers; a write
   // statement in it fails.
   virtual Result<std::unique_ptr<Transaction>> BeginRead() = 0;
@@ -162,7 +178,8 @@ class Database {
   // `attempts` times in all when `fn` or the commit reports kUnavailable (busy,
   // serialization failure). `fn` may therefore run more than once: only the effects of its
   // last, committed run are kept. Returns fn's error, or the commit's.
-  Status InTransaction(const std::function<Status(Transaction&)>& fn, int attempts = 3);
+  Status InTransaction(const std::function<Status(Transaction&)>& fn, int attempts = 3,
+                       Isolation isolation = Isolation::kSerializable);
 };
 
 }  // namespace parcours::store

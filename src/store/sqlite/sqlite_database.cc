@@ -108,7 +108,8 @@ Result<std::unique_ptr<Database>> SqliteDatabaseImpl::Open(const std::string& pa
   return std::unique_ptr<Database>(std::move(db));
 }
 
-Result<std::unique_ptr<Transaction>> SqliteDatabaseImpl::Begin() {
+Result<std::unique_ptr<Transaction>> SqliteDatabaseImpl::Begin(Isolation) {
+  // One writer at a time: every level is serializable.
   if (!writer_.try_acquire_for(std::chrono::milliseconds(busy_timeout_ms_))) {
     return detail::UnavailableError();
   }

@@ -19,7 +19,8 @@ class SqliteDatabaseImpl final : public Database {
   // to its connection).
   static Result<std::unique_ptr<Database>> Open(const std::string& path, const Options& options);
 
-  Result<std::unique_ptr<Transaction>> Begin() override;
+  using Database::Begin;
+  Result<std::unique_ptr<Transaction>> Begin(Isolation isolation) override;
   Result<std::unique_ptr<Transaction>> BeginRead() override;
   Status Ping() override;
   Backend backend() const override { return Backend::kSqlite; }

@@ -22,6 +22,12 @@ class MetricsRegistry;
 }
 namespace parcours::web {
 class Renderer;
+class StaticFiles;
+}
+
+namespace parcours::exchange {
+class Outbox;
+class DeliveryWorker;
 }
 
 namespace parcours::api {
@@ -33,8 +39,11 @@ struct Services {
   const app::Config* config = nullptr;       // the validated configuration (app/config.h)
   http::MetricsRegistry* metrics = nullptr;  // request metrics, served at /metrics
   const web::Renderer* renderer = nullptr;   // HTML templates and i18n catalogues
+  const web::StaticFiles* assets = nullptr;  // CSS and images under /static/
 
   // Module services (one field per module, added by the module's authors).
+  exchange::Outbox* outbox = nullptr;                   // declarations fanned out to agencies
+  exchange::DeliveryWorker* delivery_worker = nullptr;  // sends the outbox (woken after a submit)
 };
 
 }  // namespace parcours::api

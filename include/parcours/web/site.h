@@ -1,0 +1,18 @@
+// The site's shared pages and assets: home page, accessibility statement, static files.
+// Thread-safety: register before the server starts.
+#pragma once
+
+#include "parcours/api/services.h"
+#include "parcours/http/router.h"
+#include "parcours/web/static_files.h"
+
+namespace parcours::web {
+
+// Registers GET / (home), GET /accessibilite (accessibility statement) and
+// GET /static/{path...} (assets from `assets`, with ETag, If-None-Match -> 304, and a one-year
+// immutable cache when the URL carries the current ?v= version). `services` and `assets`
+// must outlive the router.
+void RegisterSiteRoutes(http::Router& router, const api::Services& services,
+                        const StaticFiles& assets);
+
+}  // namespace parcours::web

@@ -1,0 +1,22 @@
+// The `parcours` binary: core subcommands plus each module's own. A subcommand reports a
+// failure by throwing CLI::RuntimeError(exit_code) from its callback.
+#include <CLI/CLI.hpp>
+
+#include "parcours/app/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Parcours : démarches autour des événements de vie / public services around life events",
+               "parcours"};
+  app.require_subcommand(1);
+  parcours::app::CommandLine line;
+  parcours::app::AddCoreCommands(app, line);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);  // prints help, version or the usage error
+    return code == 0 ? parcours::app::kExitOk : parcours::app::kExitConfig;
+  }
+  return parcours::app::kExitOk;
+}

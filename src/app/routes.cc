@@ -1,0 +1,28 @@
+// Every route and middleware of a node, in one place. A module adds one line here: its
+// Register...Routes call (API routes first, then web pages).
+#include "parcours/api/system.h"
+#include "parcours/app/config.h"
+#include "parcours/app/serve.h"
+#include "parcours/http/metrics.h"
+#include "parcours/http/middleware.h"
+#include "parcours/http/router.h"
+#include "parcours/web/site.h"
+
+namespace parcours::app {
+
+void RegisterRoutes(http::Router& router, const api::Services& services,
+                    const web::StaticFiles& assets) {
+  // Middleware, outermost first: the access log and the metrics see every final answer,
+  // and every answer (including those of later middleware) carries the security headers.
+  router.Use(http::AccessLog());
+  router.Use(http::MetricsMiddleware(*services.metrics));
+  router.Use(http::SecurityHeaders({.behind_tls = services.config->behind_tls}));
+
+  // JSON API.
+  api::RegisterSystemRoutes(router, services);
+
+  // Web pages.
+  web::RegisterSiteRoutes(router, services, assets);
+}
+
+}  // namespace parcours::app

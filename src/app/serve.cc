@@ -1,0 +1,139 @@
+#include "parcours/app/serve.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "parcours/api/services.h"
+#include "parcours/base/clock.h"
+#include "parcours/base/log.h"
+#include "parcours/http/metrics.h"
+#include "parcours/http/router.h"
+#include "parcours/http/server.h"
+#include "parcours/store/migrations.h"
+#include "parcours/store/store.h"
+#include "parcours/web/renderer.h"
+#include "parcours/web/static_files.h"
+
+namespace parcours::app {
+namespace {
+
+// Logs a start-up failure and prints it for the operator, in French and English.
+int Fail(std::string_view what_fr, std::string_view what_en, const Status& status, int code) {
+  log::Error(std::string(what_en), {{"reason", status.reason()}, {"error", status.message()}});
+  std::cerr << "parcours: " << what_fr << " / " << what_en << ": " << status.message() << "\n";
+  return code;
+}
+
+// Creates the parent folder of a SQLite file so that `sqlite:var/parcours.db` works on a
+// fresh checkout.
+void EnsureSqliteFolder(const std::string& url) {
+  if (url.rfind("sqlite:", 0) != 0 || url == "sqlite::memory:") return;
+  std::filesystem::path parent = std::filesystem::path(url.substr(7)).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+}
+
+Result<std::unique_ptr<store::Database>> OpenAndMigrate(const Config& config, int* applied) {
+  EnsureSqliteFolder(config.database_url);
+  store::Options options;
+  options.url = config.database_url;
+  options.pool_size = config.db_pool_size;
+  ASSIGN_OR_RETURN(auto db, store::Database::Open(options));
+  ASSIGN_OR_RETURN(*applied, store::Migrate(*db));
+  return db;
+}
+
+// Writes the port to `path` atomically (write then rename) so a reader never sees half a file.
+Status WritePortFile(const std::string& path, uint16_t port) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    if (!out.flush()) {
+      return Internal("app.port_file", "Impossible d'écrire le fichier de port " + path);
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Internal("app.port_file", "Impossible d'écrire le fichier de port " + path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+int MigrateCommand(const Config& config) {
+  log::SetLevel(config.log_level);
+  int applied = 0;
+  auto db = OpenAndMigrate(config, &applied);
+  if (!db.ok()) {
+    return Fail("migration impossible", "migration failed", db.status(), kExitFailure);
+  }
+  Result<int> version = store::CurrentVersion(**db);
+  std::cout << "migrations appliquées / applied: " << applied
+            << ", version du schéma / schema version: " << version.value_or(0) << "\n";
+  return kExitOk;
+}
+
+int Serve(const Config& input, const std::string& port_file) {
+  Config config = input;
+  log::SetLevel(config.log_level);
+
+  int applied = 0;
+  auto db = OpenAndMigrate(config, &applied);
+  if (!db.ok()) {
+    return Fail("base de données inutilisable", "database unusable", db.status(), kExitFailure);
+  }
+  auto renderer = web::Renderer::Load({config.web_dir, config.theme_dir});
+  if (!renderer.ok()) {
+    return Fail("gabarits illisibles", "templates unreadable", renderer.status(), kExitConfig);
+  }
+  auto assets = web::StaticFiles::Load(config.web_dir, config.theme_dir);
+  if (!assets.ok()) {
+    return Fail("fichiers statiques illisibles", "static files unreadable", assets.status(),
+                kExitConfig);
+  }
+  http::MetricsRegistry metrics;
+
+  api::Services services;
+  services.db = db->get();
+  services.clock = &SystemClock::Get();
+  services.config = &config;
+  services.metrics = &metrics;
+  services.renderer = renderer->get();
+  services.assets = assets->get();
+
+  http::Router router;
+  RegisterRoutes(router, services, **assets);
+
+  http::ServerOptions options;
+  options.address = config.listen_address;
+  options.port = config.port;
+  options.threads = config.threads;
+  options.max_body_bytes = config.max_body_bytes;
+  options.behind_tls = config.behind_tls;
+  std::unique_ptr<http::Server> server = http::Server::Create(options, router);
+  if (Status status = server->Listen(); !status.ok()) {
+    return Fail("écoute impossible", "cannot listen", status, kExitFailure);
+  }
+  if (config.base_url.empty()) {
+    config.base_url = "http://" + config.listen_address + ":" + std::to_string(server->BoundPort());
+  }
+  if (!port_file.empty()) {
+    if (Status status = WritePortFile(port_file, server->BoundPort()); !status.ok()) {
+      return Fail("fichier de port", "port file", status, kExitFailure);
+    }
+  }
+  log::Info("serving", {{"address", config.listen_address},
+                        {"port", server->BoundPort()},
+                        {"threads", config.threads},
+                        {"migrations_applied", applied},
+                        {"base_url", config.base_url}});
+  server->Run();
+  log::Info("stopped");
+  return kExitOk;
+}
+
+}  // namespace parcours::app

@@ -39,7 +39,7 @@ struct ModelOptions {
 
 namespace detail {
 class CompiledModel;
-class EvalState;
+struct EngineCore;
 struct EvalTrace;
 }  // namespace detail
 
@@ -57,6 +57,9 @@ class Model {
   Json RawRule(std::string_view name) const;
   // Warnings emitted while loading (deprecated syntax, ignored keys...).
   const std::vector<std::string>& warnings() const;
+
+  // Number of compiled graph nodes (a size indicator for tools and benchmarks).
+  size_t NodeCount() const;
 
   // Internal compiled representation; not part of the stable API.
   const detail::CompiledModel& compiled() const { return *compiled_; }
@@ -148,7 +151,7 @@ class Engine {
 
  private:
   ModelPtr model_;
-  std::unique_ptr<detail::EvalState> state_;
+  std::shared_ptr<detail::EngineCore> core_;
 };
 
 // Formats a value with its unit as the reference's formatValue does (fr-FR).

@@ -1,0 +1,344 @@
+// Rules, references, replacements and type inference (see compiler.h).
+#include "compiler.h"
+
+#include <algorithm>
+
+namespace parcours::rules::detail {
+namespace {
+
+constexpr char kSlotMarker[] = "\x01slot";
+constexpr char kSituationSuffix[] = " . $SITUATION";
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::vector<std::string> SplitName(const std::string& name) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t sep = name.find(" . ", start);
+    parts.push_back(name.substr(start, sep == std::string::npos ? sep : sep - start));
+    if (sep == std::string::npos) break;
+    start = sep + 3;
+  }
+  return parts;
+}
+
+std::string Join(const std::vector<std::string>& parts, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n && i < parts.size(); ++i) {
+    if (i) out += " . ";
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string FindCommonAncestor(const std::string& a, const std::string& b) {
+  auto pa = SplitName(a), pb = SplitName(b);
+  for (size_t i = 0; i < pa.size(); ++i) {
+    if (i >= pb.size() || pa[i] != pb[i]) return Join(pa, i);
+  }
+  return a;
+}
+
+
+}  // namespace
+
+std::string JoinName(const std::string& ns, const std::string& name) {
+  return ns.empty() ? name : ns + " . " + name;
+}
+
+std::vector<std::string> RuleParents(const std::string& name) {
+  auto parts = SplitName(name);
+  std::vector<std::string> out;
+  for (size_t n = parts.size() - 1; n >= 1; --n) out.push_back(Join(parts, n));
+  return out;
+}
+
+bool IsAccessible(const Graph& graph, const std::string& context, const std::string& name) {
+  std::string common = FindCommonAncestor(context, name);
+  std::vector<std::string> parents = {name};
+  for (auto& p : RuleParents(name)) parents.push_back(p);
+  parents.push_back("");
+  auto it = std::find(parents.begin(), parents.end(), common);
+  long index = it == parents.end() ? -1 : it - parents.begin();
+  long count = std::max(index - 1, 0L);
+  for (long i = 0; i < count; ++i) {
+    int id = graph.FindRule(parents[i]);
+    if (id >= 0 && graph.rule(id).is_private) return false;
+  }
+  return true;
+}
+
+Status Compiler::ParseRules(const RawNode& rules, int context) {
+  if (!rules.is_object()) return InvalidArgument("rules.invalid_model", "Le modèle doit être un objet {règle: valeur}");
+  int saved_rule = context_rule_;
+  std::string saved_name = context_name_;
+  if (first_node_ < 0) {
+    first_node_ = g_.node_count();
+    first_rule_ = g_.rule_count();
+  }
+  for (auto it = rules.begin(); it != rules.end() && status_.ok(); ++it) {
+    context_rule_ = context;
+    context_name_ = context < 0 ? "" : g_.rule(context).name;
+    ParseRule(it.key(), it.value());
+  }
+  context_rule_ = saved_rule;
+  context_name_ = saved_name;
+  return status_;
+}
+
+int Compiler::ParseRule(const std::string& key, const RawNode& body) {
+  RawNode raw;
+  if (body.is_string()) {
+    raw = {{"valeur", body}};
+  } else if (body.is_number()) {
+    raw = {{"valeur", body.dump()}};
+  } else if (body.is_null()) {
+    raw = RawNode::object();
+  } else if (body.is_object()) {
+    raw = body;
+  } else {
+    Fail("rules.invalid_rule", "La règle " + key + " est mal écrite. Donnez-lui une valeur correcte.");
+    return -1;
+  }
+  const std::string prefix = "[privé] ";
+  bool is_private = StartsWith(key, prefix) || (raw.contains("privé") && raw["privé"] == "oui");
+  std::string name = StartsWith(key, prefix) ? key.substr(prefix.size()) : key;
+  std::string dotted = JoinName(context_name_, name);
+  if (g_.FindRule(dotted) >= 0) {
+    Fail("rules.duplicate_rule", "La référence '" + dotted + "' a déjà été définie");
+    return -1;
+  }
+  Rule rule;
+  rule.name = dotted;
+  rule.is_private = is_private;
+  rule.is_situation_slot = EndsWith(dotted, kSituationSuffix) || dotted == "$SITUATION";
+  rule.is_internal = dotted.find("$INTERNAL") != std::string::npos;
+  rule.possibly_not_applicable = raw.contains("possiblement non applicable") && raw["possiblement non applicable"] == "oui";
+  if (raw.contains("type") && raw["type"].is_string()) rule.raw_type = raw["type"].get<std::string>();
+  rule.has_question = raw.contains("question");
+  int id = g_.AddRule(std::move(rule));
+
+  int saved_rule = context_rule_;
+  std::string saved_name = context_name_;
+  context_rule_ = id;
+  context_name_ = dotted;
+
+  RawNode value = RawNode::object();
+  RawNode avec = raw.contains("avec") && raw["avec"].is_object() ? raw["avec"] : RawNode::object();
+  int possibilities = ParsePossibilities(raw, &avec);
+  for (auto it = raw.begin(); it != raw.end(); ++it) {
+    if (it.key() == "avec" || !IsMechanismKey(it.key())) continue;
+    RawNode v = it.value();
+    if ((it.key() == "valeur") && v.is_object()) v.erase("une possibilité");
+    value[it.key()] = std::move(v);
+  }
+  if (raw.contains("formule")) {
+    RawNode f = raw["formule"];
+    if (f.is_object()) f.erase("une possibilité");
+    value["valeur"] = std::move(f);
+  }
+  if (!is_private && !g_.rule(id).is_situation_slot) {
+    value["dans la situation"] = dotted + kSituationSuffix;
+    avec["[privé] $SITUATION"] = {{"valeur", {{kSlotMarker, g_.rule(id).possibly_not_applicable}}}};
+    if (value.contains("par défaut") && !value["par défaut"].is_null()) {
+      value["par défaut"] = {{"valeur", value["par défaut"]}, {"variable manquante", dotted}};
+    }
+  }
+  if (!avec.empty()) value["avec"] = std::move(avec);
+  int node = Parse(value);
+  if (status_.ok()) {
+    Rule& r = g_.mutable_rule(id);
+    r.value = node;
+    r.possibilities = possibilities;
+    if (!is_private && !r.is_situation_slot) r.situation_rule = g_.FindRule(dotted + kSituationSuffix);
+    std::vector<Replacement> replacements;
+    if (raw.contains("rend non applicable")) ParseReplacements(raw["rend non applicable"], true, &replacements);
+    if (raw.contains("remplace")) ParseReplacements(raw["remplace"], false, &replacements);
+    g_.mutable_rule(id).replacements = std::move(replacements);
+    g_.mutable_rule(id).raw = std::move(raw);
+  }
+  context_rule_ = saved_rule;
+  context_name_ = saved_name;
+  return id;
+}
+
+int Compiler::ParsePossibilities(const RawNode& raw_rule, RawNode* avec) {
+  RawNode list;
+  for (const char* holder : {"valeur", "formule"}) {
+    if (raw_rule.contains(holder) && raw_rule[holder].is_object() && raw_rule[holder].contains("une possibilité")) {
+      list = raw_rule[holder]["une possibilité"];
+      warnings_->push_back("Règle « " + context_name_ + " » : la clé 'une possibilité' à l'intérieur de '" +
+                           holder + "' est dépréciée, déplacez-la au niveau supérieur.");
+    }
+  }
+  if (raw_rule.contains("une possibilité")) {
+    list = raw_rule["une possibilité"];
+    if (list.is_null() || (list.is_array() && list.empty())) {
+      Fail("rules.invalid_possibilities", "La clé 'une possibilité' ne peut pas être vide");
+      return -1;
+    }
+  }
+  if (list.is_null()) return -1;
+  if (list.is_object() && list.contains("possibilités")) list = list["possibilités"];
+  if (!list.is_array() || list.empty()) {
+    Fail("rules.invalid_possibilities",
+         "La clé 'une possibilité' doit être un tableau contenant au moins un élément");
+    return -1;
+  }
+  Node n;
+  n.kind = NodeKind::kUnePossibilite;
+  n.label = "une possibilité";
+  std::string type;
+  UnitId ref_unit = kNoUnit;
+  bool ref_unit_set = false;
+  for (const auto& option : list) {
+    RawNode name = option;
+    if (option.is_object()) {
+      if (option.size() != 1) {
+        Fail("rules.invalid_possibilities", "Il ne peut y avoir qu'une seule définition de règle par possibilité.");
+        return -1;
+      }
+      std::string key = option.begin().key();
+      if (avec->contains(key)) {
+        Fail("rules.invalid_possibilities", "La règle \"" + key + "\" est déjà définie");
+        return -1;
+      }
+      (*avec)[key] = option.begin().value();
+      name = key;
+    }
+    int id = Parse(name);
+    if (!status_.ok()) return -1;
+    const Node& parsed = g_.node(id);
+    std::string option_type;
+    int not_applicable = -1;
+    if (parsed.kind == NodeKind::kReference) {
+      option_type = "reference";
+      g_.mutable_node(id).no_replace = true;
+      int copy = Reference(g_.node(id).name);
+      g_.mutable_node(copy).no_replace = true;
+      not_applicable = EstNonApplicable(copy);
+      g_.mutable_node(id).value.kind = Value::Kind::kString;
+      g_.mutable_node(id).value.string = g_.node(id).name;
+    } else if (parsed.kind == NodeKind::kConstant &&
+               (parsed.const_type == VType::kNumber || parsed.const_type == VType::kString)) {
+      option_type = parsed.const_type == VType::kNumber ? "number" : "string";
+      if (option_type == "number" && parsed.unit != kNoUnit) {
+        if (ref_unit_set && !AreUnitsConvertible(parsed.unit, ref_unit)) {
+          Fail("rules.invalid_possibilities", "Les possibilités doivent être toutes dans la même classe d'unité.");
+          return -1;
+        }
+        ref_unit = parsed.unit;
+        ref_unit_set = true;
+      }
+    } else {
+      Fail("rules.invalid_possibilities",
+           "\"" + name.dump() + "\" n'est pas une constante ou une référence. Les choix possibles doivent être des constantes ou des références.");
+      return -1;
+    }
+    if (!type.empty() && type != option_type) {
+      Fail("rules.invalid_possibilities", "Les possibilités doivent être toutes du même type.");
+      return -1;
+    }
+    type = option_type;
+    n.kids.push_back(id);
+    n.kids2.push_back(not_applicable);
+  }
+  n.name = type;
+  n.unit = ref_unit;
+  return Add(std::move(n));
+}
+
+void Compiler::ParseReplacements(const RawNode& spec, bool non_applicable, std::vector<Replacement>* out) {
+  static int next_id = 0;
+  std::vector<RawNode> items;
+  if (spec.is_array()) {
+    for (const auto& s : spec) items.push_back(s);
+  } else {
+    items.push_back(spec);
+  }
+  auto refs = [&](const RawNode& names, std::vector<int>* ids) {
+    if (names.is_null()) return;
+    std::vector<RawNode> list;
+    if (names.is_array()) {
+      for (const auto& x : names) list.push_back(x);
+    } else {
+      list.push_back(names);
+    }
+    for (const auto& x : list) {
+      int ref = Parse(x);
+      if (!status_.ok()) return;
+      g_.mutable_node(ref).no_replace = true;
+      ids->push_back(ref);  // node ids; turned into rule ids in Finish
+    }
+  };
+  for (const auto& item : items) {
+    RawNode r = item.is_string() ? RawNode{{"références à", item}} : item;
+    if (!r.is_object() || !r.contains("références à")) {
+      Fail("rules.invalid_replacement", "Remplacement invalide : 'références à' attendu");
+      return;
+    }
+    Replacement rep;
+    rep.non_applicable = non_applicable;
+    rep.replaced_rule = Parse(r["références à"]);  // node id until Finish
+    if (!status_.ok()) return;
+    g_.mutable_node(rep.replaced_rule).no_replace = true;
+    refs(r.contains("dans") ? r["dans"] : RawNode(), &rep.whitelist);
+    refs(r.contains("sauf dans") ? r["sauf dans"] : RawNode(), &rep.blacklist);
+    if (r.contains("priorité")) {
+      if (!r["priorité"].is_number() || r["priorité"].get<double>() < 0) {
+        Fail("rules.invalid_replacement", "La priorité du remplacement doit être un nombre positif");
+        return;
+      }
+      rep.priority = r["priorité"].get<double>();
+    }
+    rep.definition_rule = context_rule_;
+    rep.definition_ref = ReferenceTo(context_rule_);
+    g_.mutable_node(rep.definition_ref).no_replace = true;
+    rep.id = next_id++;
+    out->push_back(std::move(rep));
+  }
+}
+
+Result<int> Compiler::ParseRootExpression(const RawNode& value) {
+  if (first_node_ < 0) {
+    first_node_ = g_.node_count();
+    first_rule_ = g_.rule_count();
+  }
+  context_rule_ = -1;
+  context_name_.clear();
+  int node = Parse(value);
+  if (!status_.ok()) return status_;
+  return node;
+}
+
+Result<int> Compiler::ParseSituationValue(const RawNode& value, int slot_rule) {
+  if (first_node_ < 0) {
+    first_node_ = g_.node_count();
+    first_rule_ = g_.rule_count();
+  }
+  context_rule_ = slot_rule;
+  context_name_ = g_.rule(slot_rule).name;
+  RawNode body;
+  if (value.is_object()) {
+    body = RawNode::object();
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (IsMechanismKey(it.key())) body[it.key()] = it.value();
+    }
+    if (value.contains("formule")) body["valeur"] = value["formule"];
+  } else if (value.is_number()) {
+    body = value.dump();
+  } else {
+    body = value;
+  }
+  int node = Parse(body);
+  if (!status_.ok()) return status_;
+  return node;
+}
+
+}  // namespace parcours::rules::detail

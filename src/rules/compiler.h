@@ -1,0 +1,96 @@
+// Compiler from raw Publicodes (ordered JSON) to the node graph of model.h.
+//
+// Used twice: once per model (Compile), and by each Engine to compile its situation
+// values ("X . $SITUATION" slots) into an overlay on top of the shared model.
+// Mirrors the reference parser: chained mechanisms applied in its fixed order, list
+// mechanisms expanded, `avec` children registered as rules, references resolved by the
+// reference's lookup order, `remplace` / `rend non applicable` inlined as variations.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model.h"
+
+namespace parcours::rules::detail {
+
+class Compiler {
+ public:
+  Compiler(Graph* graph, const ModelOptions& options, std::vector<std::string>* warnings)
+      : g_(*graph), options_(options), warnings_(warnings) {}
+
+  // Parses the entries of `rules` as rules in the namespace `context` (rule id or -1).
+  Status ParseRules(const RawNode& rules, int context);
+  // Parses a situation value for `slot_rule` ("X . $SITUATION"); returns its node.
+  Result<int> ParseSituationValue(const RawNode& value, int slot_rule);
+  // Resolves references, orphan parents, inlines replacements and infers types for
+  // everything added since construction.
+  Status Finish();
+
+  // Adds a reference to `rule` as written at the model root (subject to `remplace`).
+  int RootReference(int rule) {
+    context_rule_ = -1;
+    context_name_.clear();
+    return ReferenceTo(rule);
+  }
+  // Parses an expression evaluated at the root (the reference's "$EVALUATION").
+  Result<int> ParseRootExpression(const RawNode& value);
+
+  // Parses one raw value in the current context (exposed for tests of the compiler).
+  int Parse(const RawNode& raw);
+  const Status& status() const { return status_; }
+
+ private:
+  friend struct MechanismParsers;
+  int ParseRule(const std::string& key, const RawNode& body);
+  int ParseObject(const RawNode& obj);
+  int ParseChained(const std::string& key, const RawNode& param, const RawNode& rest);
+  int ParseMechanism(const std::string& key, const RawNode& param);
+  int ParsePossibilities(const RawNode& raw_rule, RawNode* avec);
+  void ParseReplacements(const RawNode& spec, bool non_applicable, std::vector<Replacement>* out);
+
+  // Node builders.
+  int Add(Node n);
+  int Constant(Value v, UnitId unit = kNoUnit, VType type = VType::kUnknown);
+  int NotApplicable();
+  int Bool(bool b);
+  int Number(double d);
+  int Operation(Op op, int a, int b);
+  int Condition(int si, int alors, int sinon, const char* label = nullptr);
+  int Reference(const std::string& name);
+  int ReferenceTo(int rule);
+  int EstNonDefini(int v);
+  int EstNonApplicable(int v);
+  std::vector<int> ParseList(const RawNode& param);
+
+  // Resolution and post-processing.
+  Status ResolveReference(int node_id);
+  void InlineReplacements(int node_id);
+  NodeType InferType(int node_id);
+  NodeType InferRuleType(int rule_id);
+  void Fail(const std::string& reason, const std::string& message);
+
+  Graph& g_;
+  const ModelOptions& options_;
+  std::vector<std::string>* warnings_;
+  int context_rule_ = -1;  // current rule (context.dottedName)
+  std::string context_name_;
+  int first_node_ = -1;
+  int first_rule_ = -1;
+  int depth_ = 0;
+  int first_ext_node_ = 0;
+  int first_ext_rule_ = 0;
+  std::unordered_map<int, std::vector<const Replacement*>> replacements_index_;
+  std::vector<char> type_state_;  // 0 = todo, 1 = in progress, 2 = done (new nodes)
+  std::vector<char> rule_type_state_;
+  std::unordered_map<std::string, int> replacement_cache_;
+  Status status_;
+};
+
+// Keys accepted as mechanisms inside a rule body (the reference's `mecanismKeys`).
+bool IsMechanismKey(const std::string& key);
+
+// Joins a namespace and a name with " . " (no separator for the root).
+std::string JoinName(const std::string& ns, const std::string& name);
+
+}  // namespace parcours::rules::detail

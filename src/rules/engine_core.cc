@@ -1,0 +1,153 @@
+// Situation loading and evaluation entry point (see engine_core.h).
+#include "engine_core.h"
+
+#include <nlohmann/json.hpp>
+
+#include "compiler.h"
+
+namespace parcours::rules::detail {
+namespace {
+
+constexpr long kEvaluationBudget = 50'000'000;
+
+Status SituationError(const std::string& rule, const std::string& reason, const std::string& message) {
+  return InvalidArgument(reason, "Situation « " + rule + " » : " + message).WithField(rule, message);
+}
+
+bool ValueMatchesOption(const Graph& g, const Node& possibilities, const Res& value) {
+  if (!value.value.is_string() && !value.value.is_number()) return true;
+  for (int option : possibilities.kids) {
+    const Node& o = g.node(option);
+    if (value.value.is_string() && o.value.is_string() && o.value.string == value.value.string) return true;
+    if (value.value.is_number() && o.value.is_number()) {
+      auto converted = ConvertUnit(value.unit, o.unit, value.value.number);
+      if (converted && *converted == o.value.number) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+EngineCore::EngineCore(ModelPtr m)
+    : model(std::move(m)), compiled(&model->compiled()), graph(compiled, &overlay) {
+  state = std::make_unique<EvalState>(&graph, compiled, &shared);
+}
+
+Status EngineCore::LoadSituation(const Json& situation) {
+  const bool strict = compiled->options.strict_situation;
+  std::vector<std::pair<int, int>> slots;  // (rule, node)
+  for (auto it = situation.begin(); it != situation.end(); ++it) {
+    const std::string& name = it.key();
+    auto found = compiled->core.rule_index.find(name);
+    Status error;
+    if (found == compiled->core.rule_index.end()) {
+      error = SituationError(name, "rules.situation_unknown_rule", "'" + name + "' n'existe pas dans la base de règles.");
+    } else if (!compiled->core.rules[found->second].root_accessible ||
+               compiled->core.rules[found->second].situation_rule < 0) {
+      error = SituationError(name, "rules.situation_private_rule", "la règle " + name + " est une règle privée.");
+    }
+    RawNode raw;
+    const Json& v = it.value();
+    if (error.ok()) {
+      if (v.is_null()) continue;
+      if (v.is_boolean()) {
+        raw = v.get<bool>() ? "oui" : "non";
+      } else if (v.is_string() || v.is_number() || v.is_object()) {
+        raw = RawNode::parse(v.dump());
+      } else {
+        error = SituationError(name, "rules.situation_invalid_value", "valeur invalide " + v.dump());
+      }
+    }
+    if (error.ok()) {
+      const int rule = found->second;
+      Compiler compiler(&graph, compiled->options, &warnings);
+      auto node = compiler.ParseSituationValue(raw, compiled->core.rules[rule].situation_rule);
+      Status s = node.ok() ? compiler.Finish() : node.status();
+      if (!s.ok()) {
+        error = SituationError(name, "rules.situation_invalid_value", s.message());
+      } else {
+        slots.emplace_back(rule, *node);
+      }
+    }
+    if (!error.ok()) {
+      if (strict) return error;
+      warnings.push_back(error.message());
+    }
+  }
+  state = std::make_unique<EvalState>(&graph, compiled, &shared);
+  for (const auto& [rule, node] : slots) {
+    Override o;
+    o.node = node;
+    o.type = graph.type(node);
+    state->SetOverride(compiled->core.rules[rule].situation_rule, std::move(o));
+  }
+  // Values outside `une possibilité` are rejected like the reference's strict situation.
+  shared.budget = kEvaluationBudget;
+  for (const auto& [rule, node] : slots) {
+    int possibilities = compiled->core.rules[rule].possibilities;
+    if (possibilities < 0) continue;
+    const std::string& name = compiled->core.rules[rule].name;
+    try {
+      const Res& value = state->EvalNode(node);
+      if (!ValueMatchesOption(graph, graph.node(possibilities), value)) {
+        Status error = SituationError(name, "rules.situation_invalid_value",
+                                      "la valeur " + FormatResult(value) +
+                                          " ne fait pas partie des possibilités listées pour cette règle.");
+        if (strict) return error;
+        warnings.push_back(error.message());
+      }
+    } catch (const EvalError& e) {
+      if (strict) return SituationError(name, e.reason, e.what());
+    }
+  }
+  state->ResetCache();
+  return Status();
+}
+
+Result<Evaluation> EngineCore::Evaluate(std::string_view text, const std::shared_ptr<EngineCore>& self) {
+  int root = -1;
+  std::string key(text);
+  auto found = compiled->core.rule_index.find(key);
+  if (found != compiled->core.rule_index.end() && compiled->core.rules[found->second].root_accessible &&
+      compiled->root_refs[found->second] >= 0) {
+    root = compiled->root_refs[found->second];
+  } else if (auto cached = expression_cache.find(key); cached != expression_cache.end()) {
+    root = cached->second;
+  } else {
+    Compiler compiler(&graph, compiled->options, &warnings);
+    auto node = compiler.ParseRootExpression(RawNode(key));
+    Status s = node.ok() ? compiler.Finish() : node.status();
+    if (!s.ok()) return s;
+    root = *node;
+    expression_cache.emplace(key, root);
+  }
+  shared.budget = kEvaluationBudget;
+  shared.warnings.clear();
+  shared.inversion_fail = false;
+  const Res* result;
+  try {
+    result = &state->EvalNode(root);
+  } catch (const EvalError& e) {
+    Status s = InvalidArgument(e.reason, e.what());
+    if (!e.rule.empty()) s.WithField(e.rule, e.what());
+    return s;
+  } catch (const std::exception& e) {
+    return Internal("rules.internal", std::string("Erreur interne d'évaluation : ") + e.what());
+  }
+  Evaluation ev;
+  ev.value = result->value;
+  ev.unit = result->unit == kNoUnit ? "" : SerializeUnit(result->unit);
+  ev.missing.reserve(result->missing.size());
+  for (const auto& [rule, score] : result->missing) ev.missing.push_back({graph.rule(rule).name, score});
+  ev.warnings = shared.warnings;
+  if (shared.inversion_fail) ev.warnings.push_back("Une inversion ou une résolution circulaire n'a pas convergé.");
+  auto trace = std::make_shared<EvalTrace>();
+  trace->core = self;
+  trace->root = root;
+  trace->result = *result;
+  ev.trace = std::move(trace);
+  return ev;
+}
+
+}  // namespace parcours::rules::detail

@@ -1,0 +1,40 @@
+// Internal state behind parcours::rules::Engine: the situation overlay compiled on top of
+// the shared model, and the evaluation state of that situation. Evaluations keep a
+// shared reference to it so that their explanation can be rendered later.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "evaluator.h"
+#include "parcours/rules/engine.h"
+
+namespace parcours::rules::detail {
+
+struct EngineCore {
+  explicit EngineCore(ModelPtr model);
+  EngineCore(const EngineCore&) = delete;
+  EngineCore& operator=(const EngineCore&) = delete;
+
+  // Compiles and installs a situation (see Engine::SetSituation).
+  Status LoadSituation(const Json& situation);
+  Result<Evaluation> Evaluate(std::string_view text, const std::shared_ptr<EngineCore>& self);
+
+  ModelPtr model;
+  const CompiledModel* compiled;
+  Overlay overlay;
+  Graph graph;
+  EvalShared shared;
+  std::unique_ptr<EvalState> state;
+  std::unordered_map<std::string, int> expression_cache;
+  std::vector<std::string> warnings;
+};
+
+struct EvalTrace {
+  std::shared_ptr<EngineCore> core;
+  int root = -1;
+  Res result;
+};
+
+}  // namespace parcours::rules::detail

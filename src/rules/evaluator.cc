@@ -1,0 +1,460 @@
+// Core of the evaluator: memo cache, rules, applicability, branch disabling, cycles.
+#include "evaluator.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace parcours::rules::detail {
+namespace {
+
+constexpr int kMaxDepth = 2500;
+
+int Depth(const std::string& name) {
+  int parts = 1;
+  for (size_t p = name.find(" . "); p != std::string::npos; p = name.find(" . ", p + 3)) ++parts;
+  return parts;
+}
+
+}  // namespace
+
+Missing MergeMissing(const Missing& a, const Missing& b) {
+  if (b.empty()) return a;
+  if (a.empty()) return b;
+  Missing out = a;
+  for (const auto& [rule, score] : b) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == rule; });
+    if (it == out.end()) {
+      out.emplace_back(rule, score);
+    } else {
+      it->second += score;
+    }
+  }
+  return out;
+}
+
+Missing Bonus(const Missing& a) {
+  Missing out = a;
+  for (auto& p : out) p.second += 1;
+  return out;
+}
+
+bool JsTruthy(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::kNumber: return v.number != 0 && !std::isnan(v.number);
+    case Value::Kind::kBoolean: return v.boolean;
+    case Value::Kind::kString: return !v.string.empty();
+    default: return false;
+  }
+}
+
+double JsNumber(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::kNumber: return v.number;
+    case Value::Kind::kBoolean: return v.boolean ? 1 : 0;
+    case Value::Kind::kNull: return 0;
+    default: return std::nan("");
+  }
+}
+
+bool JsStrictEqual(const Value& a, const Value& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Value::Kind::kNumber: return a.number == b.number;
+    case Value::Kind::kBoolean: return a.boolean == b.boolean;
+    case Value::Kind::kString: return a.string == b.string;
+    default: return true;
+  }
+}
+
+Value NumberValue(double d) {
+  Value v;
+  v.kind = Value::Kind::kNumber;
+  v.number = d;
+  return v;
+}
+Value BoolValue(bool b) {
+  Value v;
+  v.kind = Value::Kind::kBoolean;
+  v.boolean = b;
+  return v;
+}
+Value NullValue() {
+  Value v;
+  v.kind = Value::Kind::kNull;
+  return v;
+}
+
+EvalState::EvalState(const Graph* graph, const CompiledModel* model, EvalShared* shared)
+    : g_(graph), model_(model), shared_(shared) {
+  ResetCache();
+}
+
+EvalState::~EvalState() = default;
+
+void EvalState::ResetCache() {
+  store_.clear();
+  node_cache_.assign(g_->node_count(), nullptr);
+  rule_cache_.assign(g_->rule_count(), nullptr);
+  applicability_cache_.assign(g_->rule_count(), nullptr);
+  in_progress_.assign(g_->rule_count(), 0);
+  suppressed_.assign(g_->rule_count(), 0);
+  sub_states_.clear();
+}
+
+void EvalState::SetOverride(int slot_rule, Override o) {
+  if (slot_rule >= static_cast<int>(override_index_.size())) override_index_.resize(slot_rule + 1, -1);
+  if (override_index_[slot_rule] >= 0) {
+    overrides_[override_index_[slot_rule]] = std::move(o);
+  } else {
+    override_index_[slot_rule] = static_cast<int>(overrides_.size());
+    overrides_.push_back(std::move(o));
+  }
+}
+
+std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache) const {
+  auto fork = std::make_unique<EvalState>(g_, model_, shared_);
+  fork->overrides_ = overrides_;
+  fork->override_index_ = override_index_;
+  fork->rule_stack_ = rule_stack_;
+  if (copy_cache) {
+    // Results are shared read-only: the parent outlives its forks.
+    fork->node_cache_ = node_cache_;
+    fork->rule_cache_ = rule_cache_;
+    fork->applicability_cache_ = applicability_cache_;
+  }
+  return fork;
+}
+
+std::string EvalState::CurrentRuleName() const {
+  for (const auto& [rule, kind] : rule_stack_) {
+    const std::string& name = g_->rule(rule).name;
+    if (name.find("$INTERNAL") == std::string::npos && name.find("$SITUATION") == std::string::npos) return name;
+  }
+  return rule_stack_.empty() ? "" : g_->rule(rule_stack_.back().first).name;
+}
+
+void EvalState::Throw(const std::string& reason, const std::string& message) const {
+  std::string rule = CurrentRuleName();
+  throw EvalError(reason, rule, (rule.empty() ? "" : "Règle « " + rule + " » : ") + message);
+}
+
+void EvalState::Warn(const std::string& message) {
+  std::string rule = CurrentRuleName();
+  if (shared_->warnings.size() < 200) {
+    shared_->warnings.push_back((rule.empty() ? "" : "Règle « " + rule + " » : ") + message);
+  }
+}
+
+const Res& EvalState::Store(int id, Res r) {
+  store_.push_back(std::move(r));
+  const Res* p = &store_.back();
+  if (id >= 0) {
+    if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);
+    node_cache_[id] = p;
+  }
+  return *p;
+}
+
+const Res& EvalState::EvalNode(int id) {
+  if (const Res* c = Cached(id)) return *c;
+  if (++depth_ > kMaxDepth) {
+    depth_ = 0;
+    Throw("rules.too_deep", "Évaluation trop profonde (dépendances circulaires ou modèle trop imbriqué)");
+  }
+  if (--shared_->budget < 0) {
+    Throw("rules.evaluation_budget", "Évaluation trop longue : le calcul a été interrompu");
+  }
+  Res r = Compute(id);
+  --depth_;
+  return Store(id, std::move(r));
+}
+
+NodeType EvalState::SlotType(int rule) const {
+  int slot = g_->rule(rule).situation_rule;
+  if (slot < 0) return {};
+  if (const Override* o = GetOverride(slot)) return o->type;
+  return g_->rule(slot).type;
+}
+
+const Res& EvalState::EvalRule(int rule) {
+  if (const Res* c = CachedRule(rule)) return *c;
+  if (rule >= static_cast<int>(in_progress_.size())) {
+    in_progress_.resize(rule + 1, 0);
+    suppressed_.resize(rule + 1, 0);
+  }
+  Res r;
+  if (suppressed_[rule] & 1) {
+    r = Res();  // cycle broken here: undefined
+  } else {
+    if (in_progress_[rule] & 1) {
+      // Cycle: suppress the same rule each time (applicability first, deepest, then name).
+      auto first = std::find(rule_stack_.rbegin(), rule_stack_.rend(), std::make_pair(rule, 0));
+      std::vector<std::pair<int, int>> cycle(rule_stack_.rbegin(), first + 1);
+      auto chosen = *std::min_element(cycle.begin(), cycle.end(), [&](const auto& a, const auto& b) {
+        if (a.second != b.second) return a.second > b.second;
+        const std::string& na = g_->rule(a.first).name;
+        const std::string& nb = g_->rule(b.first).name;
+        int da = Depth(na), db = Depth(nb);
+        if (da != db) return da > db;
+        return na < nb;
+      });
+      suppressed_[chosen.first] |= chosen.second == 0 ? 1 : 2;
+      const std::string& name = g_->rule(rule).name;
+      if (name.find("$SITUATION") == std::string::npos && name.find("$INTERNAL") == std::string::npos) {
+        Warn("un cycle a été détecté ; la règle « " + g_->rule(chosen.first).name +
+             "» a été considérée comme non définie");
+      }
+    }
+    rule_stack_.emplace_back(rule, 0);
+    in_progress_[rule] |= 1;
+    r = ComputeRule(rule);
+    in_progress_[rule] &= ~1;
+    rule_stack_.pop_back();
+  }
+  store_.push_back(std::move(r));
+  if (rule >= static_cast<int>(rule_cache_.size())) rule_cache_.resize(rule + 1, nullptr);
+  rule_cache_[rule] = &store_.back();
+  return store_.back();
+}
+
+Res EvalState::ComputeRule(int rule_id) {
+  const Rule& rule = g_->rule(rule_id);
+  Disabling disabling = DisablingParent(rule_id);
+  if (disabling.disabled) {
+    Res r;
+    r.value = NullValue();
+    r.missing = std::move(disabling.missing);
+    return r;
+  }
+  const Res* possibilities = nullptr;
+  if (rule.possibilities >= 0) {
+    possibilities = &EvalNode(rule.possibilities);
+    if (!possibilities->value.is_undefined()) {
+      Res r;
+      r.value = possibilities->value;
+      r.unit = possibilities->unit;
+      r.missing = MergeMissing(possibilities->missing, disabling.missing);
+      return r;
+    }
+  }
+  const Res* value;
+  if (rule.is_situation_slot) {
+    const Override* o = GetOverride(rule_id);
+    if (o != nullptr && o->fixed) {
+      value = &o->result;
+    } else {
+      value = &EvalNode(o != nullptr ? o->node : rule.value);
+    }
+  } else {
+    value = &EvalNode(rule.value);
+  }
+  if (rule.root_accessible && value->value.is_undefined() && value->missing.empty()) {
+    // The reference records the rule itself as missing on the cached value evaluation.
+    const_cast<Res*>(value)->missing.emplace_back(rule_id, 1);
+  }
+  Res r;
+  r.value = value->value;
+  r.unit = possibilities != nullptr && possibilities->unit != kNoUnit ? possibilities->unit : value->unit;
+  r.missing = MergeMissing(MergeMissing(possibilities != nullptr ? possibilities->missing : Missing{}, value->missing),
+                           disabling.missing);
+  return r;
+}
+
+EvalState::Disabling EvalState::DisablingParent(int rule_id) {
+  const Rule& rule = g_->rule(rule_id);
+  Disabling d;
+  if (rule.is_situation_slot || rule.is_internal) return d;
+  int parent = -1;
+  for (int ref : rule.parent_refs) {
+    if (ref < 0) continue;
+    const NodeType& t = g_->type(ref);
+    if (t.nullable == Tri::kTrue || t.type == VType::kBoolean) {
+      parent = ref;
+      break;
+    }
+  }
+  if (parent < 0) return d;
+  const NodeType& t = g_->type(parent);
+  Res not_applicable;
+  not_applicable.value = BoolValue(false);
+  if (t.nullable == Tri::kTrue) not_applicable = NotApplicable(parent);
+  if (!(not_applicable.value.is_boolean() && not_applicable.value.boolean) && t.type == VType::kBoolean) {
+    const Res& p = EvalNode(parent);
+    Res eq;
+    if (p.value.is_undefined()) {
+      eq.value = Value();
+    } else {
+      Value left = p.value.is_null() ? BoolValue(false) : p.value;
+      eq.value = BoolValue(JsStrictEqual(left, BoolValue(false)));
+    }
+    eq.missing = p.missing;
+    not_applicable = std::move(eq);
+  }
+  if (not_applicable.value.is_boolean() && not_applicable.value.boolean) {
+    d.disabled = true;
+    d.missing = std::move(not_applicable.missing);
+    return d;
+  }
+  if (t.type == VType::kBoolean) {
+    const Res& p = EvalNode(parent);
+    d.missing = p.missing;
+    d.disabled = p.value.is_boolean() && !p.value.boolean;
+  }
+  return d;
+}
+
+Res EvalState::RuleApplicability(int rule_id) {
+  if (rule_id < static_cast<int>(applicability_cache_.size()) && applicability_cache_[rule_id] != nullptr) {
+    return *applicability_cache_[rule_id];
+  }
+  if (rule_id >= static_cast<int>(in_progress_.size())) {
+    in_progress_.resize(rule_id + 1, 0);
+    suppressed_.resize(rule_id + 1, 0);
+  }
+  Res r;
+  if (suppressed_[rule_id] & 2) {
+    r.value = BoolValue(false);
+  } else {
+    if (in_progress_[rule_id] & 2) {
+      auto first = std::find(rule_stack_.rbegin(), rule_stack_.rend(), std::make_pair(rule_id, 1));
+      std::vector<std::pair<int, int>> cycle(rule_stack_.rbegin(), first + 1);
+      auto chosen = *std::min_element(cycle.begin(), cycle.end(), [&](const auto& a, const auto& b) {
+        if (a.second != b.second) return a.second > b.second;
+        const std::string& na = g_->rule(a.first).name;
+        const std::string& nb = g_->rule(b.first).name;
+        int da = Depth(na), db = Depth(nb);
+        if (da != db) return da > db;
+        return na < nb;
+      });
+      suppressed_[chosen.first] |= chosen.second == 0 ? 1 : 2;
+    }
+    rule_stack_.emplace_back(rule_id, 1);
+    in_progress_[rule_id] |= 2;
+    Disabling d = DisablingParent(rule_id);
+    if (d.disabled) {
+      r.value = BoolValue(true);
+      r.missing = std::move(d.missing);
+    } else {
+      Res na = NotApplicable(g_->rule(rule_id).value);
+      r.value = na.value;
+      r.missing = MergeMissing(d.missing, na.missing);
+      if (na.value.is_boolean() && !na.value.boolean && SlotType(rule_id).nullable == Tri::kTrue &&
+          na.missing.empty()) {
+        r.missing.emplace_back(rule_id, 1);
+      }
+    }
+    in_progress_[rule_id] &= ~2;
+    rule_stack_.pop_back();
+  }
+  store_.push_back(r);
+  if (rule_id >= static_cast<int>(applicability_cache_.size())) applicability_cache_.resize(rule_id + 1, nullptr);
+  applicability_cache_[rule_id] = &store_.back();
+  return r;
+}
+
+Res EvalState::NotApplicable(int id) {
+  const Node& n = g_->node(id);
+  Res r;
+  if (g_->type(id).nullable == Tri::kFalse) {
+    r.value = BoolValue(false);
+    return r;
+  }
+  if (const Res* c = Cached(id)) {
+    r.value = BoolValue(c->value.is_null());
+    r.missing = c->missing;
+    return r;
+  }
+  if (++depth_ > kMaxDepth) {
+    depth_ = 0;
+    Throw("rules.too_deep", "Évaluation trop profonde (dépendances circulaires ou modèle trop imbriqué)");
+  }
+  if (n.kind == NodeKind::kReference) {
+    r = RuleApplicability(n.rule);
+  } else if (n.kind == NodeKind::kCondition) {
+    r = ConditionWith(n, true);
+  } else {
+    const Res& v = EvalNode(id);
+    r.value = v.value.is_undefined() ? Value() : BoolValue(v.value.is_null());
+    r.missing = v.missing;
+  }
+  --depth_;
+  return r;
+}
+
+Res EvalState::Compute(int id) {
+  const Node& n = g_->node(id);
+  switch (n.kind) {
+    case NodeKind::kConstant: {
+      Res r;
+      r.value = n.value;
+      r.unit = n.unit;
+      return r;
+    }
+    case NodeKind::kReference:
+      return EvalRule(n.rule);
+    case NodeKind::kOperation:
+      return Operation(n);
+    case NodeKind::kCondition:
+      return Condition(n);
+    case NodeKind::kVariations:
+      return Variations(n);
+    case NodeKind::kEstNonDefini: {
+      const Res& v = EvalNode(n.a);
+      Res r;
+      r.value = BoolValue(v.value.is_undefined());
+      r.missing = v.missing;
+      return r;
+    }
+    case NodeKind::kEstNonApplicable:
+      return NotApplicable(n.a);
+    case NodeKind::kBareme:
+    case NodeKind::kGrille:
+    case NodeKind::kTauxProgressif:
+      return Tranches(n);
+    case NodeKind::kDuree:
+      return Duree(n);
+    case NodeKind::kTexte:
+      return Texte(n);
+    case NodeKind::kArrondi:
+      return Arrondi(n);
+    case NodeKind::kUnite:
+      return Unite(n);
+    case NodeKind::kSimplifierUnite:
+      return SimplifierUnite(n);
+    case NodeKind::kContexte:
+      return Contexte(id, n);
+    case NodeKind::kInversion:
+      return Inversion(n);
+    case NodeKind::kResoudre:
+      return Resoudre(n);
+    case NodeKind::kLogarithme: {
+      const Res& v = EvalNode(n.a);
+      Res r;
+      r.missing = v.missing;
+      if (v.value.is_null() || v.value.is_undefined()) {
+        r.value = v.value;
+        return r;
+      }
+      if (!v.value.is_number()) Throw("rules.invalid_logarithme", "Le logarithme attend un nombre");
+      r.value = NumberValue(std::log(v.value.number));
+      r.unit = kEmptyUnit;
+      return r;
+    }
+    case NodeKind::kVariableManquante: {
+      const Res& v = EvalNode(n.a);
+      double max_score = 0;
+      for (const auto& [rule, score] : v.missing) max_score = std::max(max_score, score);
+      Res r;
+      r.value = v.value;
+      r.unit = v.unit;
+      r.missing = v.missing;
+      if (n.rule >= 0) r.missing = MergeMissing(v.missing, Missing{{n.rule, max_score + 1}});
+      return r;
+    }
+    case NodeKind::kUnePossibilite:
+      return Possibilities(n);
+  }
+  return Res();
+}
+
+}  // namespace parcours::rules::detail

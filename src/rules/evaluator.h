@@ -1,0 +1,147 @@
+// Evaluation of a compiled model for one situation (reference: the evaluation
+// functions registered by each mechanism, evaluateRule.ts, contexte.ts, inversion.ts).
+//
+// An EvalState holds the situation overrides of the "X . $SITUATION" slots, the memo
+// cache (one result per node id and per rule id), and the bookkeeping the reference
+// engine keeps in `cache._meta` (rule stack for cycle detection, sub-engines of
+// `contexte`). Results live in a deque so references stay valid while evaluating.
+// Errors raised by the reference (division by zero, bad condition...) are thrown as
+// EvalError inside this module and turned into a Status at the Engine boundary.
+// Not thread-safe.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "model.h"
+
+namespace parcours::rules::detail {
+
+using Missing = std::vector<std::pair<int, double>>;  // (rule id, score), ordered
+
+struct Res {
+  Value value;
+  UnitId unit = kNoUnit;
+  Missing missing;
+};
+
+class EvalError : public std::runtime_error {
+ public:
+  EvalError(std::string reason, std::string rule, const std::string& message)
+      : std::runtime_error(message), reason(std::move(reason)), rule(std::move(rule)) {}
+  std::string reason;
+  std::string rule;
+};
+
+// One situation value: a node of the engine overlay, or a fixed result (inversion
+// attempts, contexte values evaluated in the enclosing situation).
+struct Override {
+  int node = -1;
+  bool fixed = false;
+  Res result;
+  NodeType type;
+};
+
+struct EvalShared {
+  std::vector<std::string> warnings;
+  bool inversion_fail = false;
+  long budget = 0;  // remaining node evaluations before giving up (runaway guard)
+};
+
+class EvalState {
+ public:
+  EvalState(const Graph* graph, const CompiledModel* model, EvalShared* shared);
+  ~EvalState();
+
+  void SetOverride(int slot_rule, Override o);
+  const Override* GetOverride(int slot_rule) const {
+    return slot_rule < static_cast<int>(override_index_.size()) && override_index_[slot_rule] >= 0
+               ? &overrides_[override_index_[slot_rule]]
+               : nullptr;
+  }
+  void ResetCache();
+
+  const Res& EvalNode(int id);
+  const Res& EvalRule(int rule);
+  const Res* Cached(int id) const {
+    return id >= 0 && id < static_cast<int>(node_cache_.size()) ? node_cache_[id] : nullptr;
+  }
+  const Res* CachedRule(int rule) const {
+    return rule >= 0 && rule < static_cast<int>(rule_cache_.size()) ? rule_cache_[rule] : nullptr;
+  }
+  const Graph& graph() const { return *g_; }
+  EvalShared* shared() { return shared_; }
+  std::string CurrentRuleName() const;
+
+ private:
+  friend class Mechanisms;
+  const Res& Store(int id, Res r);
+  Res Compute(int id);
+  Res ComputeRule(int rule);
+  Res RuleApplicability(int rule);
+  Res NotApplicable(int id);
+  struct Disabling {
+    bool disabled = false;
+    Missing missing;
+  };
+  Disabling DisablingParent(int rule);
+  NodeType SlotType(int rule) const;
+  std::unique_ptr<EvalState> Fork(bool copy_cache) const;
+  [[noreturn]] void Throw(const std::string& reason, const std::string& message) const;
+  void Warn(const std::string& message);
+
+  // Mechanism evaluations (mechanisms_eval.cc, tranches_eval.cc, solve_eval.cc).
+  Res Operation(const Node& n);
+  Res Condition(const Node& n);
+  Res ConditionWith(const Node& n, bool not_applicable);
+  Res Variations(const Node& n);
+  Res Tranches(const Node& n);
+  Res Bareme(const Node& n, const Res& assiette, const Res& mult);
+  Res Grille(const Node& n, const Res& assiette, const Res& mult);
+  Res TauxProgressif(const Node& n, const Res& assiette, const Res& mult);
+  Res Duree(const Node& n);
+  Res Texte(const Node& n);
+  Res Arrondi(const Node& n);
+  Res Unite(const Node& n);
+  Res SimplifierUnite(const Node& n);
+  Res Contexte(int id, const Node& n);
+  Res Inversion(const Node& n);
+  Res Resoudre(const Node& n);
+  Res Possibilities(const Node& n);
+
+  const Graph* g_;
+  const CompiledModel* model_;
+  EvalShared* shared_;
+  std::vector<Override> overrides_;
+  std::vector<int> override_index_;
+  std::deque<Res> store_;
+  std::vector<const Res*> node_cache_;
+  std::vector<const Res*> rule_cache_;
+  std::vector<const Res*> applicability_cache_;
+  // Cycle detection: stack of (rule, kind) with kind 0 = value, 1 = applicability.
+  std::vector<std::pair<int, int>> rule_stack_;
+  std::vector<unsigned char> in_progress_;  // per rule: bit 0 value, bit 1 applicability
+  std::vector<unsigned char> suppressed_;   // same bits: cycle-broken rules
+  std::unordered_map<int, std::unique_ptr<EvalState>> sub_states_;
+  std::vector<std::pair<int, int>> contexte_situation_;
+  bool has_contexte_situation_ = false;
+  int depth_ = 0;
+};
+
+// Helpers shared by the mechanism files.
+Missing MergeMissing(const Missing& a, const Missing& b);
+Missing Bonus(const Missing& a);
+bool JsTruthy(const Value& v);
+double JsNumber(const Value& v);  // undefined -> NaN, null -> 0
+bool JsStrictEqual(const Value& a, const Value& b);
+Value NumberValue(double d);
+Value BoolValue(bool b);
+Value NullValue();
+std::string FormatResult(const Res& r);
+
+}  // namespace parcours::rules::detail

@@ -1,0 +1,135 @@
+// Explanations of evaluations: the evaluated part of the graph as JSON and French text.
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "engine_core.h"
+
+namespace parcours::rules {
+namespace {
+
+using detail::Graph;
+using detail::Node;
+using detail::NodeKind;
+using detail::Res;
+
+constexpr int kMaxNodes = 3000;
+constexpr int kMaxDepth = 60;
+
+const char* KindName(const Node& n) {
+  if (n.label != nullptr) return n.label;
+  switch (n.kind) {
+    case NodeKind::kConstant: return "constante";
+    case NodeKind::kReference: return "référence";
+    case NodeKind::kOperation: return "opération";
+    case NodeKind::kCondition: return "condition";
+    case NodeKind::kVariations: return "variations";
+    case NodeKind::kEstNonDefini: return "est non défini";
+    case NodeKind::kEstNonApplicable: return "est non applicable";
+    case NodeKind::kArrondi: return "arrondi";
+    case NodeKind::kUnite: return "unité";
+    case NodeKind::kSimplifierUnite: return "simplifier l'unité";
+    case NodeKind::kVariableManquante: return "par défaut";
+    default: return "mécanisme";
+  }
+}
+
+const char* OpSymbol(detail::Op op) {
+  static const char* kSymbols[] = {"+", "-", "×", "/", "//", "**", "<", "≤", ">", "≥", "=", "≠", "et", "ou"};
+  return kSymbols[static_cast<int>(op)];
+}
+
+class Explainer {
+ public:
+  Explainer(const detail::EngineCore& core) : core_(core), g_(core.graph) {}
+
+  Json Node(int id, int depth) {
+    const auto& n = g_.node(id);
+    const Res* r = core_.state->Cached(id);
+    Json j = Json::object();
+    if (++count_ > kMaxNodes || depth > kMaxDepth) {
+      j["tronqué"] = true;
+      return j;
+    }
+    j["mécanisme"] = KindName(n);
+    if (n.kind == NodeKind::kOperation) j["opérateur"] = OpSymbol(n.op);
+    if (r != nullptr) Describe(*r, &j);
+    if (n.kind == NodeKind::kReference) {
+      j["règle"] = g_.rule(n.rule).name;
+      if (seen_.insert(n.rule).second) {
+        int value = g_.rule(n.rule).value;
+        if (const detail::Override* o = core_.state->GetOverride(g_.rule(n.rule).situation_rule)) {
+          j["source"] = "situation";
+          if (o->node >= 0) value = o->node;
+        }
+        if (value >= 0 && core_.state->Cached(value) != nullptr) j["explication"] = Node(value, depth + 1);
+      }
+      return j;
+    }
+    Json children = Json::array();
+    auto add = [&](int child) {
+      if (child >= 0 && core_.state->Cached(child) != nullptr) children.push_back(Node(child, depth + 1));
+    };
+    add(n.a);
+    add(n.b);
+    add(n.c);
+    for (int k : n.kids) add(k);
+    if (!children.empty()) j["éléments"] = std::move(children);
+    return j;
+  }
+
+  static void Describe(const Res& r, Json* j) {
+    (*j)["valeur"] = r.value.ToJson();
+    if (r.unit != kNoUnit) (*j)["unité"] = SerializeUnit(r.unit);
+    (*j)["texte"] = detail::FormatResult(r);
+  }
+
+ private:
+  const detail::EngineCore& core_;
+  const Graph& g_;
+  std::unordered_set<int> seen_;
+  int count_ = 0;
+};
+
+void Text(const Json& j, int depth, std::string* out) {
+  if (j.contains("tronqué")) return;
+  std::string line(depth * 2, ' ');
+  line += "- ";
+  if (j.contains("règle")) {
+    line += "« " + j["règle"].get<std::string>() + " »";
+  } else {
+    line += j.value("mécanisme", "");
+    if (j.contains("opérateur")) line += " (" + j["opérateur"].get<std::string>() + ")";
+  }
+  if (j.contains("texte")) line += " : " + j["texte"].get<std::string>();
+  if (j.contains("source")) line += " (valeur donnée dans la situation)";
+  *out += line + "\n";
+  if (j.contains("explication")) Text(j["explication"], depth + 1, out);
+  if (j.contains("éléments")) {
+    for (const auto& child : j["éléments"]) {
+      // Constants are already visible in their parent's value; keep the text short.
+      if (child.value("mécanisme", "") == "constante") continue;
+      Text(child, depth + 1, out);
+    }
+  }
+}
+
+}  // namespace
+
+Json Evaluation::ExplanationJson() const {
+  if (!trace) return Json::object();
+  Explainer e(*trace->core);
+  return e.Node(trace->root, 0);
+}
+
+std::string Evaluation::ExplanationText() const {
+  std::string out;
+  Text(ExplanationJson(), 0, &out);
+  return out;
+}
+
+std::string Evaluation::FormattedValue() const {
+  if (trace) return detail::FormatResult(trace->result);
+  return FormatValue(value, unit);
+}
+
+}  // namespace parcours::rules

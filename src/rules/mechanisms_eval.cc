@@ -1,0 +1,383 @@
+// Evaluation of operations, conditions, variations, units, texte and possibilities.
+#include <cmath>
+
+#include "evaluator.h"
+
+namespace parcours::rules::detail {
+namespace {
+
+bool IsDateString(const Value& v) {
+  if (!v.is_string() || v.string.size() != 10) return false;
+  const std::string& s = v.string;
+  for (int i : {0, 1, 3, 4, 6, 7, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return s[2] == '/' && s[5] == '/';
+}
+
+double DateDays(const std::string& s) {
+  int d = std::stoi(s.substr(0, 2)), m = std::stoi(s.substr(3, 2)), y = std::stoi(s.substr(6));
+  // Days from civil (Howard Hinnant), UTC midnight.
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097.0 + static_cast<double>(doe) - 719468;
+}
+
+bool IsOneOf(Op op, std::initializer_list<Op> ops) {
+  for (Op o : ops) {
+    if (o == op) return true;
+  }
+  return false;
+}
+
+Value JsAnd(const Value& a, const Value& b) {
+  Value left = a.is_null() ? BoolValue(false) : a;
+  Value right = b.is_null() ? BoolValue(false) : b;
+  return JsTruthy(left) ? right : left;
+}
+Value JsOr(const Value& a, const Value& b) {
+  Value left = a.is_null() ? BoolValue(false) : a;
+  Value right = b.is_null() ? BoolValue(false) : b;
+  return JsTruthy(left) ? left : right;
+}
+
+Value Apply(Op op, const Value& a, const Value& b) {
+  if (op == Op::kEq || op == Op::kNe) {
+    Value left = a.is_null() ? BoolValue(false) : a;
+    Value right = b.is_null() ? BoolValue(false) : b;
+    bool eq = JsStrictEqual(left, right);
+    return BoolValue(op == Op::kEq ? eq : !eq);
+  }
+  if (op == Op::kAnd) return JsAnd(a, b);
+  if (op == Op::kOr) return JsOr(a, b);
+  if (a.is_string() && b.is_string() && IsOneOf(op, {Op::kLt, Op::kLe, Op::kGt, Op::kGe})) {
+    int c = a.string.compare(b.string);
+    switch (op) {
+      case Op::kLt: return BoolValue(c < 0);
+      case Op::kLe: return BoolValue(c <= 0);
+      case Op::kGt: return BoolValue(c > 0);
+      default: return BoolValue(c >= 0);
+    }
+  }
+  if (op == Op::kAdd && (a.is_string() || b.is_string())) {
+    Value v;
+    v.kind = Value::Kind::kString;
+    v.string = FormatResult({a, kNoUnit, {}}) + FormatResult({b, kNoUnit, {}});
+    return v;
+  }
+  double x = JsNumber(a), y = JsNumber(b);
+  switch (op) {
+    case Op::kAdd: return NumberValue(x + y);
+    case Op::kSub: return NumberValue(x - y);
+    case Op::kMul: return NumberValue(x * y);
+    case Op::kDiv: return NumberValue(x / y);
+    case Op::kIntDiv: return NumberValue((x - std::fmod(x, y)) / y);
+    case Op::kPow: return NumberValue(std::pow(x, y));
+    case Op::kLt: return BoolValue(x < y);
+    case Op::kLe: return BoolValue(x <= y);
+    case Op::kGt: return BoolValue(x > y);
+    case Op::kGe: return BoolValue(x >= y);
+    default: return Value();
+  }
+}
+
+bool IsZero(const Value& v) { return v.is_number() && v.number == 0; }
+bool IsTrue(const Value& v) { return v.is_boolean() && v.boolean; }
+bool IsFalse(const Value& v) { return v.is_boolean() && !v.boolean; }
+
+}  // namespace
+
+Res EvalState::Operation(const Node& n) {
+  const Op op = n.op;
+  Res n1 = EvalNode(n.a);
+  if ((n1.value.is_null() &&
+       IsOneOf(op, {Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kDiv, Op::kMul, Op::kIntDiv, Op::kSub, Op::kAnd})) ||
+      (IsZero(n1.value) && IsOneOf(op, {Op::kDiv, Op::kMul})) || (IsFalse(n1.value) && op == Op::kAnd) ||
+      (IsTrue(n1.value) && op == Op::kOr)) {
+    Res r;
+    r.value = op == Op::kAnd ? BoolValue(false) : n1.value;
+    r.missing = std::move(n1.missing);
+    return r;
+  }
+  Res n2 = EvalNode(n.b);
+  if (op == Op::kDiv && IsZero(n2.value)) Throw("rules.division_by_zero", "Division by zero");
+  if ((n2.value.is_null() && IsOneOf(op, {Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kDiv, Op::kMul, Op::kIntDiv, Op::kAnd})) ||
+      (IsZero(n2.value) && op == Op::kMul) || (IsFalse(n2.value) && op == Op::kAnd) ||
+      (IsTrue(n2.value) && op == Op::kOr)) {
+    Res r;
+    r.value = op == Op::kAnd ? BoolValue(false) : n2.value;
+    r.missing = std::move(n2.missing);
+    return r;
+  }
+  Res r;
+  r.missing = MergeMissing(n1.missing, n2.missing);
+  bool undefined = n1.value.is_undefined() || n2.value.is_undefined();
+  bool pct = IsOneOf(op, {Op::kAdd, Op::kSub}) && n2.unit != kNoUnit && SerializeUnit(n2.unit) == "%" &&
+             (n1.unit == kNoUnit || SerializeUnit(n1.unit) != "%");
+  if (!undefined && !IsOneOf(op, {Op::kDiv, Op::kMul, Op::kIntDiv}) && !pct) {
+    if (n1.unit != kNoUnit && n2.unit != kNoUnit) {
+      if (n2.value.is_number()) {
+        auto c = ConvertUnit(n2.unit, n1.unit, n2.value.number);
+        if (c) {
+          n2.value.number = *c;
+          n2.unit = n1.unit;
+        } else {
+          Warn("dans l'expression, la partie gauche (unité: " + SerializeUnit(n1.unit) +
+               ") n'est pas compatible avec la partie droite (unité: " + SerializeUnit(n2.unit) + ")");
+        }
+      } else if (AreUnitsConvertible(n2.unit, n1.unit)) {
+        n2.unit = n1.unit;
+      }
+    } else if (n2.unit != kNoUnit) {
+      if (n1.value.is_number() && n1.unit != kNoUnit) {
+        auto c = ConvertUnit(n1.unit, n2.unit, n1.value.number);
+        if (c) n1.value.number = *c;
+      }
+      n1.unit = n2.unit;
+    }
+  }
+  if (undefined) {
+    r.value = Value();
+  } else if (IsOneOf(op, {Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kMul, Op::kDiv, Op::kIntDiv}) && n2.value.is_null()) {
+    r.value = NullValue();
+  } else if (IsDateString(n1.value) && IsDateString(n2.value)) {
+    r.value = Apply(op, NumberValue(DateDays(n1.value.string)), NumberValue(DateDays(n2.value.string)));
+  } else {
+    r.value = Apply(op, n1.value, n2.value);
+  }
+  if (op == Op::kMul) {
+    UnitId product = MultiplyUnits(n1.unit, n2.unit);
+    if (product != kNoUnit) {
+      const UnitParts& parts = GetUnitParts(product);
+      if (std::find(parts.numerators.begin(), parts.numerators.end(), "%") != parts.numerators.end()) {
+        if (r.value.is_number()) r.value.number /= 100;
+        r.unit = DropPercent(product);
+        return r;
+      }
+    }
+  }
+  if (pct) {
+    if (n1.value.is_number() && n2.value.is_number()) {
+      r.value = NumberValue(n1.value.number * (1 + (n2.value.number / 100) * (op == Op::kSub ? -1 : 1)));
+    }
+    r.unit = DropPercent(MultiplyUnits(n1.unit, n2.unit));
+    return r;
+  }
+  switch (op) {
+    case Op::kMul: r.unit = MultiplyUnits(n1.unit, n2.unit); break;
+    case Op::kDiv: r.unit = DivideUnits(n1.unit, n2.unit); break;
+    case Op::kIntDiv:
+      r.unit = n1.unit == kNoUnit ? n2.unit : n2.unit == kNoUnit ? n1.unit : kNoUnit;
+      break;
+    case Op::kAdd:
+    case Op::kSub:
+      r.unit = n1.unit != kNoUnit ? n1.unit : n2.unit;
+      break;
+    default: break;
+  }
+  return r;
+}
+
+Res EvalState::Condition(const Node& n) { return ConditionWith(n, false); }
+
+// `condition`; with `not_applicable`, the branches are replaced by "est non applicable"
+// of themselves (reference: est-non-applicable.ts, case 'condition').
+Res EvalState::ConditionWith(const Node& n, bool not_applicable) {
+  const Res& si = EvalNode(n.a);
+  if (si.unit != kNoUnit && !not_applicable) Throw("rules.invalid_condition", "La condition doit être de type booléen");
+  auto branch = [&](int id) -> Res { return not_applicable ? NotApplicable(id) : EvalNode(id); };
+  Res evaluation;
+  Res alors_eval;
+  bool alors_done = false;
+  if (IsTrue(si.value)) {
+    alors_eval = branch(n.b);
+    alors_done = true;
+    evaluation = alors_eval;
+  } else if (IsFalse(si.value)) {
+    evaluation = branch(n.c);
+  } else if (si.value.is_null()) {
+    evaluation = si;
+  } else if (si.value.is_undefined()) {
+    Res sinon = branch(n.c);
+    alors_eval = branch(n.b);
+    alors_done = true;
+    evaluation.value = Value();
+    evaluation.missing = MergeMissing(sinon.missing, alors_eval.missing);
+  } else {
+    Throw("rules.invalid_condition", "La condition doit être de type booléen");
+  }
+  Res r;
+  r.value = evaluation.value;
+  if (!not_applicable) {
+    r.unit = evaluation.unit;
+    if (r.unit == kNoUnit) {
+      if (alors_done) {
+        r.unit = alors_eval.unit;
+      } else if (g_->node(n.b).kind == NodeKind::kConstant || g_->node(n.b).kind == NodeKind::kUnite ||
+                 g_->node(n.b).kind == NodeKind::kDuree) {
+        r.unit = g_->node(n.b).unit;
+      }
+    }
+  }
+  r.missing = MergeMissing(Bonus(si.missing), evaluation.missing);
+  return r;
+}
+
+Res EvalState::Variations(const Node& n) {
+  Res r;
+  r.value = NullValue();
+  UnitId unit = kNoUnit;
+  // previous: 0 = false, 1 = true, 2 = undefined
+  int previous = 0;
+  Missing missing;
+  for (size_t i = 0; i + 1 < n.kids.size(); i += 2) {
+    if (previous == 1) break;
+    const Res& cond = EvalNode(n.kids[i]);
+    int current;
+    if (previous == 2 || cond.value.is_undefined()) {
+      current = 2;
+    } else {
+      current = !IsFalse(cond.value) && !cond.value.is_null() ? 1 : 0;
+    }
+    Missing branch = Bonus(cond.missing);
+    if (current == 0) {
+      missing = MergeMissing(missing, branch);
+      continue;
+    }
+    Res consequence;
+    bool evaluated = false;
+    if (!IsFalse(cond.value) && !cond.value.is_null()) {
+      consequence = EvalNode(n.kids[i + 1]);
+      evaluated = true;
+      if (unit != kNoUnit && consequence.value.is_number() && consequence.unit != kNoUnit) {
+        auto c = ConvertUnit(consequence.unit, unit, consequence.value.number);
+        if (c) {
+          consequence.value.number = *c;
+          consequence.unit = unit;
+        } else {
+          Warn("l'unité de la branche n° " + std::to_string(i / 2 + 1) +
+               " du mécanisme 'variations' n'est pas compatible avec celle d'une branche précédente");
+        }
+      } else if (unit != kNoUnit && AreUnitsConvertible(consequence.unit, unit)) {
+        consequence.unit = unit;
+      }
+      branch = MergeMissing(branch, consequence.missing);
+    }
+    r.value = current == 1 && evaluated ? consequence.value : Value();
+    if (unit == kNoUnit && evaluated) unit = consequence.unit;
+    previous = previous == 0 ? current : previous;
+    missing = MergeMissing(missing, branch);
+  }
+  r.unit = unit;
+  r.missing = std::move(missing);
+  return r;
+}
+
+Res EvalState::Arrondi(const Node& n) {
+  Res valeur = EvalNode(n.a);
+  if (valeur.unit != kNoUnit) {
+    UnitId simplified = SimplifyUnit(valeur.unit);
+    if (valeur.value.is_number()) {
+      auto c = ConvertUnit(valeur.unit, simplified, valeur.value.number);
+      if (c) valeur.value.number = *c;
+    }
+    valeur.unit = simplified;
+  }
+  Res r;
+  r.unit = valeur.unit;
+  if (IsFalse(valeur.value)) {
+    r.value = valeur.value;
+    r.missing = valeur.missing;
+    return r;
+  }
+  const Res& arrondi = EvalNode(n.b);
+  if (arrondi.value.is_number()) {
+    std::string u = SerializeUnit(arrondi.unit);
+    if (u.find("décimale") == std::string::npos) {
+      Throw("rules.invalid_arrondi", "L'unité " + u + " de l'arrondi est inconnue. Vous devez utiliser l'unité « décimales »");
+    }
+  }
+  auto round = [](double x, double digits) {
+    double p = std::pow(10.0, digits);
+    return std::floor((x + 2.220446049250313e-16) * p + 0.5) / p;
+  };
+  if (!valeur.value.is_number()) {
+    r.value = valeur.value;
+  } else if (arrondi.value.is_number()) {
+    r.value = NumberValue(round(valeur.value.number, arrondi.value.number));
+  } else if (IsTrue(arrondi.value)) {
+    r.value = NumberValue(round(valeur.value.number, 0));
+  } else if (arrondi.value.is_undefined()) {
+    r.value = Value();
+  } else {
+    r.value = valeur.value;
+  }
+  r.missing = MergeMissing(valeur.missing, arrondi.missing);
+  return r;
+}
+
+Res EvalState::Unite(const Node& n) {
+  const Res& v = EvalNode(n.a);
+  Res r;
+  r.value = v.value;
+  r.missing = v.missing;
+  r.unit = n.unit;
+  if (!v.value.is_null()) {
+    if (!AreUnitsConvertible(v.unit, n.unit) && SerializeUnit(v.unit) != SerializeUnit(n.unit)) {
+      Warn("erreur lors de la conversion d'unité explicite : impossible de convertir '" + SerializeUnit(v.unit) +
+           "' en '" + SerializeUnit(n.unit) + "'");
+    } else if (v.value.is_number()) {
+      auto c = ConvertUnit(v.unit, n.unit, v.value.number);
+      if (c) r.value.number = *c;
+    }
+  }
+  return r;
+}
+
+Res EvalState::SimplifierUnite(const Node& n) {
+  Res v = EvalNode(n.a);
+  if (v.value.is_null() || v.value.is_undefined() || v.unit == kNoUnit) return v;
+  UnitId unit = SimplifyUnit(v.unit);
+  if (v.value.is_number()) {
+    auto c = ConvertUnit(v.unit, unit, v.value.number);
+    if (c) v.value.number = *c;
+  }
+  v.unit = unit;
+  return v;
+}
+
+Res EvalState::Texte(const Node& n) {
+  Res r;
+  r.value.kind = Value::Kind::kString;
+  for (size_t i = 0; i < n.kids.size(); ++i) {
+    r.value.string += n.texts[i];
+    const Res& part = EvalNode(n.kids[i]);
+    r.value.string += FormatResult(part);
+    r.missing = MergeMissing(r.missing, part.missing);
+  }
+  r.value.string += n.texts.back();
+  return r;
+}
+
+Res EvalState::Possibilities(const Node& n) {
+  Res r;
+  r.unit = n.unit;
+  if (n.name != "reference" || !model_->options.filter_not_applicable_possibilities) return r;
+  std::vector<int> applicable;
+  for (size_t i = 0; i < n.kids.size(); ++i) {
+    const Res& na = EvalNode(n.kids2[i]);
+    r.missing = MergeMissing(r.missing, na.missing);
+    if (!IsTrue(na.value)) applicable.push_back(n.kids[i]);
+  }
+  if (applicable.empty()) {
+    r.value = NullValue();
+  } else if (applicable.size() == 1) {
+    r.value = g_->node(applicable[0]).value;
+  }
+  return r;
+}
+
+}  // namespace parcours::rules::detail

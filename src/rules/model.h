@@ -1,0 +1,194 @@
+// Compiled form of a Publicodes model: a flat vector of nodes with integer ids and a
+// table of rules. Built once by the compiler (compiler.cc), then immutable.
+//
+// The node kinds are the reference engine's core after macro expansion: chained and
+// list mechanisms (`plafond`, `somme`, `par défaut`, `applicable si`, ...) are expanded
+// at compile time into operations, conditions and variations exactly as the reference
+// does, so that values, units and missing variables follow the same paths.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "expression.h"
+#include "parcours/rules/engine.h"
+#include "units.h"
+
+namespace parcours::rules::detail {
+
+enum class NodeKind : unsigned char {
+  kConstant,
+  kReference,
+  kOperation,
+  kCondition,
+  kVariations,
+  kEstNonDefini,
+  kEstNonApplicable,
+  kBareme,
+  kGrille,
+  kTauxProgressif,
+  kDuree,
+  kTexte,
+  kArrondi,
+  kUnite,
+  kSimplifierUnite,
+  kContexte,
+  kInversion,
+  kResoudre,
+  kLogarithme,
+  kVariableManquante,
+  kUnePossibilite,
+};
+
+enum class Op : unsigned char { kAdd, kSub, kMul, kDiv, kIntDiv, kPow, kLt, kLe, kGt, kGe, kEq, kNe, kAnd, kOr };
+
+// Static type of a node (reference `inferNodeType`).
+enum class Tri : signed char { kUnknown = -1, kFalse = 0, kTrue = 1 };
+enum class VType : unsigned char { kUnknown, kNumber, kBoolean, kString, kDate };
+struct NodeType {
+  Tri nullable = Tri::kUnknown;
+  VType type = VType::kUnknown;
+};
+
+enum class DureeUnit : unsigned char { kJour, kMois, kAn, kTrimestre, kTrimestreCivil, kAnneeCivile };
+
+struct Node {
+  NodeKind kind = NodeKind::kConstant;
+  Op op = Op::kAdd;
+  // Children; meaning per kind:
+  //  Operation: a, b. Condition: a=si, b=alors, c=sinon. Arrondi: a=valeur, b=arrondi.
+  //  Unite/SimplifierUnite/Logarithme/EstNon*/VariableManquante/Resoudre: a.
+  //  Contexte: a=valeur, kids=[ref0, value0, ref1, value1...].
+  //  Variations: kids=[cond0, cons0, ...]. Tranche mechanisms: a=assiette,
+  //  b=multiplicateur (-1 = 1), kids=[taux|montant, plafond (-1 = infinity)]...
+  //  Duree: a=depuis, b=jusqu'à (-1 = today). Texte: kids, texts (texts.size() = kids+1).
+  //  Inversion: kids = candidate references. UnePossibilite: kids = options, kids2 = their
+  //  "est non applicable" nodes (-1 for constants).
+  int a = -1, b = -1, c = -1;
+  std::vector<int> kids;
+  std::vector<int> kids2;
+  std::vector<std::string> texts;
+  // Constant value (kConstant), or the chosen value of a possibility.
+  Value value;
+  UnitId unit = kNoUnit;  // constant unit, target of kUnite, unit of a possibility list
+  Tri explicit_nullable = Tri::kUnknown;  // constants: isNullable when given
+  VType const_type = VType::kUnknown;
+  int rule = -1;          // reference target, rule to solve/invert, missing variable
+  int context_rule = -1;  // rule in whose context the node was parsed (-1 = root)
+  double min = -1000000, max = 100000000;  // inversion bounds
+  DureeUnit duree_unit = DureeUnit::kJour;
+  const char* label = nullptr;  // mechanism name for explanations ("plafond", "somme"...)
+  std::string name;             // reference: name as written; possibility: option name
+  bool no_replace = false;      // reference not subject to `remplace` (contexte keys...)
+};
+
+struct Replacement {
+  int definition_rule = -1;
+  int definition_ref = -1;  // reference node to the definition rule
+  int replaced_rule = -1;
+  std::vector<int> whitelist, blacklist;  // rule ids
+  double priority = 0;
+  bool non_applicable = false;  // `rend non applicable`
+  int id = 0;
+};
+
+struct Rule {
+  std::string name;
+  bool is_private = false;
+  bool is_situation_slot = false;  // "X . $SITUATION"
+  bool is_internal = false;        // contains "$INTERNAL"
+  int value = -1;                  // node id of explanation.valeur
+  std::vector<int> parent_refs;    // reference nodes to parents, nearest first
+  std::vector<int> parent_rules;   // the parents' rule ids (-1 if absent)
+  int situation_rule = -1;         // id of "X . $SITUATION", -1 for private rules
+  int possibilities = -1;          // kUnePossibilite node, or -1
+  bool possibly_not_applicable = false;
+  std::string raw_type;            // `type:` metadata
+  bool has_question = false;
+  bool root_accessible = false;    // public and accessible from the root namespace
+  std::vector<Replacement> replacements;
+  RawNode raw;
+  NodeType type;  // inferred type of the rule node
+};
+
+// Nodes and rules of one compilation unit (the model, or an engine's situation).
+struct Overlay {
+  std::vector<Node> nodes;
+  std::vector<Rule> rules;
+  std::vector<NodeType> node_types;  // per node, filled by type inference
+  std::unordered_map<std::string, int> rule_index;
+};
+
+class CompiledModel {
+ public:
+  ModelOptions options;
+  Overlay core;
+  // Replacements targeting a rule id, in rule order.
+  std::unordered_map<int, std::vector<const Replacement*>> replacements_of;
+  std::vector<std::string> warnings;
+  std::vector<int> public_rules;  // non-private, accessible from the root, model order
+  std::vector<int> root_refs;     // per rule: reference node from the root (replacements inlined), or -1
+};
+
+// A view over a model and an optional overlay (ids continue after the model's).
+class Graph {
+ public:
+  Graph(const CompiledModel* base, Overlay* ext) : base_(base), ext_(ext) {
+    if (base_ != nullptr) {
+      node_offset_ = static_cast<int>(base_->core.nodes.size());
+      rule_offset_ = static_cast<int>(base_->core.rules.size());
+    }
+  }
+  const Node& node(int id) const {
+    return id < node_offset_ ? base_->core.nodes[id] : ext_->nodes[id - node_offset_];
+  }
+  Node& mutable_node(int id) { return ext_->nodes[id - node_offset_]; }
+  bool is_mutable_node(int id) const { return id >= node_offset_; }
+  const Rule& rule(int id) const {
+    return id < rule_offset_ ? base_->core.rules[id] : ext_->rules[id - rule_offset_];
+  }
+  Rule& mutable_rule(int id) { return ext_->rules[id - rule_offset_]; }
+  bool is_mutable_rule(int id) const { return id >= rule_offset_; }
+  const NodeType& type(int id) const {
+    return id < node_offset_ ? base_->core.node_types[id] : ext_->node_types[id - node_offset_];
+  }
+  NodeType& mutable_type(int id) { return ext_->node_types[id - node_offset_]; }
+  int node_count() const { return node_offset_ + static_cast<int>(ext_->nodes.size()); }
+  int rule_count() const { return rule_offset_ + static_cast<int>(ext_->rules.size()); }
+  int FindRule(const std::string& name) const {
+    if (base_ != nullptr) {
+      auto it = base_->core.rule_index.find(name);
+      if (it != base_->core.rule_index.end()) return it->second;
+    }
+    auto it = ext_->rule_index.find(name);
+    return it == ext_->rule_index.end() ? -1 : it->second;
+  }
+  int AddNode(Node n) {
+    ext_->nodes.push_back(std::move(n));
+    return node_count() - 1;
+  }
+  int AddRule(Rule r) {
+    ext_->rule_index[r.name] = rule_count();
+    ext_->rules.push_back(std::move(r));
+    return rule_count() - 1;
+  }
+  const CompiledModel* base() const { return base_; }
+  Overlay* ext() { return ext_; }
+
+ private:
+  const CompiledModel* base_;
+  Overlay* ext_;
+  int node_offset_ = 0;
+  int rule_offset_ = 0;
+};
+
+// Compiles raw rules ({name: body}, ordered as in the source) into a model.
+Result<std::unique_ptr<CompiledModel>> Compile(const RawNode& rules, const ModelOptions& options);
+
+// Name helpers (" . " separated).
+std::vector<std::string> RuleParents(const std::string& name);
+bool IsAccessible(const Graph& graph, const std::string& context, const std::string& name);
+
+}  // namespace parcours::rules::detail

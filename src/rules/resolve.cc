@@ -1,0 +1,344 @@
+// Second compilation pass: reference resolution, parent links, `remplace` inlining and
+// static type inference (reference: parsePublicodes.ts, ruleUtils.ts, replacement.ts,
+// inferNodeType.ts).
+#include <algorithm>
+
+#include "compiler.h"
+
+namespace parcours::rules::detail {
+namespace {
+
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+Tri JsOr(Tri a, Tri b) { return a == Tri::kTrue ? Tri::kTrue : b; }
+
+}  // namespace
+
+Status Compiler::ResolveReference(int node_id) {
+  const Node& node = g_.node(node_id);
+  std::string partial = node.name;
+  std::string from = node.context_rule < 0 ? "" : g_.rule(node.context_rule).name;
+  std::vector<std::string> contexts = RuleParents(from);
+  contexts.push_back(from);
+  int ups = 0;
+  while (StartsWith(partial, "^ . ")) {
+    partial = partial.substr(4);
+    ++ups;
+  }
+  if (ups > 0) contexts.resize(contexts.size() > static_cast<size_t>(ups) ? contexts.size() - ups : 0);
+  std::string root = contexts.empty() ? "" : contexts.back();
+  if (!contexts.empty()) contexts.pop_back();
+  contexts.insert(contexts.begin(), root);
+  contexts.push_back("");
+  for (const auto& c : contexts) {
+    std::string dotted = JoinName(c, partial);
+    int id = g_.FindRule(dotted);
+    if (id < 0 || dotted == from) continue;
+    if (!IsAccessible(g_, from, dotted)) continue;
+    g_.mutable_node(node_id).rule = id;
+    return Status();
+  }
+  if (from.size() >= partial.size() && from.compare(from.size() - partial.size(), partial.size(), partial) == 0 &&
+      !partial.empty()) {
+    g_.mutable_node(node_id).rule = g_.FindRule(from);
+    if (g_.node(node_id).rule >= 0) return Status();
+  }
+  std::string where = from;
+  const std::string suffix = " . $SITUATION";
+  if (where.size() > suffix.size() && where.compare(where.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    where = where.substr(0, where.size() - suffix.size());
+  }
+  bool exists = false;
+  for (const auto& c : contexts) exists |= g_.FindRule(JoinName(c, partial)) >= 0;
+  std::string message = exists ? "La règle \"" + partial + "\" n'est pas accessible depuis \"" + from +
+                                     "\" : elle est privée ou l'un de ses parents est privé"
+                               : "La référence \"" + partial +
+                                     "\" est introuvable. Vérifiez que l'orthographe et l'espace de nom sont corrects";
+  Status s = InvalidArgument(exists ? "rules.private_reference" : "rules.unknown_reference",
+                             (where.empty() ? "" : "Règle « " + where + " » : ") + message);
+  if (!where.empty()) s.WithField(where, message);
+  return s;
+}
+
+void Compiler::InlineReplacements(int node_id) {
+  Node ref = g_.node(node_id);
+  auto found = replacements_index_.find(ref.rule);
+  if (found == replacements_index_.end()) return;
+  std::string context = ref.context_rule < 0 ? "" : g_.rule(ref.context_rule).name;
+  std::vector<const Replacement*> applicable;
+  for (const Replacement* rep : found->second) {
+    const std::string& def = g_.rule(rep->definition_rule).name;
+    if (def == context) continue;
+    if (!rep->whitelist.empty() &&
+        std::none_of(rep->whitelist.begin(), rep->whitelist.end(),
+                     [&](int r) { return r >= 0 && StartsWith(context, g_.rule(r).name); })) {
+      continue;
+    }
+    if (std::any_of(rep->blacklist.begin(), rep->blacklist.end(),
+                    [&](int r) { return r >= 0 && StartsWith(context, g_.rule(r).name); })) {
+      continue;
+    }
+    applicable.push_back(rep);
+  }
+  if (applicable.empty()) return;
+  std::reverse(applicable.begin(), applicable.end());
+  std::stable_sort(applicable.begin(), applicable.end(), [&](const Replacement* a, const Replacement* b) {
+    if (a->priority != b->priority) return a->priority > b->priority;
+    return g_.rule(a->definition_rule).name > g_.rule(b->definition_rule).name;
+  });
+  std::string key;
+  for (const Replacement* rep : applicable) key += std::to_string(rep->id) + "-";
+  auto cached = replacement_cache_.find(key);
+  if (cached != replacement_cache_.end()) {
+    Node copy = g_.node(cached->second);
+    copy.context_rule = ref.context_rule;
+    g_.mutable_node(node_id) = std::move(copy);
+    return;
+  }
+  int saved = context_rule_;
+  context_rule_ = ref.context_rule;
+  Node original = ref;
+  original.no_replace = true;
+  int original_id = Add(std::move(original));
+  Node variations;
+  variations.kind = NodeKind::kVariations;
+  variations.label = "remplacement";
+  variations.name = ref.name;
+  variations.rule = ref.rule;
+  variations.context_rule = ref.context_rule;
+  for (const Replacement* rep : applicable) {
+    if (rep->non_applicable) {
+      variations.kids.push_back(rep->definition_ref);
+      variations.kids.push_back(NotApplicable());
+    } else {
+      int applicable_cond = Condition(EstNonApplicable(rep->definition_ref), Bool(false), Bool(true));
+      variations.kids.push_back(applicable_cond);
+      variations.kids.push_back(rep->definition_ref);
+    }
+  }
+  variations.kids.push_back(Bool(true));
+  variations.kids.push_back(original_id);
+  context_rule_ = saved;
+  g_.mutable_node(node_id) = std::move(variations);
+  replacement_cache_[key] = node_id;
+}
+
+NodeType Compiler::InferType(int id) {
+  if (id < 0) return {};
+  if (!g_.is_mutable_node(id)) return g_.type(id);
+  size_t local = id - first_ext_node_;
+  if (type_state_[local] == 2) return g_.type(id);
+  if (type_state_[local] == 1) return {};
+  type_state_[local] = 1;
+  const Node n = g_.node(id);
+  NodeType t;
+  switch (n.kind) {
+    case NodeKind::kBareme:
+    case NodeKind::kDuree:
+    case NodeKind::kGrille:
+    case NodeKind::kTauxProgressif:
+    case NodeKind::kInversion:
+    case NodeKind::kResoudre:
+      t = {Tri::kFalse, VType::kNumber};
+      break;
+    case NodeKind::kEstNonDefini:
+    case NodeKind::kEstNonApplicable:
+      t = {Tri::kFalse, VType::kBoolean};
+      break;
+    case NodeKind::kConstant:
+      t.nullable = n.explicit_nullable != Tri::kUnknown ? n.explicit_nullable
+                   : n.value.is_null()                  ? Tri::kTrue
+                                                        : Tri::kFalse;
+      t.type = n.const_type;
+      break;
+    case NodeKind::kOperation: {
+      switch (n.op) {
+        case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe: case Op::kDiv: case Op::kMul:
+          t.nullable = JsOr(InferType(n.a).nullable, InferType(n.b).nullable);
+          break;
+        case Op::kSub:
+          t.nullable = InferType(n.a).nullable;
+          break;
+        default:
+          t.nullable = Tri::kFalse;
+      }
+      switch (n.op) {
+        case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe: case Op::kEq: case Op::kNe:
+        case Op::kAnd: case Op::kOr:
+          t.type = VType::kBoolean;
+          break;
+        default:
+          t.type = VType::kNumber;
+      }
+      break;
+    }
+    case NodeKind::kTexte:
+      t = {Tri::kFalse, VType::kString};
+      break;
+    case NodeKind::kArrondi:
+    case NodeKind::kUnite:
+    case NodeKind::kSimplifierUnite:
+      t = {InferType(n.a).nullable, VType::kNumber};
+      break;
+    case NodeKind::kContexte:
+    case NodeKind::kVariableManquante:
+      t = InferType(n.a);
+      break;
+    case NodeKind::kUnePossibilite:
+      if (n.name == "reference") {
+        bool all = true;
+        for (int k : n.kids) all &= InferType(k).nullable == Tri::kTrue;
+        t = {all ? Tri::kTrue : Tri::kFalse, VType::kString};
+      } else {
+        t = {Tri::kFalse, n.name == "number" ? VType::kNumber : VType::kString};
+      }
+      break;
+    case NodeKind::kCondition: {
+      NodeType si = InferType(n.a), alors = InferType(n.b), sinon = InferType(n.c);
+      bool any = si.nullable == Tri::kTrue || alors.nullable == Tri::kTrue || sinon.nullable == Tri::kTrue;
+      t = {any ? Tri::kTrue : Tri::kFalse, alors.type != VType::kUnknown ? alors.type : sinon.type};
+      break;
+    }
+    case NodeKind::kVariations: {
+      bool any = false;
+      VType type = VType::kUnknown;
+      for (size_t i = 1; i < n.kids.size(); i += 2) {
+        NodeType c = InferType(n.kids[i]);
+        any |= c.nullable == Tri::kTrue;
+        if (type == VType::kUnknown) type = c.type;
+      }
+      t = {any ? Tri::kTrue : Tri::kFalse, type};
+      break;
+    }
+    case NodeKind::kReference:
+      t = n.rule >= 0 ? InferRuleType(n.rule) : NodeType{};
+      break;
+    default:
+      break;
+  }
+  g_.mutable_type(id) = t;
+  type_state_[local] = 2;
+  return t;
+}
+
+NodeType Compiler::InferRuleType(int rule_id) {
+  if (!g_.is_mutable_rule(rule_id)) return g_.rule(rule_id).type;
+  size_t local = rule_id - first_ext_rule_;
+  if (rule_type_state_[local] == 2) return g_.rule(rule_id).type;
+  if (rule_type_state_[local] == 1) return {};
+  rule_type_state_[local] = 1;
+  const Rule& r = g_.rule(rule_id);
+  NodeType info = InferType(r.value);
+  NodeType t = info;
+  if (info.type == VType::kUnknown) {
+    const Rule& rr = g_.rule(rule_id);
+    VType type = rr.raw_type == "nombre"    ? VType::kNumber
+                 : rr.raw_type == "texte"   ? VType::kString
+                 : rr.raw_type == "date"    ? VType::kDate
+                 : rr.raw_type == "booléen" ? VType::kBoolean
+                                            : VType::kUnknown;
+    if (type == VType::kUnknown && rr.possibilities >= 0) {
+      t = InferType(rr.possibilities);
+    } else {
+      if (type == VType::kUnknown && g_.rule(rule_id).has_question) type = VType::kBoolean;
+      t = {info.nullable, type};
+    }
+  }
+  g_.mutable_rule(rule_id).type = t;
+  rule_type_state_[local] = 2;
+  return t;
+}
+
+Status Compiler::Finish() {
+  if (!status_.ok()) return status_;
+  if (first_node_ < 0) {
+    first_node_ = g_.node_count();
+    first_rule_ = g_.rule_count();
+  }
+  const int rule_end = g_.rule_count();
+  for (int r = first_rule_; r < rule_end; ++r) {
+    std::vector<int> parent_rules, parent_refs;
+    context_rule_ = r;
+    for (const auto& p : RuleParents(g_.rule(r).name)) {
+      int pid = g_.FindRule(p);
+      if (pid < 0 && options_.no_orphan_rule) {
+        return InvalidArgument("rules.orphan_rule", "Règle « " + g_.rule(r).name + " » : la règle parente \"" + p +
+                                                        "\" n'existe pas")
+            .WithField(g_.rule(r).name, "règle parente absente");
+      }
+      parent_rules.push_back(pid);
+      int ref = pid >= 0 ? ReferenceTo(pid) : -1;
+      if (ref >= 0) g_.mutable_node(ref).no_replace = true;
+      parent_refs.push_back(ref);
+    }
+    g_.mutable_rule(r).parent_rules = std::move(parent_rules);
+    g_.mutable_rule(r).parent_refs = std::move(parent_refs);
+  }
+  context_rule_ = -1;
+  const int node_end = g_.node_count();
+  for (int id = first_node_; id < node_end; ++id) {
+    const Node& n = g_.node(id);
+    if (n.kind == NodeKind::kReference && n.rule < 0) {
+      RETURN_IF_ERROR(ResolveReference(id));
+    } else if (n.kind == NodeKind::kVariableManquante && n.rule < 0) {
+      g_.mutable_node(id).rule = g_.FindRule(n.name);
+    }
+  }
+  for (int r = first_rule_; r < rule_end; ++r) {
+    for (Replacement& rep : g_.mutable_rule(r).replacements) {
+      rep.replaced_rule = g_.node(rep.replaced_rule).rule;
+      for (int& w : rep.whitelist) w = g_.node(w).rule;
+      for (int& b : rep.blacklist) b = g_.node(b).rule;
+    }
+  }
+  if (g_.base() != nullptr) {
+    for (const auto& [target, list] : g_.base()->replacements_of) replacements_index_[target] = list;
+  }
+  for (int r = first_rule_; r < rule_end; ++r) {
+    for (const Replacement& rep : g_.rule(r).replacements) replacements_index_[rep.replaced_rule].push_back(&rep);
+  }
+  if (!replacements_index_.empty()) {
+    for (int id = first_node_; id < node_end; ++id) {
+      const Node& n = g_.node(id);
+      if (n.kind == NodeKind::kReference && !n.no_replace && n.rule >= 0) InlineReplacements(id);
+    }
+  }
+  first_ext_node_ = g_.node_count() - static_cast<int>(g_.ext()->nodes.size());
+  first_ext_rule_ = g_.rule_count() - static_cast<int>(g_.ext()->rules.size());
+  g_.ext()->node_types.resize(g_.ext()->nodes.size());
+  type_state_.assign(g_.ext()->nodes.size(), 0);
+  rule_type_state_.assign(g_.ext()->rules.size(), 0);
+  for (int r = std::max(first_rule_, first_ext_rule_); r < g_.rule_count(); ++r) {
+    InferRuleType(r);
+    Rule& rule = g_.mutable_rule(r);
+    rule.root_accessible = !rule.is_private && IsAccessible(g_, "", rule.name);
+  }
+  for (int id = std::max(first_node_, first_ext_node_); id < g_.node_count(); ++id) InferType(id);
+  return status_;
+}
+
+Result<std::unique_ptr<CompiledModel>> Compile(const RawNode& rules, const ModelOptions& options) {
+  auto model = std::make_unique<CompiledModel>();
+  model->options = options;
+  Graph graph(nullptr, &model->core);
+  Compiler compiler(&graph, options, &model->warnings);
+  RETURN_IF_ERROR(compiler.ParseRules(rules, -1));
+  const int rule_count = static_cast<int>(model->core.rules.size());
+  model->root_refs.assign(rule_count, -1);
+  for (int i = 0; i < rule_count; ++i) {
+    if (!model->core.rules[i].is_private) model->root_refs[i] = compiler.RootReference(i);
+  }
+  RETURN_IF_ERROR(compiler.Finish());
+  for (const Rule& r : model->core.rules) {
+    for (const Replacement& rep : r.replacements) model->replacements_of[rep.replaced_rule].push_back(&rep);
+  }
+  for (int i = 0; i < static_cast<int>(model->core.rules.size()); ++i) {
+    const Rule& r = model->core.rules[i];
+    if (!r.is_private && IsAccessible(graph, "", r.name)) model->public_rules.push_back(i);
+  }
+  return model;
+}
+
+}  // namespace parcours::rules::detail

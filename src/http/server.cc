@@ -143,8 +143,8 @@ class Session : public std::enable_shared_from_this<Session> {
 class ServerImpl final : public Server {
  public:
   ServerImpl(ServerOptions options, const Router& router)
-      : options_(std::move(options)), router_(router), acceptor_(ioc_), retry_timer_(ioc_),
-        grace_timer_(ioc_) {
+      : options_(std::move(options)), router_(router), control_(asio::make_strand(ioc_)),
+        acceptor_(control_), retry_timer_(control_), grace_timer_(control_) {
     if (options_.threads <= 0) {
       options_.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     }
@@ -170,7 +170,9 @@ class ServerImpl final : public Server {
       sessions_.erase(session);
     }
     if (open_.fetch_sub(1) == 1 && stopping()) {
-      asio::post(ioc_, [this] { grace_timer_.cancel(); });
+      asio::post(control_, [this] {
+        if (open_.load() == 0) grace_timer_.cancel();
+      });
     }
   }
 
@@ -185,6 +187,8 @@ class ServerImpl final : public Server {
   ServerOptions options_;
   const Router& router_;
   asio::io_context ioc_;
+  // The acceptor, the timers and DoStop() run on this strand, never concurrently.
+  asio::strand<asio::io_context::executor_type> control_;
   tcp::acceptor acceptor_;
   asio::steady_timer retry_timer_;
   asio::steady_timer grace_timer_;
@@ -451,7 +455,7 @@ void ServerImpl::Run() {
     return;
   }
   if (options_.handle_signals) {
-    signals_.emplace(ioc_, SIGINT, SIGTERM);
+    signals_.emplace(control_, SIGINT, SIGTERM);
     signals_->async_wait([this](ErrorCode ec, int signal) {
       if (ec) return;
       log::Info("http stopping on signal", {{"signal", signal}});
@@ -469,7 +473,7 @@ void ServerImpl::Run() {
 
 void ServerImpl::Stop() {
   if (stopping_.exchange(true, std::memory_order_acq_rel)) return;
-  asio::post(ioc_, [this] { DoStop(); });
+  asio::post(control_, [this] { DoStop(); });
 }
 
 template <typename Fn>

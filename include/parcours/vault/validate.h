@@ -1,0 +1,46 @@
+// Domain validation of personal data: each function accepts what people type (spaces,
+// dots, lower case...) and returns the canonical form, or InvalidArgument with a stable
+// reason ("vault.invalid_nir"...) and a clear French message that never repeats the input.
+// Thread-safety: pure functions; the commune table is immutable and built on first use.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parcours/base/status.h"
+
+namespace parcours::vault {
+
+// "YYYY-MM-DD" or "JJ/MM/AAAA" -> "YYYY-MM-DD"; a real calendar date between 1900 and 2200.
+Result<std::string> ValidateDate(std::string_view text);
+// NIR: 13 characters + 2-digit key (spaces allowed, Corsica 2A/2B), key = 97 - (n mod 97).
+Result<std::string> ValidateNir(std::string_view text);
+// IBAN: country length and mod-97 == 1; returns upper case without spaces.
+Result<std::string> ValidateIban(std::string_view text);
+// E-mail: one '@', a plausible local part and a dotted domain; returns it trimmed, domain lower.
+Result<std::string> ValidateEmail(std::string_view text);
+// French numbers (0X XX XX XX XX, +33 ...) or E.164 international -> E.164.
+Result<std::string> ValidatePhone(std::string_view text);
+// A postcode of the official commune list -> the 5 digits.
+Result<std::string> ValidatePostcode(std::string_view text);
+// An INSEE commune code of the official commune list -> the code (upper case for 2A/2B).
+Result<std::string> ValidateCommune(std::string_view text);
+// OK when the commune `insee` is served by `postcode`; vault.postcode_commune_mismatch otherwise.
+Status CheckPostcodeCommune(std::string_view postcode, std::string_view insee);
+
+struct Commune {
+  std::string insee;
+  std::string name;
+  std::vector<std::string> postcodes;
+};
+// The commune with INSEE code `insee`, from @etalab/decoupage-administratif.
+std::optional<Commune> FindCommune(std::string_view insee);
+// Communes served by `postcode`.
+std::vector<Commune> CommunesForPostcode(std::string_view postcode);
+// Number of communes in the embedded table.
+std::size_t CommuneCount();
+
+}  // namespace parcours::vault

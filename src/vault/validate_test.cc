@@ -1,0 +1,114 @@
+#include "parcours/vault/validate.h"
+
+#include <gtest/gtest.h>
+
+#include "parcours/vault/attributes.h"
+
+namespace parcours::vault {
+namespace {
+
+TEST(ValidateNir, AcceptsAValidKeyWithSpaces) {
+  auto nir = ValidateNir("2 94 03 75 120 005 91");
+  ASSERT_TRUE(nir.ok()) << nir.status().ToString();
+  EXPECT_EQ(*nir, "294037512000591");
+}
+
+TEST(ValidateNir, AcceptsCorsica) {
+  EXPECT_TRUE(ValidateNir("1 85 02 2A 004 123 08").ok());
+  EXPECT_FALSE(ValidateNir("1 85 02 2B 004 123 08").ok());
+}
+
+TEST(ValidateNir, RejectsWrongKeyWithoutEchoingIt) {
+  auto nir = ValidateNir("2 94 03 75 120 005 92");
+  ASSERT_FALSE(nir.ok());
+  EXPECT_EQ(nir.status().reason(), "vault.invalid_nir");
+  EXPECT_EQ(nir.status().message().find("294"), std::string::npos);
+  EXPECT_FALSE(ValidateNir("12345").ok());
+  EXPECT_FALSE(ValidateNir("5 94 03 75 120 005 91").ok());
+  EXPECT_FALSE(ValidateNir("2 94 13 75 120 005 91").ok());
+}
+
+TEST(ValidateIban, ChecksCountryLengthAndMod97) {
+  auto iban = ValidateIban("fr76 3000 6000 0112 3456 7890 189");
+  ASSERT_TRUE(iban.ok()) << iban.status().ToString();
+  EXPECT_EQ(*iban, "FR7630006000011234567890189");
+  EXPECT_TRUE(ValidateIban("DE89 3704 0044 0532 0130 00").ok());
+  EXPECT_EQ(ValidateIban("FR76 3000 6000 0112 3456 7890 188").status().reason(), "vault.invalid_iban");
+  EXPECT_FALSE(ValidateIban("FR76 3000 6000 0112 3456 7890 18").ok());
+  EXPECT_FALSE(ValidateIban("XX76 3000 6000 0112 3456 7890 189").ok());
+  EXPECT_FALSE(ValidateIban("FR76-3000-6000-0112-3456-7890-18!").ok());
+}
+
+TEST(ValidateEmail, AcceptsPlainAddressesOnly) {
+  auto email = ValidateEmail("  camille.martin@Exemple.FR ");
+  ASSERT_TRUE(email.ok());
+  EXPECT_EQ(*email, "camille.martin@exemple.fr");
+  for (const char* bad : {"camille", "camille@", "@exemple.fr", "a@b", "a@@b.fr", "a b@c.fr", "a@-b.fr", "a@b.f",
+                          ".a@b.fr"}) {
+    EXPECT_FALSE(ValidateEmail(bad).ok()) << bad;
+  }
+}
+
+TEST(ValidatePhone, NormalisesToE164) {
+  EXPECT_EQ(*ValidatePhone("06 12 34 56 78"), "+33612345678");
+  EXPECT_EQ(*ValidatePhone("+33 (0)6 12 34 56 78"), "+33612345678");
+  EXPECT_EQ(*ValidatePhone("0033612345678"), "+33612345678");
+  EXPECT_EQ(*ValidatePhone("+44 20 7946 0958"), "+442079460958");
+  for (const char* bad : {"0612", "00 00 00 00 00", "+33 12", "téléphone", "+0 1234567"}) {
+    EXPECT_FALSE(ValidatePhone(bad).ok()) << bad;
+  }
+}
+
+TEST(ValidateDate, AcceptsBothFormsAndRealDatesOnly) {
+  EXPECT_EQ(*ValidateDate("05/03/1994"), "1994-03-05");
+  EXPECT_EQ(*ValidateDate("2024-02-29"), "2024-02-29");
+  EXPECT_FALSE(ValidateDate("2023-02-29").ok());
+  EXPECT_FALSE(ValidateDate("31/04/2020").ok());
+  EXPECT_FALSE(ValidateDate("1994-3-5").ok());
+  EXPECT_FALSE(ValidateDate("hier").ok());
+}
+
+TEST(Communes, OfficialListIsEmbedded) {
+  EXPECT_GT(CommuneCount(), 34000u);
+  auto bordeaux = FindCommune("33063");
+  ASSERT_TRUE(bordeaux.has_value());
+  EXPECT_EQ(bordeaux->name, "Bordeaux");
+  EXPECT_TRUE(FindCommune("2A004").has_value());  // Ajaccio
+  EXPECT_FALSE(CommunesForPostcode("69001").empty());
+}
+
+TEST(Communes, PostcodeMustServeTheCommune) {
+  EXPECT_TRUE(CheckPostcodeCommune("33000", "33063").ok());
+  EXPECT_TRUE(CheckPostcodeCommune("59000", "59350").ok());  // Lille
+  Status mismatch = CheckPostcodeCommune("69001", "33063");
+  EXPECT_EQ(mismatch.reason(), "vault.postcode_commune_mismatch");
+  EXPECT_NE(mismatch.message().find("Bordeaux"), std::string::npos);
+  EXPECT_EQ(ValidatePostcode("00000").status().reason(), "vault.unknown_postcode");
+  EXPECT_EQ(ValidateCommune("99999").status().reason(), "vault.unknown_commune");
+  EXPECT_EQ(ValidatePostcode("3300").status().reason(), "vault.invalid_postcode");
+}
+
+TEST(Values, CanonicalAndPublicodesForms) {
+  AttributeRegistry r = AttributeRegistry::Default();
+  const AttributeDef* salary = r.Find("revenus . salaire net mensuel");
+  ASSERT_NE(salary, nullptr);
+  EXPECT_TRUE(salary->sensitive);
+  EXPECT_EQ(*CanonicalValue(*salary, "2 400,50 €/mois"), "2400.5");
+  EXPECT_EQ(PublicodesLiteral(*salary, "2400.5"), "2400.5 €/mois");
+  EXPECT_EQ(CanonicalValue(*salary, "-3").status().reason(), "vault.out_of_range");
+  const AttributeDef* birth = r.Find("individu . date de naissance");
+  EXPECT_EQ(PublicodesLiteral(*birth, "1994-03-05"), "05/03/1994");
+  const AttributeDef* status = r.Find("activité . statut");
+  EXPECT_EQ(PublicodesLiteral(*status, "salarié"), "'salarié'");
+  auto bad = CanonicalValue(*status, "astronaute");
+  ASSERT_FALSE(bad.ok());
+  ASSERT_EQ(bad.status().field_errors().size(), 1u);
+  EXPECT_EQ(bad.status().field_errors()[0].field, "activité . statut");
+  const AttributeDef* mdph = r.Find("handicap . reconnaissance MDPH");
+  EXPECT_EQ(*CanonicalValue(*mdph, "Oui"), "oui");
+  EXPECT_EQ(PublicodesLiteral(*r.Find("individu . nom"), "N'Diaye"), "\"N'Diaye\"");
+  EXPECT_EQ(DisplayValue(*r.Find("banque . IBAN"), "FR7630006000011234567890189"), "FR76 3000 6000 0112 3456 7890 189");
+}
+
+}  // namespace
+}  // namespace parcours::vault

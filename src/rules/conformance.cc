@@ -77,7 +77,8 @@ std::string CheckExample(Engine& engine, const Model& model, const std::string& 
     if (!ok) problems += "valeur attendue " + expected.dump() + ", obtenu " + Describe(ev.value, ev.unit) + ". ";
   }
   const Json& unit = example.contains("unité attendue") ? example["unité attendue"] : default_unit;
-  if (unit.is_string()) {
+  // An empty expected unit is not checked, as in the upstream runner (`if (unit)`).
+  if (unit.is_string() && !unit.get<std::string>().empty()) {
     std::string want = unit.get<std::string>();
     auto parsed = ParseUnit(want);
     std::string canonical = parsed.ok() ? SerializeUnit(*parsed) : want;

@@ -60,7 +60,7 @@ class EvalState {
 
   void SetOverride(int slot_rule, Override o);
   const Override* GetOverride(int slot_rule) const {
-    return slot_rule < static_cast<int>(override_index_.size()) && override_index_[slot_rule] >= 0
+    return slot_rule >= 0 && slot_rule < static_cast<int>(override_index_.size()) && override_index_[slot_rule] >= 0
                ? &overrides_[override_index_[slot_rule]]
                : nullptr;
   }

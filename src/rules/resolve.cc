@@ -246,6 +246,18 @@ NodeType Compiler::InferRuleType(int rule_id) {
       t = {info.nullable, type};
     }
   }
+  // A rule whose branch can be disabled by a parent is nullable.
+  const Rule& self = g_.rule(rule_id);
+  if (!self.is_situation_slot && !self.is_internal && t.nullable != Tri::kTrue) {
+    for (int ref : std::vector<int>(self.parent_refs)) {
+      if (ref < 0) continue;
+      NodeType p = InferType(ref);
+      if (p.nullable == Tri::kTrue || p.type == VType::kBoolean) {
+        t.nullable = Tri::kTrue;
+        break;
+      }
+    }
+  }
   g_.mutable_rule(rule_id).type = t;
   rule_type_state_[local] = 2;
   return t;
@@ -269,9 +281,7 @@ Status Compiler::Finish() {
             .WithField(g_.rule(r).name, "règle parente absente");
       }
       parent_rules.push_back(pid);
-      int ref = pid >= 0 ? ReferenceTo(pid) : -1;
-      if (ref >= 0) g_.mutable_node(ref).no_replace = true;
-      parent_refs.push_back(ref);
+      parent_refs.push_back(pid >= 0 ? ReferenceTo(pid) : -1);
     }
     g_.mutable_rule(r).parent_rules = std::move(parent_rules);
     g_.mutable_rule(r).parent_refs = std::move(parent_refs);

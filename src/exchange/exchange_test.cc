@@ -20,6 +20,7 @@
 #include "parcours/http/router.h"
 #include "parcours/http/server.h"
 #include "parcours/store/events.h"
+#include "parcours/store/group_commit.h"
 #include "parcours/store/migrations.h"
 #include "parcours/store/store.h"
 #include "parcours/vault/vault.h"
@@ -305,6 +306,33 @@ TEST_F(ExchangeTest, DeclarationReachesOnlyConsentedServicesWithOnlyConsentedDat
   EXPECT_TRUE(again->replayed);
   EXPECT_EQ(again->id, decl->id);
   EXPECT_EQ(CountEvents("fr.parcours.declaration.submitted"), 1);
+}
+
+TEST_F(ExchangeTest, ConcurrentDeclarationsThroughGroupCommitAreAllDurable) {
+  store::GroupCommitter committer(*db_);
+  Outbox grouped(*db_, *vault_, *keys_, clock_, "http://127.0.0.1:1", &committer);
+  constexpr int kThreads = 6, kEach = 15;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string key = "k-" + std::to_string(t) + "-" + std::to_string(i);
+        auto d = grouped.Submit(vault::Actor::Usager(person_), {person_, "changement-adresse", key, "web"});
+        if (!d.ok() || d->deliveries.size() != 3) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto tx = db_->BeginRead();
+  EXPECT_EQ((*tx)->Query("SELECT COUNT(*) FROM exchange_requests")->front().Int(0), kThreads * kEach);
+  EXPECT_EQ((*tx)->Query("SELECT COUNT(*) FROM exchange_deliveries")->front().Int(0), 3 * kThreads * kEach);
+  EXPECT_EQ(CountEvents("fr.parcours.declaration.submitted"), kThreads * kEach);
+  // A replayed key through the committer still returns the first declaration.
+  auto again = grouped.Submit(vault::Actor::Usager(person_), {person_, "changement-adresse", "k-0-0", "web"});
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->replayed);
 }
 
 TEST_F(ExchangeTest, FailuresRetryThenDeadLetterThenReplay) {

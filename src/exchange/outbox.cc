@@ -7,6 +7,7 @@
 #include "parcours/base/id.h"
 #include "parcours/exchange/registry.h"
 #include "parcours/store/events.h"
+#include "parcours/store/group_commit.h"
 #include "parcours/store/store.h"
 #include "parcours/vault/crypto.h"
 #include "parcours/vault/vault.h"
@@ -41,8 +42,13 @@ struct Recipient {
 }  // namespace
 
 Outbox::Outbox(store::Database& db, vault::Vault& vault, const vault::KeyRing& keys, const Clock& clock,
-               std::string callback_base_url)
-    : db_(db), vault_(vault), keys_(keys), clock_(clock), callback_base_url_(std::move(callback_base_url)) {}
+               std::string callback_base_url, store::GroupCommitter* committer)
+    : db_(db),
+      vault_(vault),
+      keys_(keys),
+      clock_(clock),
+      callback_base_url_(std::move(callback_base_url)),
+      committer_(committer) {}
 
 Result<Declaration> Outbox::Submit(const vault::Actor& actor, const SubmitInput& input) {
   RETURN_IF_ERROR(ValidateInput(input));
@@ -92,7 +98,7 @@ Result<Declaration> Outbox::Submit(const vault::Actor& actor, const SubmitInput&
   decl.actor = actor.ToString();
   decl.created_ms = now;
 
-  Status st = db_.InTransaction([&](store::Transaction& tx) -> Status {
+  auto write = [&](store::Transaction& tx) -> Status {
     RETURN_IF_ERROR(tx.Execute(
         "INSERT INTO exchange_requests (id, person_id, bundle_id, idempotency_key, actor, channel, created_ms) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -144,7 +150,8 @@ Result<Declaration> Outbox::Submit(const vault::Actor& actor, const SubmitInput&
     ev.time_ms = now;
     ev.data_json = nlohmann::json({{"bundle", bundle.id}, {"recipients", summary}}).dump();
     return store::AppendEvent(tx, std::move(ev), &clock_).status();
-  });
+  };
+  Status st = committer_ ? committer_->Submit(write) : db_.InTransaction(write);
   if (!st.ok()) {
     // A concurrent submission with the same key won the race: return it.
     if (st.code() == StatusCode::kConflict && !input.idempotency_key.empty()) {

@@ -29,7 +29,8 @@ class Clock;
 }
 namespace parcours::store {
 class Database;
-}
+class GroupCommitter;
+}  // namespace parcours::store
 namespace parcours::vault {
 class Vault;
 class KeyRing;
@@ -77,9 +78,11 @@ struct SubmitInput {
 
 class Outbox {
  public:
-  // All references must outlive the outbox.
+  // All references must outlive the outbox. With a `committer`, declarations are written
+  // through it (group commit: many declarations share one transaction and one fsync);
+  // without, each declaration commits on its own.
   Outbox(store::Database& db, vault::Vault& vault, const vault::KeyRing& keys, const Clock& clock,
-         std::string callback_base_url);
+         std::string callback_base_url, store::GroupCommitter* committer = nullptr);
 
   // Records a declaration and its deliveries durably (see the file comment).
   Result<Declaration> Submit(const vault::Actor& actor, const SubmitInput& input);
@@ -99,6 +102,7 @@ class Outbox {
   const vault::KeyRing& keys_;
   const Clock& clock_;
   std::string callback_base_url_;
+  store::GroupCommitter* committer_;
 };
 
 }  // namespace parcours::exchange

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 #include <variant>
 
 #include "parcours/base/log.h"
@@ -206,6 +207,18 @@ struct MetricsRegistry::Impl {
   mutable std::mutex mu;
   std::vector<Entry> entries;  // GUARDED_BY(mu); registration order
 
+  static const std::string& NameOf(const Entry& e) {
+    return std::visit(
+        [](const auto& family) -> const std::string& {
+          if constexpr (std::is_same_v<std::decay_t<decltype(family)>, CallbackGauge>) {
+            return family.name;
+          } else {
+            return family->name();
+          }
+        },
+        e);
+  }
+
   template <typename Metric>
   Family<Metric>& Add(std::string name, std::string help, std::vector<std::string> labels,
                       std::vector<double> bounds) {
@@ -213,9 +226,13 @@ struct MetricsRegistry::Impl {
     for (const std::string& l : labels) CheckName(l);
     std::lock_guard<std::mutex> lock(mu);
     for (Entry& e : entries) {
-      if (auto* f = std::get_if<std::unique_ptr<Family<Metric>>>(&e)) {
-        if ((*f)->name() == name) return **f;
+      if (NameOf(e) != name) continue;
+      auto* f = std::get_if<std::unique_ptr<Family<Metric>>>(&e);
+      if (f == nullptr) {
+        log::Error("metric name registered twice with different types", {{"name", name}});
+        std::abort();
       }
+      return **f;
     }
     auto family = std::make_unique<Family<Metric>>(std::move(name), std::move(help),
                                                    std::move(labels), std::move(bounds));
@@ -251,6 +268,12 @@ void MetricsRegistry::AddCallbackGauge(std::string name, std::string help,
                                        std::function<double()> read) {
   CheckName(name);
   std::lock_guard<std::mutex> lock(impl_->mu);
+  for (const Impl::Entry& e : impl_->entries) {
+    if (Impl::NameOf(e) == name) {
+      log::Error("metric name registered twice", {{"name", name}});
+      std::abort();
+    }
+  }
   impl_->entries.emplace_back(
       Impl::CallbackGauge{std::move(name), std::move(help), std::move(read)});
 }

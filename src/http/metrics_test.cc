@@ -109,5 +109,16 @@ TEST(Metrics, MiddlewareRecordsRouteMethodAndStatus) {
             std::string::npos);
 }
 
+TEST(MetricsDeathTest, BadOrReusedNamesAbort) {
+  EXPECT_DEATH({ MetricsRegistry().AddCounter("bad name", "x"); }, "");
+  EXPECT_DEATH(
+      {
+        MetricsRegistry r;
+        r.AddCounter("dup", "x");
+        r.AddGauge("dup", "y");
+      },
+      "");
+}
+
 }  // namespace
 }  // namespace parcours::http

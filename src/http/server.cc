@@ -18,7 +18,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <atomic>
 #include <ctime>
 #include <mutex>
@@ -91,6 +93,22 @@ bool ServerManaged(std::string_view name) {
   static const CaseInsensitiveLess less;
   auto eq = [&](std::string_view n) { return !less(name, n) && !less(n, name); };
   return eq("Content-Length") || eq("Transfer-Encoding") || eq("Connection") || eq("Date");
+}
+
+// "http://host/a?b" (absolute-form, RFC 9112 3.2.2) -> "/a?b"; other targets unchanged.
+std::string_view OriginForm(std::string_view target) {
+  for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
+    std::string_view prefix = target.substr(0, scheme.size());
+    bool same = prefix.size() == scheme.size() &&
+                std::equal(prefix.begin(), prefix.end(), scheme.begin(), [](char a, char b) {
+                  return std::tolower(static_cast<unsigned char>(a)) == b;
+                });
+    if (same) {
+      std::size_t slash = target.find('/', scheme.size());
+      return slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+    }
+  }
+  return target;
 }
 
 bool NoBodyStatus(int status) { return status < 200 || status == 204 || status == 304; }
@@ -322,7 +340,7 @@ void Session::Handle() {
   log::ScopedRequestId scoped_id(request.request_id);
   const bool head_only = message.method() == bhttp::verb::head;
 
-  Status target = request.SetTarget(View(message.target()));
+  Status target = request.SetTarget(OriginForm(View(message.target())));
   if (!target.ok()) {
     request.target = std::string(View(message.target()));
     Send(Problem(target, request.request_id), request.request_id, keep_alive, head_only);

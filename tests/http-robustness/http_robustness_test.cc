@@ -133,6 +133,11 @@ TEST_F(ServerTest, BadTargetGets400) {
   auto r = c.Read();
   ASSERT_TRUE(r.has_value());
   ExpectProblem(*r, 400, "http.bad_target");
+  // Absolute-form targets are accepted (RFC 9112 3.2.2).
+  ASSERT_TRUE(c.Send("GET http://example.org/healthz HTTP/1.1\r\nHost: example.org\r\n\r\n"));
+  auto absolute = c.Read();
+  ASSERT_TRUE(absolute.has_value());
+  EXPECT_EQ(absolute->status, 200);
   c.Close();
   ExpectHealthyAndNoLeak();
 }

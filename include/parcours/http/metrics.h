@@ -102,7 +102,8 @@ class MetricsRegistry {
 
   // Registers a family, or returns the one already registered under `name` (the first
   // registration's help and labels win). Names and labels follow Prometheus rules
-  // ([a-zA-Z_:][a-zA-Z0-9_:]*): a bad name is a programming error that aborts at start-up.
+  // ([a-zA-Z_:][a-zA-Z0-9_:]*). A bad name, or a name reused for another type, is a
+  // programming error that aborts at start-up.
   Family<Counter>& AddCounter(std::string name, std::string help,
                               std::vector<std::string> label_names = {});
   Family<Gauge>& AddGauge(std::string name, std::string help,

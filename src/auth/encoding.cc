@@ -18,6 +18,16 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return out;
 }
 
+std::string Base64Encode(std::string_view bytes) {
+  if (sodium_init() < 0) return {};
+  const int variant = sodium_base64_VARIANT_ORIGINAL;
+  std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), variant);
+  out.resize(out.size() - 1);
+  return out;
+}
+
 std::optional<std::string> Base64UrlDecode(std::string_view text) {
   if (sodium_init() < 0) return std::nullopt;
   while (!text.empty() && text.back() == '=') text.remove_suffix(1);

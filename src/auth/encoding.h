@@ -13,6 +13,9 @@ std::string Base64UrlEncode(std::string_view bytes);
 // Accepts base64url with or without padding; nullopt on any invalid character.
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 
+// Standard base64 with padding (HTTP Basic authentication).
+std::string Base64Encode(std::string_view bytes);
+
 // Raw SHA-256 digest (32 bytes).
 std::string Sha256(std::string_view data);
 // Lower-case hex of SHA-256: how secrets (session ids, API keys) are stored.

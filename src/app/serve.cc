@@ -129,6 +129,7 @@ int Serve(const Config& input, const std::string& port_file) {
   log::Info("serving", {{"address", config.listen_address},
                         {"port", server->BoundPort()},
                         {"threads", config.threads},
+                        {"db_pool_size", config.db_pool_size},
                         {"migrations_applied", applied},
                         {"base_url", config.base_url}});
   server->Run();

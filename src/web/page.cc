@@ -79,7 +79,7 @@ http::Response RenderPage(const api::Services& services, const http::Request& re
     switches.push_back({{"href", UrlInLanguage(request, other)},
                         {"lang", other},
                         {"label", renderer.Message(other, "language.name")},
-                        {"hint", renderer.Message(lang, "language.switch_hint")}});
+                        {"hint", renderer.Message(other, "language.switch_hint")}});
   }
   data["lang_switch"] = std::move(switches);
   json nav = json::array();

@@ -34,6 +34,9 @@ struct ModelCase {
 const ModelCase kModels[] = {
     {"modele-social", 2000}, {"aides-velo", 2000}, {"mesaidesreno", 2000}, {"nosgestesclimat", 200}};
 
+// Test names and failure messages show the model name rather than the bytes of the struct.
+void PrintTo(const ModelCase& c, std::ostream* out) { *out << c.model; }
+
 class CrossCheckTest : public testing::TestWithParam<ModelCase> {};
 
 TEST_P(CrossCheckTest, GoldenDataIsComplete) {
@@ -63,11 +66,13 @@ TEST_P(CrossCheckTest, GoldenMatchesInstalledPackages) {
   auto golden = GoldenReader::Open(GoldenPath(GoldenDir(), c.model));
   ASSERT_TRUE(golden.ok()) << golden.status().ToString();
   const auto node_modules = std::filesystem::path(PARCOURS_SOURCE_DIR) / "tools" / "publicodes-ref" / "node_modules";
-  for (const auto& [package, version] : golden->header().value("packages", nlohmann::json::object()).items()) {
-    auto manifest = ReadMaybeGzip(node_modules / package / "package.json");
+  const nlohmann::json packages = golden->header().value("packages", nlohmann::json::object());
+  ASSERT_FALSE(packages.empty());
+  for (const auto& entry : packages.items()) {
+    auto manifest = ReadMaybeGzip(node_modules / entry.key() / "package.json");
     ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
     auto json = nlohmann::json::parse(*manifest, nullptr, /*allow_exceptions=*/false);
-    EXPECT_EQ(json.value("version", ""), version.get<std::string>()) << package;
+    EXPECT_EQ(json.value("version", ""), entry.value().get<std::string>()) << entry.key();
   }
 }
 

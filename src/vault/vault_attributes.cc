@@ -167,7 +167,13 @@ Result<std::vector<std::string>> VaultImpl::ApplyWrites(store::Transaction& tx, 
 Status VaultImpl::Write(const Actor& actor, const std::string& person_id, const std::vector<AttributeWrite>& writes,
                         const Purpose& purpose) {
   if (writes.empty()) return Status::Ok();
-  return db_.InTransaction([&](store::Transaction& tx) -> Status {
+  return db_.InTransaction(
+      [&](store::Transaction& tx) -> Status { return WriteIn(tx, actor, person_id, writes, purpose); });
+}
+
+Status VaultImpl::WriteIn(store::Transaction& tx, const Actor& actor, const std::string& person_id,
+                          const std::vector<AttributeWrite>& writes, const Purpose& purpose) const {
+  {
     RETURN_IF_ERROR(RequireLivePerson(tx, person_id));
     std::vector<std::string> names;
     for (const auto& w : writes) names.push_back(w.name);
@@ -183,7 +189,7 @@ Status VaultImpl::Write(const Actor& actor, const std::string& person_id, const 
     logged.allowed = changed;
     RETURN_IF_ERROR(LogAccess(tx, logged, actor, person_id, AccessAction::kWrite, purpose));
     return Emit(tx, "attributes_changed", person_id, actor, purpose.channel, {{"attributes", changed}});
-  });
+  }
 }
 
 Result<std::vector<AttributeRecord>> VaultImpl::Read(const Actor& actor, const std::string& person_id,

@@ -35,6 +35,8 @@ class VaultImpl final : public Vault {
   Result<std::optional<Household>> GetHousehold(const Actor& actor, const std::string& person_id,
                                                 const Purpose& purpose) override;
 
+  Result<std::string> ImportIdentity(store::Transaction& tx, const std::string& person_id,
+                                     const nlohmann::json& claims) override;
   Status Write(const Actor& actor, const std::string& person_id, const std::vector<AttributeWrite>& writes,
                const Purpose& purpose) override;
   Result<std::vector<AttributeRecord>> Read(const Actor& actor, const std::string& person_id,
@@ -74,6 +76,9 @@ class VaultImpl final : public Vault {
   Result<std::vector<AttributeRecord>> LoadCurrent(store::Transaction& tx, const std::string& person_id,
                                                    const std::vector<std::string>& names) const;
   Result<std::vector<std::string>> StoredNames(store::Transaction& tx, const std::string& person_id) const;
+  // Write's body inside `tx`: gate, validation, storage, access log, event.
+  Status WriteIn(store::Transaction& tx, const Actor& actor, const std::string& person_id,
+                 const std::vector<AttributeWrite>& writes, const Purpose& purpose) const;
   // Validates and applies a batch inside `tx` (no gate, no event); returns the names changed.
   Result<std::vector<std::string>> ApplyWrites(store::Transaction& tx, const Actor& actor,
                                                const std::string& person_id,

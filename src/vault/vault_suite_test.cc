@@ -246,6 +246,24 @@ TEST_P(VaultSuite, ExportThenEraseKeepsTheLog) {
   EXPECT_EQ(vault().AccessLog(Camille(), camille_, 10)->size(), 1u);
 }
 
+TEST_P(VaultSuite, FranceConnectClaimsBecomeVerifiedAttributes) {
+  nlohmann::json claims = {{"family_name", "MARTIN"}, {"given_name", "Camille"}, {"birthdate", "1995-03-05"},
+                           {"gender", "female"}, {"email", "pas une adresse"}, {"sub", "abc"}};
+  std::string person;
+  ASSERT_TRUE(db().InTransaction([&](store::Transaction& tx) -> Status {
+                    ASSIGN_OR_RETURN(person, vault().ImportIdentity(tx, "", claims));
+                    return Status::Ok();
+                  }).ok());
+  auto read = vault().Read(Actor::Usager(person), person, {}, kJourney);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), 4u);  // the malformed e-mail is skipped, not the login
+  for (const auto& r : *read) {
+    EXPECT_EQ(r.provenance.kind, ProvenanceKind::kFranceConnect);
+    EXPECT_EQ(r.verification, Verification::kVerified);
+  }
+  EXPECT_EQ(vault().SituationFor(Actor::Usager(person), person, kJourney)->at("individu . sexe"), "'femme'");
+}
+
 TEST_P(VaultSuite, RotationResealsEveryValue) {
   ASSERT_TRUE(vault().Write(Camille(), camille_, {W("individu . NIR", kNir), W("banque . IBAN", kIban)}, kJourney).ok());
   ASSERT_TRUE(vault().Write(Camille(), camille_, {W("banque . IBAN", "DE89 3704 0044 0532 0130 00")}, kJourney).ok());

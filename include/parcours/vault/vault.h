@@ -36,6 +36,7 @@ class Clock;
 }
 namespace parcours::store {
 class Database;
+class Transaction;
 }
 
 namespace parcours::vault {
@@ -156,6 +157,14 @@ class Vault {
                               const std::string& member_person_id) = 0;
   virtual Result<std::optional<Household>> GetHousehold(const Actor& actor, const std::string& person_id,
                                                         const Purpose& purpose) = 0;
+
+  // Records identity claims of a FranceConnect login inside the login's own transaction, as
+  // verified values with provenance FranceConnect: family_name, given_name,
+  // preferred_username, birthdate, gender, birthplace, email, phone_number. Creates the person
+  // when `person_id` is empty; returns the person id. A claim that fails validation is skipped
+  // (its name is logged), never the login.
+  virtual Result<std::string> ImportIdentity(store::Transaction& tx, const std::string& person_id,
+                                             const nlohmann::json& claims) = 0;
 
   // Attributes. A batch is validated as a whole; a rejected batch changes nothing.
   virtual Status Write(const Actor& actor, const std::string& person_id,

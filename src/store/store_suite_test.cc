@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "parcours/store/events.h"
+#include "parcours/store/group_commit.h"
 #include "parcours/store/migrations.h"
 #include "store_suite.h"
 
@@ -363,6 +364,80 @@ TEST_P(StoreSuite, EventsAppendAndReadInOrder) {
   ASSERT_OK(even);
   ASSERT_EQ(even->size(), 3u);
   EXPECT_EQ((*even)[2].subject, "sujet-4");
+}
+
+TEST_P(StoreSuite, GroupCommitKeepsEveryWriteOfEveryThread) {
+  ASSERT_TRUE(db().InTransaction([](Transaction& tx) {
+    return tx.ExecuteScript("CREATE TABLE writes (thread BIGINT, seq BIGINT, PRIMARY KEY (thread, seq))");
+  }).ok());
+  constexpr int kThreads = 8, kWrites = 40;
+  std::atomic<int> failures{0};
+  {
+    GroupCommitter committer(db(), {.max_batch = 16, .attempts = 5});
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kWrites; ++i) {
+          Status s = committer.Submit([t, i](Transaction& tx) {
+            return tx.Execute("INSERT INTO writes (thread, seq) VALUES ($1, $2)",
+                              {int64_t{t}, int64_t{i}}).status();
+          });
+          if (!s.ok()) ++failures;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  EXPECT_EQ(failures.load(), 0);
+  auto tx = db().BeginRead();
+  ASSERT_OK(tx);
+  auto row = (*tx)->QueryOne("SELECT COUNT(*), COUNT(DISTINCT thread) FROM writes", {});
+  ASSERT_OK(row);
+  EXPECT_EQ(row->Int(0), kThreads * kWrites);
+  EXPECT_EQ(row->Int(1), kThreads);
+}
+
+TEST_P(StoreSuite, GroupCommitIsolatesAFailingWrite) {
+  ASSERT_TRUE(CreateItems(db(), BlobType()).ok());
+  ASSERT_TRUE(db().InTransaction([](Transaction& tx) {
+    return tx.Execute("INSERT INTO items (id) VALUES ($1)", {int64_t{100}}).status();
+  }).ok());
+  constexpr int kThreads = 6;
+  std::vector<Status> results(kThreads);
+  {
+    GroupCommitter committer(db());
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        results[t] = committer.Submit([t](Transaction& tx) -> Status {
+          // Thread 3 writes twice, the second time on an existing key: all of it is undone.
+          RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id) VALUES ($1)", {int64_t{t}}));
+          if (t == 3) {
+            RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id) VALUES ($1)", {int64_t{100}}));
+          }
+          if (t == 4) return InvalidArgument("test.refused", "Refusé par la règle métier.");
+          return Status::Ok();
+        });
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  for (int t = 0; t < kThreads; ++t) {
+    if (t == 3) {
+      EXPECT_EQ(results[t].code(), StatusCode::kConflict);
+    } else if (t == 4) {
+      EXPECT_EQ(results[t].reason(), "test.refused");
+    } else {
+      EXPECT_TRUE(results[t].ok()) << t << ": " << results[t].ToString();
+    }
+  }
+  auto tx = db().BeginRead();
+  ASSERT_OK(tx);
+  auto rows = (*tx)->Query("SELECT id FROM items ORDER BY id", {});
+  ASSERT_OK(rows);
+  std::vector<int64_t> ids;
+  for (const Row& r : *rows) ids.push_back(r.Int(0));
+  EXPECT_EQ(ids, (std::vector<int64_t>{0, 1, 2, 5, 100}));
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 // failure by throwing CLI::RuntimeError(exit_code) from its callback.
 #include <CLI/CLI.hpp>
 
+#include "parcours/agency_sim/agency_sim.h"
 #include "parcours/app/commands.h"
+#include "parcours/exchange/cli.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Parcours : démarches autour des événements de vie / public services around life events",
@@ -10,6 +12,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   parcours::app::CommandLine line;
   parcours::app::AddCoreCommands(app, line);
+  parcours::exchange::AddExchangeCommands(app);
+  parcours::agency_sim::AddAgencySimCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

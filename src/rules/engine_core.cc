@@ -126,6 +126,7 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const std::shared
   shared.warnings.clear();
   shared.inversion_fail = false;
   const Res* result;
+  state->BeginEvaluation();
   try {
     result = &state->EvalNode(root);
   } catch (const EvalError& e) {

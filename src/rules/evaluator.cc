@@ -355,7 +355,9 @@ Res EvalState::RuleApplicability(int rule_id) {
 Res EvalState::NotApplicable(int id) {
   const Node& n = g_->node(id);
   Res r;
-  if (g_->type(id).nullable == Tri::kFalse) {
+  // Static shortcut of the reference; references always go through the rule's
+  // applicability, which accounts for parents that disable the branch.
+  if (g_->type(id).nullable == Tri::kFalse && n.kind != NodeKind::kReference) {
     r.value = BoolValue(false);
     return r;
   }

@@ -10,6 +10,7 @@
 // Not thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <stdexcept>
@@ -65,6 +66,13 @@ class EvalState {
                : nullptr;
   }
   void ResetCache();
+  // Starts a top-level evaluation: cycle bookkeeping is per evaluation, as in the reference.
+  void BeginEvaluation() {
+    std::fill(suppressed_.begin(), suppressed_.end(), 0);
+    std::fill(in_progress_.begin(), in_progress_.end(), 0);
+    rule_stack_.clear();
+    depth_ = 0;
+  }
 
   const Res& EvalNode(int id);
   const Res& EvalRule(int rule);

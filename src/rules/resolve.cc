@@ -246,18 +246,6 @@ NodeType Compiler::InferRuleType(int rule_id) {
       t = {info.nullable, type};
     }
   }
-  // A rule whose branch can be disabled by a parent is nullable.
-  const Rule& self = g_.rule(rule_id);
-  if (!self.is_situation_slot && !self.is_internal && t.nullable != Tri::kTrue) {
-    for (int ref : std::vector<int>(self.parent_refs)) {
-      if (ref < 0) continue;
-      NodeType p = InferType(ref);
-      if (p.nullable == Tri::kTrue || p.type == VType::kBoolean) {
-        t.nullable = Tri::kTrue;
-        break;
-      }
-    }
-  }
   g_.mutable_rule(rule_id).type = t;
   rule_type_state_[local] = 2;
   return t;
@@ -320,12 +308,14 @@ Status Compiler::Finish() {
   g_.ext()->node_types.resize(g_.ext()->nodes.size());
   type_state_.assign(g_.ext()->nodes.size(), 0);
   rule_type_state_.assign(g_.ext()->rules.size(), 0);
-  for (int r = std::max(first_rule_, first_ext_rule_); r < g_.rule_count(); ++r) {
-    InferRuleType(r);
+  const int first_typed_rule = std::max(first_rule_, first_ext_rule_);
+  const int first_typed_node = std::max(first_node_, first_ext_node_);
+  for (int r = first_typed_rule; r < g_.rule_count(); ++r) InferRuleType(r);
+  for (int id = first_typed_node; id < g_.node_count(); ++id) InferType(id);
+  for (int r = first_typed_rule; r < g_.rule_count(); ++r) {
     Rule& rule = g_.mutable_rule(r);
     rule.root_accessible = !rule.is_private && IsAccessible(g_, "", rule.name);
   }
-  for (int id = std::max(first_node_, first_ext_node_); id < g_.node_count(); ++id) InferType(id);
   return status_;
 }
 

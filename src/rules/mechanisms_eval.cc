@@ -365,9 +365,15 @@ Res EvalState::Texte(const Node& n) {
 Res EvalState::Possibilities(const Node& n) {
   Res r;
   r.unit = n.unit;
-  if (n.name != "reference" || !model_->options.filter_not_applicable_possibilities) return r;
+  if (n.name != "reference") return r;
   std::vector<int> applicable;
+  // Without the flag every option counts as applicable (a single option is still chosen).
+  const bool filter = model_->options.filter_not_applicable_possibilities;
   for (size_t i = 0; i < n.kids.size(); ++i) {
+    if (!filter) {
+      applicable.push_back(n.kids[i]);
+      continue;
+    }
     const Res& na = EvalNode(n.kids2[i]);
     r.missing = MergeMissing(r.missing, na.missing);
     if (!IsTrue(na.value)) applicable.push_back(n.kids[i]);

@@ -33,6 +33,9 @@ class ServerTest : public ::testing::Test {
     router_.Add("POST", "/upload", [](Request& r) {
       return Response::Json({{"bytes", r.body.size()}});
     });
+    router_.Add("GET", "/big", [](Request&) {
+      return Response::Text(std::string(16 * 1024 * 1024, 'b'));
+    });
     router_.Add("GET", "/slow", [this](Request&) {
       slow_started_.set_value();
       std::this_thread::sleep_for(400ms);
@@ -305,6 +308,17 @@ TEST_F(ServerTest, SlowClientIsClosedAfterTheReadTimeout) {
   EXPECT_TRUE(loris.WaitClosed(5s));
   silent.Close();
   loris.Close();
+  ExpectHealthyAndNoLeak();
+}
+
+TEST_F(ServerTest, ClientThatDoesNotReadIsClosedAfterTheWriteTimeout) {
+  ServerOptions options;
+  options.write_timeout = 300ms;
+  Start(options);
+  RawConnection c(port_);
+  ASSERT_TRUE(c.Send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));  // and never read
+  EXPECT_TRUE(WaitNoConnections());
+  c.Close();
   ExpectHealthyAndNoLeak();
 }
 

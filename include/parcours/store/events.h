@@ -31,10 +31,16 @@ struct Event {
 };
 
 // Appends `event` inside `tx`; returns the event id. `clock` may be null (system clock).
+// kInvalidArgument "store.invalid_event" (with the field) when type or source is empty, the
+// id is not a UUID, or data_json is not a JSON object; kConflict when the id already exists.
 Result<std::string> AppendEvent(Transaction& tx, Event event, const Clock* clock = nullptr);
 
 // Reads events in id order (= time order) after `after_id` ("" = from the start), optionally
-// for one person, at most `limit`.
+// for one person, at most `limit` (1..10000, else kInvalidArgument "store.bad_limit").
+// Ids are taken when an event is appended, not when its transaction commits: on PostgreSQL a
+// transaction committing late can make an event appear behind one a reader already passed.
+// A consumer that must see every event (outbox, triggers) re-reads a short window before its
+// cursor or records what it has handled.
 Result<std::vector<Event>> ReadEvents(Transaction& tx, const std::string& after_id,
                                       const std::optional<std::string>& person_id, int limit);
 

@@ -33,11 +33,7 @@ Status ValidateInput(const SubmitInput& in) {
   return InvalidArgument("exchange.bad_channel", "Canal inconnu : web, counter, phone, mail ou api.");
 }
 
-// What one service may receive, read through the vault's consent gate as that service.
-struct Recipient {
-  ServiceDef service;
-  nlohmann::json attributes = nlohmann::json::object();
-};
+
 
 }  // namespace
 
@@ -52,66 +48,72 @@ Outbox::Outbox(store::Database& db, vault::Vault& vault, const vault::KeyRing& k
 
 Result<Declaration> Outbox::Submit(const vault::Actor& actor, const SubmitInput& input) {
   RETURN_IF_ERROR(ValidateInput(input));
+  const std::string key = input.idempotency_key;
+  auto existing_id = [&](store::Transaction& tx) -> Result<std::optional<std::string>> {
+    if (key.empty()) return std::optional<std::string>();
+    ASSIGN_OR_RETURN(store::Rows rows, tx.Query("SELECT id FROM exchange_requests WHERE person_id = $1 AND "
+                                                "idempotency_key = $2",
+                                                {input.person_id, key}));
+    if (rows.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(rows.front().Text(0));
+  };
+  auto replay = [&](const std::string& id) -> Result<Declaration> {
+    ASSIGN_OR_RETURN(Declaration d, Get(id));
+    d.replayed = true;
+    return d;
+  };
 
   // A replay of an acknowledged declaration returns it unchanged, before reading anything.
-  if (!input.idempotency_key.empty()) {
-    ASSIGN_OR_RETURN(auto tx, db_.BeginRead());
-    ASSIGN_OR_RETURN(store::Rows rows, tx->Query("SELECT id FROM exchange_requests WHERE person_id = $1 AND "
-                                                 "idempotency_key = $2",
-                                                 {input.person_id, input.idempotency_key}));
-    if (!rows.empty()) {
-      const std::string id = rows.front().Text(0);
-      tx.reset();
-      ASSIGN_OR_RETURN(Declaration existing, Get(id));
-      existing.replayed = true;
-      return existing;
-    }
-  }
-
-  BundleDef bundle;
-  std::vector<Recipient> recipients;
   {
     ASSIGN_OR_RETURN(auto tx, db_.BeginRead());
-    ASSIGN_OR_RETURN(bundle, GetBundle(*tx, input.bundle_id));
-    for (const auto& sid : bundle.services) {
-      ASSIGN_OR_RETURN(ServiceDef s, GetService(*tx, sid));
-      if (s.active) recipients.push_back({std::move(s), nlohmann::json::object()});
+    ASSIGN_OR_RETURN(std::optional<std::string> id, existing_id(*tx));
+    if (id) {
+      tx.reset();
+      return replay(*id);
     }
-  }
-  // Data minimisation happens in the vault: the service reads as itself, for its purpose.
-  for (auto& r : recipients) {
-    vault::Purpose purpose{r.service.purpose, r.service.purpose_label, input.channel};
-    auto records = vault_.Read(vault::Actor::Service(r.service.id), input.person_id, r.service.attributes, purpose);
-    if (!records.ok()) {
-      if (records.status().code() == StatusCode::kPermissionDenied) continue;  // no consent: nothing sent
-      return records.status();
-    }
-    for (const auto& rec : *records) r.attributes[rec.name] = rec.value;
   }
 
-  const int64_t now = clock_.NowMillis();
   Declaration decl;
   decl.id = NewId(&clock_);
   decl.person_id = input.person_id;
-  decl.bundle_id = bundle.id;
+  decl.bundle_id = input.bundle_id;
   decl.channel = input.channel;
   decl.actor = actor.ToString();
-  decl.created_ms = now;
+  std::optional<std::string> raced;  // set when a concurrent submission with the same key won
 
+  // Everything happens in one transaction: each service's gated read of the person's data
+  // (and its access-log entry), the request, its deliveries and the event.
   auto write = [&](store::Transaction& tx) -> Status {
+    raced.reset();
+    ASSIGN_OR_RETURN(raced, existing_id(tx));
+    if (raced) return Status::Ok();
+    const int64_t now = clock_.NowMillis();
+    decl.created_ms = now;
+    ASSIGN_OR_RETURN(BundleDef bundle, GetBundle(tx, input.bundle_id));
     RETURN_IF_ERROR(tx.Execute(
         "INSERT INTO exchange_requests (id, person_id, bundle_id, idempotency_key, actor, channel, created_ms) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        {decl.id, decl.person_id, decl.bundle_id,
-         input.idempotency_key.empty() ? store::Value() : store::Value(input.idempotency_key), decl.actor,
+        {decl.id, decl.person_id, decl.bundle_id, key.empty() ? store::Value() : store::Value(key), decl.actor,
          decl.channel, now}));
     nlohmann::json summary = nlohmann::json::array();
-    for (const auto& r : recipients) {
+    for (const auto& sid : bundle.services) {
+      ASSIGN_OR_RETURN(ServiceDef service, GetService(tx, sid));
+      if (!service.active) continue;
+      // Data minimisation happens in the vault: the service reads as itself, for its purpose.
+      nlohmann::json attributes = nlohmann::json::object();
+      auto records = vault_.ReadInTransaction(tx, vault::Actor::Service(service.id), decl.person_id,
+                                              service.attributes,
+                                              {service.purpose, service.purpose_label, decl.channel});
+      if (records.ok()) {
+        for (const auto& rec : *records) attributes[rec.name] = rec.value;
+      } else if (records.status().code() != StatusCode::kPermissionDenied) {
+        return records.status();
+      }
       const std::string delivery_id = NewId(&clock_);
       std::vector<std::string> names;
-      for (auto it = r.attributes.begin(); it != r.attributes.end(); ++it) names.push_back(it.key());
-      const bool skipped = names.empty();
-      store::Value payload_key, payload;
+      for (auto it = attributes.begin(); it != attributes.end(); ++it) names.push_back(it.key());
+      const bool skipped = names.empty();  // no consent: nothing is sent
+      store::Value payload_key = std::string(), payload;
       if (!skipped) {
         nlohmann::json body = {
             {"type", "fr.parcours.declaration." + bundle.id},
@@ -119,26 +121,24 @@ Result<Declaration> Outbox::Submit(const vault::Actor& actor, const SubmitInput&
             {"data",
              {{"declaration_id", decl.id},
               {"delivery_id", delivery_id},
-              {"service", r.service.id},
+              {"service", service.id},
               {"person_id", decl.person_id},
-              {"purpose", r.service.purpose},
-              {"legal_basis", r.service.legal_basis},
-              {"attributes", r.attributes},
+              {"purpose", service.purpose},
+              {"legal_basis", service.legal_basis},
+              {"attributes", attributes},
               {"status_url", callback_base_url_ + "/api/v1/agency/deliveries/" + delivery_id + "/status"}}}};
         vault::Sealed sealed = keys_.Seal(PayloadContext(delivery_id), body.dump());
         payload_key = sealed.key_id;
         payload = store::Blob{std::move(sealed.bytes)};
-      } else {
-        payload_key = std::string();
       }
       RETURN_IF_ERROR(tx.Execute(
           "INSERT INTO exchange_deliveries (id, request_id, service_id, person_id, attributes, payload_key_id, "
           "payload, state, next_attempt_ms, agency_status, created_ms, updated_ms) "
           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-          {delivery_id, decl.id, r.service.id, decl.person_id, nlohmann::json(names).dump(), payload_key, payload,
+          {delivery_id, decl.id, service.id, decl.person_id, nlohmann::json(names).dump(), payload_key, payload,
            std::string(skipped ? "skipped" : "pending"), now, std::string(skipped ? "non_transmise" : "envoyee"),
            now}));
-      summary.push_back({{"service", r.service.id}, {"delivery_id", delivery_id}, {"attributes", names}});
+      summary.push_back({{"service", service.id}, {"delivery_id", delivery_id}, {"attributes", names}});
     }
     store::Event ev;
     ev.type = "fr.parcours.declaration.submitted";
@@ -152,21 +152,14 @@ Result<Declaration> Outbox::Submit(const vault::Actor& actor, const SubmitInput&
     return store::AppendEvent(tx, std::move(ev), &clock_).status();
   };
   Status st = committer_ ? committer_->Submit(write) : db_.InTransaction(write);
-  if (!st.ok()) {
-    // A concurrent submission with the same key won the race: return it.
-    if (st.code() == StatusCode::kConflict && !input.idempotency_key.empty()) {
-      ASSIGN_OR_RETURN(auto tx, db_.BeginRead());
-      ASSIGN_OR_RETURN(store::Row row, tx->QueryOne("SELECT id FROM exchange_requests WHERE person_id = $1 AND "
-                                                    "idempotency_key = $2",
-                                                    {input.person_id, input.idempotency_key}));
-      const std::string id = row.Text(0);
-      tx.reset();
-      ASSIGN_OR_RETURN(Declaration existing, Get(id));
-      existing.replayed = true;
-      return existing;
-    }
+  if (st.code() == StatusCode::kConflict && !key.empty()) {
+    // Two submissions with the same key raced past the first check: the other one won.
+    ASSIGN_OR_RETURN(auto tx, db_.BeginRead());
+    ASSIGN_OR_RETURN(raced, existing_id(*tx));
+  } else if (!st.ok()) {
     return st;
   }
+  if (raced) return replay(*raced);
   return Get(decl.id);
 }
 

@@ -203,6 +203,13 @@ Result<std::vector<AttributeRecord>> VaultImpl::Read(const Actor& actor, const s
   return out;
 }
 
+Result<std::vector<AttributeRecord>> VaultImpl::ReadInTransaction(store::Transaction& tx, const Actor& actor,
+                                                                  const std::string& person_id,
+                                                                  const std::vector<std::string>& names,
+                                                                  const Purpose& purpose) {
+  return GatedRead(tx, actor, person_id, names, purpose, nullptr);
+}
+
 Result<std::vector<AttributeRecord>> VaultImpl::History(const Actor& actor, const std::string& person_id,
                                                         const std::string& name) {
   std::vector<AttributeRecord> out;

@@ -41,6 +41,10 @@ class VaultImpl final : public Vault {
                const Purpose& purpose) override;
   Result<std::vector<AttributeRecord>> Read(const Actor& actor, const std::string& person_id,
                                             const std::vector<std::string>& names, const Purpose& purpose) override;
+  Result<std::vector<AttributeRecord>> ReadInTransaction(store::Transaction& tx, const Actor& actor,
+                                                         const std::string& person_id,
+                                                         const std::vector<std::string>& names,
+                                                         const Purpose& purpose) override;
   Result<std::vector<AttributeRecord>> History(const Actor& actor, const std::string& person_id,
                                                const std::string& name) override;
   Status Delete(const Actor& actor, const std::string& person_id, const std::string& name) override;

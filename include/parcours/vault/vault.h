@@ -173,6 +173,13 @@ class Vault {
   virtual Result<std::vector<AttributeRecord>> Read(const Actor& actor, const std::string& person_id,
                                                     const std::vector<std::string>& names,
                                                     const Purpose& purpose) = 0;
+  // The same read inside the caller's transaction (the access-log entry commits or rolls back
+  // with it): the exchange reads a declaration's data as each service in the transaction that
+  // records the declaration.
+  virtual Result<std::vector<AttributeRecord>> ReadInTransaction(store::Transaction& tx, const Actor& actor,
+                                                                 const std::string& person_id,
+                                                                 const std::vector<std::string>& names,
+                                                                 const Purpose& purpose) = 0;
   virtual Result<std::vector<AttributeRecord>> History(const Actor& actor, const std::string& person_id,
                                                        const std::string& name) = 0;
   virtual Status Delete(const Actor& actor, const std::string& person_id, const std::string& name) = 0;

@@ -25,11 +25,38 @@
 namespace parcours::agency_sim {
 namespace {
 
+// A JSON object file {"name": "value"} read again whenever its modification time changes.
+class ReloadingMap {
+ public:
+  explicit ReloadingMap(std::string path) : path_(std::move(path)) {}
+  // The value for `name`, or "" when the file or the name is absent.
+  std::string Get(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::error_code ec;
+    const auto mtime = std::filesystem::last_write_time(path_, ec);
+    if (!ec && mtime != loaded_mtime_) {
+      auto map = LoadSecretsFile(path_);
+      if (map.ok()) {
+        values_ = std::move(*map);
+        loaded_mtime_ = mtime;
+      }
+    }
+    auto it = values_.find(name);
+    return it == values_.end() ? std::string() : it->second;
+  }
+
+ private:
+  std::string path_;
+  std::mutex mu_;
+  std::filesystem::file_time_type loaded_mtime_{};
+  std::map<std::string, std::string> values_;  // GUARDED_BY(mu_)
+};
+
 // Posts agency statuses back to Parcours, one delivery after another, off the request threads.
 class Callbacks {
  public:
-  Callbacks(std::string api_key, int delay_ms) : api_key_(std::move(api_key)), delay_ms_(delay_ms) {
-    if (!api_key_.empty()) thread_ = std::thread([this] { Loop(); });
+  Callbacks(const std::string& keys_file, int delay_ms) : keys_(keys_file), delay_ms_(delay_ms) {
+    if (!keys_file.empty()) thread_ = std::thread([this] { Loop(); });
   }
   ~Callbacks() {
     {
@@ -39,11 +66,11 @@ class Callbacks {
     cv_.notify_all();
     if (thread_.joinable()) thread_.join();
   }
-  void Enqueue(std::string status_url) {
-    if (api_key_.empty() || status_url.empty()) return;
+  void Enqueue(std::string status_url, std::string organisation) {
+    if (!thread_.joinable() || status_url.empty()) return;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      queue_.push_back(std::move(status_url));
+      queue_.push_back({std::move(status_url), std::move(organisation)});
     }
     cv_.notify_all();
   }
@@ -51,27 +78,32 @@ class Callbacks {
  private:
   void Loop() {
     while (true) {
-      std::string url;
+      Pending next;
       {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
         if (stop_) return;
-        url = std::move(queue_.front());
+        next = std::move(queue_.front());
         queue_.pop_front();
       }
+      const std::string key = keys_.Get(next.organisation);
+      if (key.empty()) {
+        log::Warn("agency-sim has no API key for this organisation", {{"organisation", next.organisation}});
+        continue;
+      }
       for (const char* status : {"recue", "en_instruction", "acceptee"}) {
-        Post(url, {{"status", status}, {"message", std::string("Simulateur : statut ") + status}});
+        Post(next.url, key, {{"status", status}, {"message", std::string("Simulateur : statut ") + status}});
         std::unique_lock<std::mutex> lock(mu_);
         if (cv_.wait_for(lock, std::chrono::milliseconds(delay_ms_), [this] { return stop_; })) return;
       }
     }
   }
-  void Post(const std::string& url, const nlohmann::json& body) {
+  void Post(const std::string& url, const std::string& api_key, const nlohmann::json& body) {
     CURL* c = curl_easy_init();
     const std::string text = body.dump();
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, ("Authorization: Bearer " + api_key_).c_str());
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + api_key).c_str());
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, text.c_str());
@@ -88,11 +120,15 @@ class Callbacks {
     curl_easy_cleanup(c);
   }
 
-  std::string api_key_;
+  struct Pending {
+    std::string url;
+    std::string organisation;
+  };
+  ReloadingMap keys_;
   int delay_ms_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::string> queue_;
+  std::deque<Pending> queue_;  // GUARDED_BY(mu_)
   bool stop_ = false;
   std::thread thread_;
 };
@@ -131,7 +167,8 @@ Status RunAgencySim(const AgencySimOptions& options) {
 
   std::atomic<bool> down{false};
   std::atomic<int64_t> refused{0};
-  Callbacks callbacks(options.callback_api_key, options.callback_delay_ms);
+  Callbacks callbacks(options.callback_keys_file, options.callback_delay_ms);
+  ReloadingMap secrets(options.secrets_file);
   http::Router router;
 
   router.Add("POST", "/hooks/{service}", [&](http::Request& req) -> http::Response {
@@ -146,10 +183,10 @@ Status RunAgencySim(const AgencySimOptions& options) {
       return Answer(500, "simulated_error", "Erreur simulée.");
     }
     const std::string& service = req.Param("service");
-    auto secret = options.secrets.find(service);
-    if (secret == options.secrets.end()) return Answer(404, "unknown_service", "Service inconnu du simulateur.");
+    const std::string secret = secrets.Get(service);
+    if (secret.empty()) return Answer(404, "unknown_service", "Service inconnu du simulateur.");
     const std::string id(req.Header("webhook-id"));
-    Status sig = exchange::VerifyWebhook(secret->second, id, req.Header("webhook-timestamp"), req.body,
+    Status sig = exchange::VerifyWebhook(secret, id, req.Header("webhook-timestamp"), req.body,
                                req.Header("webhook-signature"), SystemClock::Get().NowMillis() / 1000);
     if (!sig.ok() || id.empty()) return Answer(401, sig.reason(), sig.message());
     auto body = ParseJson(req.body);
@@ -169,8 +206,9 @@ Status RunAgencySim(const AgencySimOptions& options) {
     if (!st.ok()) return Answer(503, "storage", "Stockage indisponible.");
     if (first) {
       const Json& data = (*body)["data"];
-      if (data.is_object() && data.contains("status_url") && data["status_url"].is_string()) {
-        callbacks.Enqueue(data["status_url"].get<std::string>());
+      if (data.is_object() && data.contains("status_url") && data["status_url"].is_string() &&
+          data.contains("organisation") && data["organisation"].is_string()) {
+        callbacks.Enqueue(data["status_url"].get<std::string>(), data["organisation"].get<std::string>());
       }
     }
     return http::Response::Json({{"received", true}, {"duplicate", !first}});

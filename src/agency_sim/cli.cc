@@ -9,21 +9,22 @@ void AddAgencySimCommands(CLI::App& app) {
   struct Flags {
     AgencySimOptions options;
     std::string listen = "127.0.0.1:8090";
-    std::string secrets_file;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand("agency-sim", "Simulateur d'organismes / agency simulator");
   cmd->add_option("--listen", flags->listen, "Adresse hôte:port (port 0 = libre) / listen address");
   cmd->add_option("--port-file", flags->options.port_file, "Écrit le port lié / write the bound port");
   cmd->add_option("--database", flags->options.database, "Base du simulateur / simulator database URL");
-  cmd->add_option("--secrets", flags->secrets_file, "Secrets JSON (parcours exchange secrets)")->required();
+  cmd->add_option("--secrets", flags->options.secrets_file,
+                  "Secrets JSON (parcours exchange secrets), relu s'il change / reloaded when it changes")
+      ->required();
   cmd->add_option("--delay-ms", flags->options.delay_ms, "Délai avant chaque réponse / answer delay")
       ->check(CLI::Range(0, 60000));
   cmd->add_option("--error-rate", flags->options.error_rate, "Part de réponses 500 / share of 500 answers")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--outage-file", flags->options.outage_file, "Panne tant que ce fichier existe / outage file");
-  cmd->add_option("--callback-api-key", flags->options.callback_api_key,
-                  "Clé d'API pour renvoyer des statuts / API key to post statuses back");
+  cmd->add_option("--callback-keys", flags->options.callback_keys_file,
+                  "Clés d'API par organisme (JSON) pour renvoyer des statuts / API keys per organisation");
   cmd->add_option("--callback-delay-ms", flags->options.callback_delay_ms, "Délai entre statuts / between statuses")
       ->check(CLI::Range(0, 600000));
   cmd->callback([flags] {
@@ -42,12 +43,6 @@ void AddAgencySimCommands(CLI::App& app) {
     }
     flags->options.address = flags->listen.substr(0, colon);
     flags->options.port = static_cast<uint16_t>(port);
-    auto secrets = LoadSecretsFile(flags->secrets_file);
-    if (!secrets.ok()) {
-      std::cerr << "parcours agency-sim: " << secrets.status().message() << "\n";
-      throw CLI::RuntimeError(2);
-    }
-    flags->options.secrets = std::move(*secrets);
     Status st = RunAgencySim(flags->options);
     if (!st.ok()) {
       std::cerr << "parcours agency-sim: " << st.message() << "\n";

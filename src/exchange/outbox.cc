@@ -122,6 +122,7 @@ Result<Declaration> Outbox::Submit(const vault::Actor& actor, const SubmitInput&
              {{"declaration_id", decl.id},
               {"delivery_id", delivery_id},
               {"service", service.id},
+              {"organisation", service.organisation},
               {"person_id", decl.person_id},
               {"purpose", service.purpose},
               {"legal_basis", service.legal_basis},

@@ -2,8 +2,10 @@
 // agencies in the demo and the tests. It verifies each webhook's Standard Webhooks signature
 // against the service's secret, stores what it receives idempotently (one row per
 // webhook-id, in its own SQLite file), and answers with configurable delays, errors and
-// outages. With a callback key it posts statuses back to Parcours like an agency would
-// (recue, then en_instruction, then acceptee).
+// outages. With callback keys it posts statuses back to Parcours like an agency would
+// (recue, then en_instruction, then acceptee), with the receiving organisation's API key.
+// The secrets file is read again whenever it changes, so a test can start the simulator
+// before Parcours has generated the services' secrets.
 // Thread-safety: one simulator per process; Run blocks.
 #pragma once
 
@@ -20,11 +22,12 @@ struct AgencySimOptions {
   uint16_t port = 8090;          // 0 = any free port (written to port_file)
   std::string port_file;
   std::string database = "sqlite:var/agency-sim.db";
-  std::map<std::string, std::string> secrets;  // service id -> "whsec_..."
+  std::string secrets_file;       // JSON {"service id": "whsec_..."}, reloaded when it changes
   int delay_ms = 0;              // added before answering each webhook
   double error_rate = 0.0;       // share of webhooks answered 500 (before storing)
   std::string outage_file;       // while this file exists, every webhook gets 503
-  std::string callback_api_key;  // when set, statuses are posted back to the payload's status_url
+  std::string callback_keys_file;  // JSON {"organisation": "pk_..."}: statuses are posted back
+                                   // to each payload's status_url with its organisation's key
   int callback_delay_ms = 500;   // between two status callbacks
   int threads = 2;
 };
@@ -45,7 +48,7 @@ class App;
 namespace parcours::agency_sim {
 
 // `parcours agency-sim [--listen 127.0.0.1:8090] [--port-file F] [--database URL]
-//  --secrets FILE [--delay-ms N] [--error-rate P] [--outage-file F] [--callback-api-key K]`
+//  --secrets FILE [--delay-ms N] [--error-rate P] [--outage-file F] [--callback-keys FILE]`
 void AddAgencySimCommands(CLI::App& app);
 
 }  // namespace parcours::agency_sim

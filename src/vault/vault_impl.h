@@ -41,6 +41,7 @@ class VaultImpl final : public Vault {
                const Purpose& purpose) override;
   Result<std::vector<AttributeRecord>> Read(const Actor& actor, const std::string& person_id,
                                             const std::vector<std::string>& names, const Purpose& purpose) override;
+  const KeyRing& keys() const override { return keys_; }
   Result<std::vector<AttributeRecord>> ReadInTransaction(store::Transaction& tx, const Actor& actor,
                                                          const std::string& person_id,
                                                          const std::vector<std::string>& names,

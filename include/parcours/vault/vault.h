@@ -212,6 +212,9 @@ class Vault {
   virtual Result<ErasureReport> Erase(const Actor& actor, const std::string& person_id) = 0;
 
   const AttributeRegistry& registry() const { return *registry_; }
+  // The keys sealing values at rest; other modules seal their own sensitive payloads with
+  // them (the exchange's outbox), so that one key file and one rotation cover everything.
+  virtual const KeyRing& keys() const = 0;
 
  protected:
   explicit Vault(std::shared_ptr<const AttributeRegistry> registry) : registry_(std::move(registry)) {}

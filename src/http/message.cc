@@ -184,13 +184,16 @@ Status Request::SetTarget(std::string_view raw_target) {
     if (seg == "." || seg == "..") dot_segment = true;
   });
   if (dot_segment) return BadTarget();
+  // Everything is computed before assigning: `raw_target` may view `target` itself.
   std::string_view fragmentless = raw_target.substr(0, raw_target.find('#'));
-  target = std::string(fragmentless);
-  path = std::move(decoded);
-  query.clear();
+  std::multimap<std::string, std::string> parsed_query;
   if (qpos != std::string_view::npos && qpos < fragmentless.size()) {
-    query = ParseUrlEncoded(fragmentless.substr(qpos + 1));
+    parsed_query = ParseUrlEncoded(fragmentless.substr(qpos + 1));
   }
+  std::string new_target(fragmentless);
+  target = std::move(new_target);
+  path = std::move(decoded);
+  query = std::move(parsed_query);
   return Status::Ok();
 }
 

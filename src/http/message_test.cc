@@ -109,6 +109,14 @@ TEST(Request, SetTargetDecodesPathAndQuery) {
   EXPECT_FALSE(r.Query("absent").has_value());
 }
 
+TEST(Request, SetTargetMayBeGivenItsOwnTarget) {
+  Request r;
+  r.target = "/a-long-enough-path-to-live-on-the-heap/x?key=value&other=thing#frag";
+  ASSERT_TRUE(r.SetTarget(r.target).ok());
+  EXPECT_EQ(r.path, "/a-long-enough-path-to-live-on-the-heap/x");
+  EXPECT_EQ(r.Query("other"), "thing");
+}
+
 TEST(Request, SetTargetRejectsHostileTargets) {
   for (const char* bad : {"", "relative", "/a/%zz", "/a/%", "/a/../etc", "/a/%2e%2e/b", "/./x",
                           "/a%00b", "http://example.org/"}) {

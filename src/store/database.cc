@@ -1,6 +1,8 @@
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
+#include "parcours/base/log.h"
 #include "parcours/store/store.h"
 #include "postgres/pg_database.h"
 #include "sqlite/sqlite_database.h"
@@ -27,10 +29,18 @@ Result<std::unique_ptr<Database>> Database::Open(const Options& options) {
     if (path.empty()) {
       return InvalidArgument("store.bad_url", "Chemin de base SQLite manquant dans l'URL.");
     }
-    return sqlite::SqliteDatabaseImpl::Open(std::string(path), options);
+    auto db = sqlite::SqliteDatabaseImpl::Open(std::string(path), options);
+    if (db.ok()) {
+      log::Info("store.opened", {{"backend", "sqlite"},
+                                 {"pool_size", path == ":memory:" ? 1 : options.pool_size}});
+    }
+    return db;
   }
   if (StartsWith(url, "postgresql://") || StartsWith(url, "postgres://")) {
-    return postgres::PostgresDatabaseImpl::Open(options);
+    // The URL is not logged: it may hold a password.
+    auto db = postgres::PostgresDatabaseImpl::Open(options);
+    if (db.ok()) log::Info("store.opened", {{"backend", "postgres"}, {"pool_size", options.pool_size}});
+    return db;
   }
   return InvalidArgument("store.bad_url",
                          "URL de base de données non reconnue : attendu « sqlite:chemin » ou "

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -24,8 +25,8 @@ Status Database::InTransaction(const std::function<Status(Transaction&)>& fn, in
   Status last;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     if (attempt > 1) {
-      // A short, growing pause lets the competing writer finish before we try again.
-      std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt * attempt));
+      // A short, growing (capped) pause lets the competing writer finish first.
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2 * attempt * attempt, 50)));
     }
     auto tx = Begin(isolation);
     if (!tx.ok()) {

@@ -30,6 +30,18 @@ class Outbox;
 class DeliveryWorker;
 }
 
+namespace parcours::auth {
+class Auth;
+}
+
+namespace parcours::vault {
+class Vault;
+}
+
+namespace parcours::journeys {
+class JourneyService;
+}
+
 namespace parcours::api {
 
 struct Services {
@@ -44,6 +56,9 @@ struct Services {
   // Module services (one field per module, added by the module's authors).
   exchange::Outbox* outbox = nullptr;                   // declarations fanned out to agencies
   exchange::DeliveryWorker* delivery_worker = nullptr;  // sends the outbox (woken after a submit)
+  auth::Auth* auth = nullptr;  // sessions, logins, API keys, policies (auth/auth.h)
+  vault::Vault* vault = nullptr;  // once-only data vault: attributes, consents, access log (vault/vault.h)
+  journeys::JourneyService* journeys = nullptr;  // life-event catalogue and journeys (journeys/journeys.h)
 };
 
 }  // namespace parcours::api

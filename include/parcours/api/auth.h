@@ -1,0 +1,17 @@
+// JSON routes of module auth.
+//   GET    /api/v1/auth/me                                            the caller (any principal)
+//   GET    /api/v1/admin/organisations/{organisation_id}/api-keys       list keys (admin)
+//   POST   /api/v1/admin/organisations/{organisation_id}/api-keys       create a key (admin);
+//          body {"label", "services": [...]}; the secret is in the answer, once
+//   DELETE /api/v1/admin/organisations/{organisation_id}/api-keys/{key_id}  revoke (admin)
+// Thread-safety: register before the server starts; `services.auth` must be set.
+#pragma once
+
+#include "parcours/api/services.h"
+#include "parcours/http/router.h"
+
+namespace parcours::api {
+
+void RegisterAuthRoutes(http::Router& router, const Services& services);
+
+}  // namespace parcours::api

@@ -24,7 +24,12 @@ Status Call(const GroupCommitter::WriteFn& write, Transaction& tx) {
 }  // namespace
 
 GroupCommitter::GroupCommitter(Database& db, Options options)
-    : db_(db), options_(options), writer_([this] { Run(); }) {}
+    : db_(db),
+      options_(options),
+      batch_(options.mode == Mode::kBatch ||
+             (options.mode == Mode::kAuto && db.backend() == Backend::kSqlite)) {
+  if (batch_) writer_ = std::thread([this] { Run(); });
+}
 
 GroupCommitter::~GroupCommitter() {
   {
@@ -32,10 +37,24 @@ GroupCommitter::~GroupCommitter() {
     stopping_ = true;
   }
   wake_.notify_one();
-  writer_.join();
+  if (writer_.joinable()) writer_.join();
 }
 
 Status GroupCommitter::Submit(WriteFn write) {
+  if (!batch_) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) {
+        return Unavailable("store.shutting_down", "Le service s'arrête : écriture refusée.");
+      }
+    }
+    Status s = db_.InTransaction([&](Transaction& tx) { return Call(write, tx); },
+                                 options_.attempts < 1 ? 1 : options_.attempts);
+    std::lock_guard lock(mu_);
+    ++writes_;
+    ++batches_;
+    return s;
+  }
   std::future<Status> done;
   {
     std::lock_guard lock(mu_);

@@ -368,76 +368,86 @@ TEST_P(StoreSuite, EventsAppendAndReadInOrder) {
 
 TEST_P(StoreSuite, GroupCommitKeepsEveryWriteOfEveryThread) {
   ASSERT_TRUE(db().InTransaction([](Transaction& tx) {
-    return tx.ExecuteScript("CREATE TABLE writes (thread BIGINT, seq BIGINT, PRIMARY KEY (thread, seq))");
+    return tx.ExecuteScript(
+        "CREATE TABLE writes (mode BIGINT, thread BIGINT, seq BIGINT, PRIMARY KEY (mode, thread, seq))");
   }).ok());
   constexpr int kThreads = 8, kWrites = 40;
-  std::atomic<int> failures{0};
-  {
-    GroupCommitter committer(db(), {.max_batch = 16, .attempts = 5});
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&, t] {
-        for (int i = 0; i < kWrites; ++i) {
-          Status s = committer.Submit([t, i](Transaction& tx) {
-            return tx.Execute("INSERT INTO writes (thread, seq) VALUES ($1, $2)",
-                              {int64_t{t}, int64_t{i}}).status();
-          });
-          if (!s.ok()) ++failures;
-        }
-      });
+  for (GroupCommitter::Mode mode : {GroupCommitter::Mode::kBatch, GroupCommitter::Mode::kDirect}) {
+    SCOPED_TRACE(static_cast<int>(mode));
+    const auto m = static_cast<int64_t>(mode);
+    std::atomic<int> failures{0};
+    {
+      GroupCommitter committer(db(), {.max_batch = 16, .attempts = 20, .mode = mode});
+      std::vector<std::thread> threads;
+      for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+          for (int i = 0; i < kWrites; ++i) {
+            Status s = committer.Submit([m, t, i](Transaction& tx) {
+              return tx.Execute("INSERT INTO writes (mode, thread, seq) VALUES ($1, $2, $3)",
+                                {m, int64_t{t}, int64_t{i}}).status();
+            });
+            if (!s.ok()) ++failures;
+          }
+        });
+      }
+      for (auto& t : threads) t.join();
+      EXPECT_EQ(committer.stats().writes, kThreads * kWrites);
     }
-    for (auto& t : threads) t.join();
+    EXPECT_EQ(failures.load(), 0);
+    auto tx = db().BeginRead();
+    ASSERT_OK(tx);
+    auto row = (*tx)->QueryOne("SELECT COUNT(*), COUNT(DISTINCT thread) FROM writes WHERE mode = $1", {m});
+    ASSERT_OK(row);
+    EXPECT_EQ(row->Int(0), kThreads * kWrites);
+    EXPECT_EQ(row->Int(1), kThreads);
   }
-  EXPECT_EQ(failures.load(), 0);
-  auto tx = db().BeginRead();
-  ASSERT_OK(tx);
-  auto row = (*tx)->QueryOne("SELECT COUNT(*), COUNT(DISTINCT thread) FROM writes", {});
-  ASSERT_OK(row);
-  EXPECT_EQ(row->Int(0), kThreads * kWrites);
-  EXPECT_EQ(row->Int(1), kThreads);
 }
 
 TEST_P(StoreSuite, GroupCommitIsolatesAFailingWrite) {
   ASSERT_TRUE(CreateItems(db(), BlobType()).ok());
-  ASSERT_TRUE(db().InTransaction([](Transaction& tx) {
-    return tx.Execute("INSERT INTO items (id) VALUES ($1)", {int64_t{100}}).status();
-  }).ok());
-  constexpr int kThreads = 6;
-  std::vector<Status> results(kThreads);
-  {
-    GroupCommitter committer(db());
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&, t] {
-        results[t] = committer.Submit([t](Transaction& tx) -> Status {
-          // Thread 3 writes twice, the second time on an existing key: all of it is undone.
-          RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id) VALUES ($1)", {int64_t{t}}));
-          if (t == 3) {
-            RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id) VALUES ($1)", {int64_t{100}}));
-          }
-          if (t == 4) return InvalidArgument("test.refused", "Refusé par la règle métier.");
-          return Status::Ok();
+  for (GroupCommitter::Mode mode : {GroupCommitter::Mode::kBatch, GroupCommitter::Mode::kDirect}) {
+    SCOPED_TRACE(static_cast<int>(mode));
+    ASSERT_TRUE(db().InTransaction([](Transaction& tx) -> Status {
+      RETURN_IF_ERROR(tx.Execute("DELETE FROM items", {}));
+      return tx.Execute("INSERT INTO items (id) VALUES ($1)", {int64_t{100}}).status();
+    }).ok());
+    constexpr int kThreads = 6;
+    std::vector<Status> results(kThreads);
+    {
+      GroupCommitter committer(db(), {.max_batch = 256, .attempts = 20, .mode = mode});
+      std::vector<std::thread> threads;
+      for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+          results[t] = committer.Submit([t](Transaction& tx) -> Status {
+            // Thread 3 writes twice, the second time on an existing key: all of it is undone.
+            RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id) VALUES ($1)", {int64_t{t}}));
+            if (t == 3) {
+              RETURN_IF_ERROR(tx.Execute("INSERT INTO items (id) VALUES ($1)", {int64_t{100}}));
+            }
+            if (t == 4) return InvalidArgument("test.refused", "Refusé par la règle métier.");
+            return Status::Ok();
+          });
         });
-      });
+      }
+      for (auto& t : threads) t.join();
     }
-    for (auto& t : threads) t.join();
-  }
-  for (int t = 0; t < kThreads; ++t) {
-    if (t == 3) {
-      EXPECT_EQ(results[t].code(), StatusCode::kConflict);
-    } else if (t == 4) {
-      EXPECT_EQ(results[t].reason(), "test.refused");
-    } else {
-      EXPECT_TRUE(results[t].ok()) << t << ": " << results[t].ToString();
+    for (int t = 0; t < kThreads; ++t) {
+      if (t == 3) {
+        EXPECT_EQ(results[t].code(), StatusCode::kConflict);
+      } else if (t == 4) {
+        EXPECT_EQ(results[t].reason(), "test.refused");
+      } else {
+        EXPECT_TRUE(results[t].ok()) << t << ": " << results[t].ToString();
+      }
     }
+    auto tx = db().BeginRead();
+    ASSERT_OK(tx);
+    auto rows = (*tx)->Query("SELECT id FROM items ORDER BY id", {});
+    ASSERT_OK(rows);
+    std::vector<int64_t> ids;
+    for (const Row& r : *rows) ids.push_back(r.Int(0));
+    EXPECT_EQ(ids, (std::vector<int64_t>{0, 1, 2, 5, 100}));
   }
-  auto tx = db().BeginRead();
-  ASSERT_OK(tx);
-  auto rows = (*tx)->Query("SELECT id FROM items ORDER BY id", {});
-  ASSERT_OK(rows);
-  std::vector<int64_t> ids;
-  for (const Row& r : *rows) ids.push_back(r.Int(0));
-  EXPECT_EQ(ids, (std::vector<int64_t>{0, 1, 2, 5, 100}));
 }
 
 }  // namespace

@@ -8,8 +8,6 @@
 namespace parcours::rules::detail {
 namespace {
 
-constexpr long kEvaluationBudget = 50'000'000;
-
 Status SituationError(const std::string& rule, const std::string& reason, const std::string& message) {
   return InvalidArgument(reason, "Situation « " + rule + " » : " + message).WithField(rule, message);
 }
@@ -83,7 +81,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
     state->SetOverride(compiled->core.rules[rule].situation_rule, std::move(o));
   }
   // Values outside `une possibilité` are rejected like the reference's strict situation.
-  shared.budget = kEvaluationBudget;
+  shared.budget = compiled->options.max_node_evaluations;
   for (const auto& [rule, node] : slots) {
     int possibilities = compiled->core.rules[rule].possibilities;
     if (possibilities < 0) continue;
@@ -122,7 +120,7 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const std::shared
     root = *node;
     expression_cache.emplace(key, root);
   }
-  shared.budget = kEvaluationBudget;
+  shared.budget = compiled->options.max_node_evaluations;
   shared.warnings.clear();
   shared.inversion_fail = false;
   const Res* result;

@@ -21,12 +21,12 @@ Missing MergeMissing(const Missing& a, const Missing& b) {
   if (b.empty()) return a;
   if (a.empty()) return b;
   Missing out = a;
-  for (const auto& [rule, score] : b) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == rule; });
+  for (const auto& entry : b) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == entry.first; });
     if (it == out.end()) {
-      out.emplace_back(rule, score);
+      out.push_back(entry);
     } else {
-      it->second += score;
+      it->second += entry.second;
     }
   }
   return out;

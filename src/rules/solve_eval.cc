@@ -204,7 +204,7 @@ Res EvalState::Resoudre(const Node& n) {
     value = Uniroot(test, -1000000, 100000000, 0.5, 25, 2);
     failed = false;
   }
-  if (failed) shared_->inversion_fail = true;
+  if (failed || !value) shared_->inversion_fail = true;
   if (value) valeur = evaluate_with(*value);
   Res r;
   if (value) r.value = NumberValue(*value);

@@ -35,6 +35,9 @@ struct ModelOptions {
   bool strict_situation = true;
   // Situation values outside `une possibilité` are errors.
   bool check_possible_values = false;
+  // Upper bound on node evaluations per Evaluate call (guards against runaway models);
+  // exceeding it is a "rules.evaluation_budget" error.
+  long max_node_evaluations = 50'000'000;
 };
 
 namespace detail {

@@ -1,0 +1,232 @@
+// Unit tests of the rules engine: parser errors with positions, units, situation
+// strictness, explanations, bad input (cycles, division by zero, malformed YAML).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "expression.h"
+#include "parcours/rules/engine.h"
+#include "units.h"
+
+namespace parcours::rules {
+namespace {
+
+ModelPtr Load(const std::string& yaml) {
+  auto model = LoadModelFromYaml(yaml, "test.publicodes");
+  EXPECT_TRUE(model.ok()) << model.status().ToString();
+  return model.ok() ? *model : nullptr;
+}
+
+Evaluation Eval(const ModelPtr& model, const std::string& rule, const Json& situation = Json::object()) {
+  Engine engine(model);
+  Status s = engine.SetSituation(situation);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  auto ev = engine.Evaluate(rule);
+  EXPECT_TRUE(ev.ok()) << ev.status().ToString();
+  return ev.ok() ? *ev : Evaluation();
+}
+
+TEST(ExpressionParser, BuildsOperationsWithPrecedence) {
+  auto tree = ParseExpression("2 + 3 * 4 ** 2");
+  ASSERT_TRUE(tree.ok());
+  EXPECT_EQ((*tree)["+"][1]["*"][1]["**"][0]["constant"]["nodeValue"], 4);
+}
+
+TEST(ExpressionParser, ReadsUnitsDatesStringsAndNames) {
+  auto tree = ParseExpression("salaire . brut * 10 €/mois >= 01/02/2020");
+  ASSERT_TRUE(tree.ok());
+  EXPECT_EQ((*tree)[">="][0]["*"][0]["variable"], "salaire . brut");
+  EXPECT_EQ((*tree)[">="][0]["*"][1]["constant"]["rawUnit"], "€/mois");
+  EXPECT_EQ((*tree)[">="][1]["constant"]["nodeValue"], "01/02/2020");
+  auto str = ParseExpression("contrat = 'CDI'");
+  ASSERT_TRUE(str.ok());
+  EXPECT_EQ((*str)["="][1]["constant"]["nodeValue"], "CDI");
+}
+
+TEST(ExpressionParser, OperatorsNeedSpacesAndErrorsGiveTheColumn) {
+  auto bad = ParseExpression("2+2");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().reason(), "rules.parse_error");
+  EXPECT_NE(bad.status().message().find("colonne 2"), std::string::npos) << bad.status().message();
+  auto unclosed = ParseExpression("(1 + 2");
+  ASSERT_FALSE(unclosed.ok());
+  EXPECT_NE(unclosed.status().message().find("colonne 7"), std::string::npos) << unclosed.status().message();
+}
+
+TEST(ExpressionParser, RejectsHostileNesting) {
+  std::string deep(5000, '(');
+  EXPECT_FALSE(ParseExpression(deep + "1").ok());
+}
+
+TEST(Units, SerializeConvertAndSimplify) {
+  UnitId per_month = *ParseUnit("€/mois");
+  UnitId per_year = *ParseUnit("€/an");
+  EXPECT_EQ(SerializeUnit(per_month), "€/mois");
+  EXPECT_EQ(*ConvertUnit(per_month, per_year, 3000), 36000);
+  EXPECT_FALSE(ConvertUnit(per_month, *ParseUnit("kg"), 1).has_value());
+  EXPECT_EQ(SerializeUnit(*ParseUnit("m.m")), "m2");
+  EXPECT_EQ(SerializeUnit(SimplifyUnit(MultiplyUnits(per_year, *ParseUnit("mois")))), "€");
+  EXPECT_FALSE(ParseUnit("€/ mois").ok());
+}
+
+TEST(Engine, UnitsFlowThroughRules) {
+  auto model = Load(R"(
+salaire: 3000 €/mois
+annuel:
+  valeur: salaire
+  unité: k€/an
+)");
+  Evaluation ev = Eval(model, "annuel");
+  EXPECT_DOUBLE_EQ(ev.value.number, 36);
+  EXPECT_EQ(ev.unit, "k€/an");
+  EXPECT_EQ(ev.FormattedValue(), "36\u00A0k€/an");
+}
+
+TEST(Engine, MissingVariablesAreScoredAndOrdered) {
+  auto model = Load(R"(
+cadre:
+salaire:
+  unité: €
+prime:
+  applicable si: cadre
+  valeur: salaire * 10%
+)");
+  Evaluation ev = Eval(model, "prime");
+  ASSERT_EQ(ev.missing.size(), 2u);
+  EXPECT_EQ(ev.missing[0].name, "cadre");
+  EXPECT_EQ(ev.missing[1].name, "salaire");
+  EXPECT_GT(ev.missing[0].score, ev.missing[1].score);
+  EXPECT_TRUE(ev.value.is_undefined());
+}
+
+TEST(Engine, SituationIsStrict) {
+  auto model = Load("a:\n  unité: €\nb: a * 2\n'[privé] c': 3\n");
+  Engine engine(model);
+  Status unknown = engine.SetSituation(Json{{"inconnue", 1}});
+  EXPECT_EQ(unknown.reason(), "rules.situation_unknown_rule");
+  ASSERT_FALSE(unknown.field_errors().empty());
+  EXPECT_EQ(unknown.field_errors()[0].field, "inconnue");
+  Status bad = engine.SetSituation(Json{{"a", "3 +"}});
+  EXPECT_EQ(bad.reason(), "rules.situation_invalid_value");
+  EXPECT_NE(bad.message().find("colonne"), std::string::npos) << bad.message();
+  EXPECT_EQ(engine.SetSituation(Json{{"c", 1}}).reason(), "rules.situation_private_rule");
+  ASSERT_TRUE(engine.SetSituation(Json{{"a", "21 €"}}).ok());
+  auto ev = engine.Evaluate("b");
+  ASSERT_TRUE(ev.ok());
+  EXPECT_DOUBLE_EQ(ev->value.number, 42);
+}
+
+TEST(Engine, RejectsValuesOutsidePossibilities) {
+  auto model = Load("contrat:\n  une possibilité:\n    - \"'CDI'\"\n    - \"'CDD'\"\n");
+  Engine engine(model);
+  EXPECT_TRUE(engine.SetSituation(Json{{"contrat", "'CDI'"}}).ok());
+  EXPECT_EQ(engine.SetSituation(Json{{"contrat", "'stage'"}}).reason(), "rules.situation_invalid_value");
+}
+
+TEST(Engine, ExplanationNamesRulesAndBranches) {
+  auto model = Load(R"(
+revenu:
+  unité: €
+aide:
+  variations:
+    - si: revenu < 1000 €
+      alors: 200 €
+    - sinon: 50 €
+)");
+  Evaluation ev = Eval(model, "aide", Json{{"revenu", 800}});
+  EXPECT_DOUBLE_EQ(ev.value.number, 200);
+  Json j = ev.ExplanationJson();
+  EXPECT_EQ(j["règle"], "aide");
+  std::string text = ev.ExplanationText();
+  EXPECT_NE(text.find("« aide » : 200\u00A0€"), std::string::npos) << text;
+  EXPECT_NE(text.find("« revenu » : 800\u00A0€ (valeur donnée dans la situation)"), std::string::npos) << text;
+  EXPECT_NE(text.find("variations"), std::string::npos) << text;
+}
+
+TEST(Engine, TexteFormatsNumbersInFrench) {
+  auto model = Load("montant: 1404.36 €/mois\nphrase:\n  texte: Vous recevrez {{ montant }}.\n");
+  Evaluation ev = Eval(model, "phrase");
+  EXPECT_EQ(ev.value.string, "Vous recevrez 1\u202F404,36\u00A0€/mois.");
+}
+
+TEST(BadInput, MalformedYamlGivesLineAndColumn) {
+  auto model = LoadModelFromYaml("a: 1\nb: [1, 2\n", "bad.yaml");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().reason(), "rules.yaml_malformed");
+  EXPECT_NE(model.status().message().find("ligne"), std::string::npos);
+}
+
+TEST(BadInput, UnknownReferenceNamesTheRuleAndItsLine) {
+  auto model = LoadModelFromYaml("a: 1\nb: a + inexistante\n", "m.publicodes");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().reason(), "rules.unknown_reference");
+  EXPECT_NE(model.status().message().find("« b »"), std::string::npos) << model.status().message();
+  EXPECT_NE(model.status().message().find("m.publicodes:2"), std::string::npos) << model.status().message();
+}
+
+TEST(BadInput, BooleansAndOrphansAreRejected) {
+  EXPECT_EQ(LoadModelFromYaml("a: true\n").status().reason(), "rules.invalid_rule");
+  EXPECT_EQ(LoadModelFromYaml("a:\n  valeur: true\n").status().reason(), "rules.boolean_value");
+  EXPECT_EQ(LoadModelFromYaml("a . b: 1\n").status().reason(), "rules.orphan_rule");
+  ModelOptions lax;
+  lax.no_orphan_rule = false;
+  EXPECT_TRUE(LoadModelFromYaml("a . b: 1\n", "x", lax).ok());
+}
+
+TEST(BadInput, CyclesEvaluateWithoutHanging) {
+  auto model = Load("a: b + 1\nb: a + 1\n");
+  Engine engine(model);
+  auto ev = engine.Evaluate("a");
+  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  EXPECT_TRUE(ev->value.is_undefined());
+  EXPECT_FALSE(ev->warnings.empty());
+}
+
+TEST(BadInput, DivisionByZeroNamesTheRule) {
+  auto model = Load("zero: 0\nratio: 10 / zero\n");
+  Engine engine(model);
+  auto ev = engine.Evaluate("ratio");
+  ASSERT_FALSE(ev.ok());
+  EXPECT_EQ(ev.status().reason(), "rules.division_by_zero");
+  EXPECT_NE(ev.status().message().find("ratio"), std::string::npos) << ev.status().message();
+}
+
+TEST(BadInput, UnitMismatchIsAWarningNotAnError) {
+  auto model = Load("a: 1 kg + 2 €\n");
+  Evaluation ev = Eval(model, "a");
+  EXPECT_DOUBLE_EQ(ev.value.number, 3);
+  EXPECT_FALSE(ev.warnings.empty());
+}
+
+TEST(BadInput, NonConvergingCircularResolutionIsUndefined) {
+  auto model = Load("x:\n  résoudre la référence circulaire: oui\n  valeur: x + 10\n");
+  Evaluation ev = Eval(model, "x");
+  EXPECT_TRUE(ev.value.is_undefined());
+  EXPECT_FALSE(ev.warnings.empty());
+}
+
+TEST(BadInput, EvaluationBudgetStopsRunawayModels) {
+  ModelOptions options;
+  options.max_node_evaluations = 50;
+  std::string yaml = "r0: 1\n";
+  for (int i = 1; i < 100; ++i) yaml += "r" + std::to_string(i) + ": r" + std::to_string(i - 1) + " + 1\n";
+  auto model = LoadModelFromYaml(yaml, "chain", options);
+  ASSERT_TRUE(model.ok());
+  Engine engine(*model);
+  auto ev = engine.Evaluate("r99");
+  ASSERT_FALSE(ev.ok());
+  EXPECT_EQ(ev.status().reason(), "rules.evaluation_budget");
+}
+
+TEST(Engine, ExpressionsAndJsonModels) {
+  auto model = LoadModelFromJson(Json{{"a", "2"}, {"a . b", "a * 3"}});
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  Engine engine(*model);
+  auto ev = engine.Evaluate("a . b + 1");
+  ASSERT_TRUE(ev.ok());
+  EXPECT_DOUBLE_EQ(ev->value.number, 7);
+  EXPECT_FALSE(engine.Evaluate("a . inconnue").ok());
+}
+
+}  // namespace
+}  // namespace parcours::rules

@@ -2,6 +2,7 @@
 // the request helpers and the router. Any crash, hang or sanitizer report is a bug.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 

@@ -18,12 +18,14 @@ namespace parcours::http {
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;             // 0 = pick a free port (see BoundPort)
-  int threads = 4;
-  std::size_t max_header_bytes = 16 * 1024;
-  std::size_t max_body_bytes = 1024 * 1024;
-  std::chrono::milliseconds read_timeout{15000};   // whole request, guards slow clients
-  std::chrono::milliseconds write_timeout{15000};
-  std::chrono::milliseconds idle_timeout{60000};   // keep-alive idle
+  int threads = 4;                  // <= 0: one per hardware thread
+  std::size_t max_header_bytes = 16 * 1024;   // request line + headers; beyond: 431, close
+  std::size_t max_body_bytes = 1024 * 1024;   // beyond: 413 (before reading it), close
+  // From the first byte of a request (from the accept for the first one) to its last byte;
+  // a slower client is disconnected without an answer.
+  std::chrono::milliseconds read_timeout{15000};
+  std::chrono::milliseconds write_timeout{15000};  // to write a whole response
+  std::chrono::milliseconds idle_timeout{60000};   // keep-alive wait for the next request
   std::chrono::milliseconds shutdown_grace{10000};
   std::size_t max_connections = 10000;  // beyond it, new connections get a 503 and are closed
   bool handle_signals = true;           // Run() stops on SIGTERM/SIGINT

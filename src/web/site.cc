@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "components_page.h"
 #include "parcours/web/page.h"
 
 namespace parcours::web {
@@ -48,6 +49,10 @@ void RegisterSiteRoutes(http::Router& router, const api::Services& services,
                           {{"title", Msg(services, request, "accessibility.title")}});
       },
       "web.accessibility");
+  router.Add(
+      "GET", "/composants",
+      [&services](http::Request& request) { return ComponentsPage(services, request); },
+      "web.components");
   router.Add(
       "GET", "/static/{path...}",
       [&assets](http::Request& request) { return ServeStatic(assets, request); }, "web.static");

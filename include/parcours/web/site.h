@@ -1,4 +1,5 @@
-// The site's shared pages and assets: home page, accessibility statement, static files.
+// The site's shared pages and assets: home page, accessibility statement, components
+// showcase, static files.
 // Thread-safety: register before the server starts.
 #pragma once
 
@@ -8,7 +9,8 @@
 
 namespace parcours::web {
 
-// Registers GET / (home), GET /accessibilite (accessibility statement) and
+// Registers GET / (home), GET /accessibilite (accessibility statement), GET /composants
+// (every component of the theme with sample data, for theme authors and axe-core) and
 // GET /static/{path...} (assets from `assets`, with ETag, If-None-Match -> 304, and a one-year
 // immutable cache when the URL carries the current ?v= version). `services` and `assets`
 // must outlive the router.

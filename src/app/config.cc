@@ -78,6 +78,20 @@ Status Apply(Config* c, std::string_view key, const std::string& value, std::str
     c->web_dir = value;
   } else if (key == "theme_dir") {
     c->theme_dir = value;
+  } else if (key == "agency_sim_url") {
+    c->agency_sim_url = value;
+  } else if (key == "delivery_max_attempts") {
+    RETURN_IF_ERROR(ParseInt(value, origin, 1, 100, &n));
+    c->delivery_max_attempts = static_cast<int>(n);
+  } else if (key == "delivery_timeout_ms") {
+    RETURN_IF_ERROR(ParseInt(value, origin, 100, 600000, &n));
+    c->delivery_timeout_ms = static_cast<int>(n);
+  } else if (key == "delivery_base_backoff_ms") {
+    RETURN_IF_ERROR(ParseInt(value, origin, 1, 3600000, &n));
+    c->delivery_base_backoff_ms = static_cast<int>(n);
+  } else if (key == "delivery_max_backoff_ms") {
+    RETURN_IF_ERROR(ParseInt(value, origin, 1, 86400000, &n));
+    c->delivery_max_backoff_ms = static_cast<int>(n);
   } else {
     return Bad("unknown_key", std::string(origin) + " : clé inconnue / unknown key.");
   }
@@ -87,7 +101,8 @@ Status Apply(Config* c, std::string_view key, const std::string& value, std::str
 constexpr std::string_view kKeys[] = {
     "listen",   "database", "threads",     "db_pool_size", "max_body_bytes", "secret_key_file",
     "log_level", "demo",    "behind_tls",  "base_url",     "catalog_dir",    "web_dir",
-    "theme_dir"};
+    "theme_dir", "agency_sim_url", "delivery_max_attempts", "delivery_timeout_ms",
+    "delivery_base_backoff_ms", "delivery_max_backoff_ms"};
 
 std::string EnvName(std::string_view key) {
   std::string name = "PARCOURS_";

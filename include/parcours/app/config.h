@@ -48,6 +48,12 @@ struct Config {
   std::string theme_dir;        // optional theme overriding templates/ and static/ files
   bool behind_tls = false;      // a TLS proxy terminates HTTPS: HSTS and Secure cookies
   std::size_t max_body_bytes = 1024 * 1024;
+  // Exchange with agencies (docs/EXCHANGE.md).
+  std::string agency_sim_url = "http://127.0.0.1:8090";  // replaces {agency_sim} in exchange.yaml
+  int delivery_max_attempts = 10;           // then the delivery is dead-lettered
+  int delivery_timeout_ms = 10000;          // one webhook attempt
+  int delivery_base_backoff_ms = 1000;      // first retry delay (doubles, with jitter)
+  int delivery_max_backoff_ms = 1800000;    // cap of the retry delay
 };
 
 // Reads an environment variable; returns nullopt when unset.

@@ -4,6 +4,7 @@
 
 #include "parcours/agency_sim/agency_sim.h"
 #include "parcours/app/commands.h"
+#include "parcours/catalog/cli.h"
 #include "parcours/exchange/cli.h"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   parcours::app::CommandLine line;
   parcours::app::AddCoreCommands(app, line);
+  parcours::catalog::AddCatalogCommands(app);
   parcours::exchange::AddExchangeCommands(app);
   parcours::agency_sim::AddAgencySimCommands(app);
   try {

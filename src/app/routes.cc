@@ -1,11 +1,13 @@
 // Every route and middleware of a node, in one place. A module adds one line here: its
 // Register...Routes call (API routes first, then web pages).
+#include "parcours/api/journeys.h"
 #include "parcours/api/system.h"
 #include "parcours/app/config.h"
 #include "parcours/app/serve.h"
 #include "parcours/http/metrics.h"
 #include "parcours/http/middleware.h"
 #include "parcours/http/router.h"
+#include "parcours/web/journey_pages.h"
 #include "parcours/web/site.h"
 
 namespace parcours::app {
@@ -20,9 +22,11 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
 
   // JSON API.
   api::RegisterSystemRoutes(router, services);
+  api::RegisterJourneyRoutes(router, services);
 
   // Web pages.
   web::RegisterSiteRoutes(router, services, assets);
+  web::RegisterJourneyPages(router, services);
 }
 
 }  // namespace parcours::app

@@ -9,9 +9,11 @@
 #include "parcours/api/services.h"
 #include "parcours/base/clock.h"
 #include "parcours/base/log.h"
+#include "parcours/catalog/catalog.h"
 #include "parcours/http/metrics.h"
 #include "parcours/http/router.h"
 #include "parcours/http/server.h"
+#include "parcours/journeys/journeys.h"
 #include "parcours/store/migrations.h"
 #include "parcours/store/store.h"
 #include "parcours/web/renderer.h"
@@ -104,6 +106,17 @@ int Serve(const Config& input, const std::string& port_file) {
   services.metrics = &metrics;
   services.renderer = renderer->get();
   services.assets = assets->get();
+
+  // The life-event catalogue (PARCOURS_CATALOG_DIR, default catalog/) and the journeys.
+  std::vector<catalog::Diagnostic> diagnostics;
+  auto life_events = catalog::LoadCatalog(catalog::ConfiguredCatalogDir(), &diagnostics);
+  if (!life_events.ok()) {
+    for (const auto& d : diagnostics) log::Error("catalog", {{"problem", d.ToString()}});
+    return Fail("catalogue invalide", "invalid catalogue", life_events.status(), kExitConfig);
+  }
+  std::unique_ptr<journeys::SituationSource> situation = journeys::NewStoreSituationSource(**db, SystemClock::Get());
+  journeys::JourneyService journey_service(**db, *life_events, *situation, SystemClock::Get());
+  services.journeys = &journey_service;
 
   http::Router router;
   RegisterRoutes(router, services, **assets);

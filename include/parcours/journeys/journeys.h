@@ -85,6 +85,10 @@ class JourneyService {
   // Errors: journeys.unknown_event (NotFound), journeys.invalid_date (field "event_date").
   Result<JourneyView> Start(const Actor& actor, const std::string& person_id, std::string_view event_id,
                             std::string_view event_date, const Answers& answers);
+  // What the person already told (to prefill forms).
+  Result<Answers> Situation(const Actor& actor, const std::string& person_id) {
+    return situation_.Load(actor, person_id);
+  }
   // The person's journeys, newest first (without plans).
   Result<std::vector<Journey>> List(const std::string& person_id);
   // Errors: journeys.not_found.

@@ -1,0 +1,35 @@
+// Rendering journey questions as form components, and reading them back. Internal to web.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "parcours/base/status.h"
+#include "parcours/catalog/catalog.h"
+#include "parcours/journeys/plan.h"
+
+namespace parcours::web::detail {
+
+using FormFields = std::multimap<std::string, std::string>;
+
+// The HTML id of the field of `question` ("q-<index in the event>").
+std::string QuestionId(const catalog::Event& event, const catalog::Question& question);
+
+// The component data of a question ({radios: ...} or {field: ...}). `raw` holds what the
+// person typed in this form when it is redisplayed after an error (takes precedence over the
+// stored `answers`); `errors` maps rule names to messages.
+nlohmann::json QuestionComponent(const catalog::Event& event, const catalog::Question& question,
+                                 const journeys::Answers& answers, const FormFields* raw,
+                                 const std::map<std::string, std::string>& errors, const std::string& lang);
+
+// Reads the answers to `questions` (rule names) from form fields: choices are posted by
+// position ("c0", "c1"...), so that option ids stay valid HTML. Empty fields are left out.
+Result<journeys::Answers> ReadAnswers(const catalog::Event& event, const std::vector<std::string>& questions,
+                                      const FormFields& form);
+
+// Error summary entries ({href, message}) and the per-field messages of a failed Status.
+void CollectErrors(const catalog::Event& event, const Status& status, nlohmann::json* summary,
+                   std::map<std::string, std::string>* by_field);
+
+}  // namespace parcours::web::detail

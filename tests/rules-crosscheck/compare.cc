@@ -54,7 +54,13 @@ std::string Join(const std::vector<std::string>& items) {
 }
 
 Disagreement Make(Mismatch mismatch, const std::string& rule, int id, std::string ours, std::string reference) {
-  return Disagreement{mismatch, rule, id, std::move(ours), std::move(reference)};
+  Disagreement d;
+  d.mismatch = mismatch;
+  d.rule = rule;
+  d.situation_id = id;
+  d.ours = std::move(ours);
+  d.reference = std::move(reference);
+  return d;
 }
 
 }  // namespace
@@ -123,9 +129,12 @@ std::vector<Disagreement> CompareRecord(const Result<rules::Evaluation>& ours, c
                         std::back_inserter(extra));
     std::set_difference(reference_missing.begin(), reference_missing.end(), our_missing.begin(), our_missing.end(),
                         std::back_inserter(lacking));
-    out.push_back(Make(Mismatch::kMissing, rule, id,
-                       std::to_string(our_missing.size()) + " dont en trop " + Join(extra),
-                       std::to_string(reference_missing.size()) + " dont absentes chez nous " + Join(lacking)));
+    Disagreement d = Make(Mismatch::kMissing, rule, id,
+                          std::to_string(our_missing.size()) + " dont en trop " + Join(extra),
+                          std::to_string(reference_missing.size()) + " dont absentes chez nous " + Join(lacking));
+    d.extra = std::move(extra);
+    d.absent = std::move(lacking);
+    out.push_back(std::move(d));
   }
   return out;
 }
@@ -137,6 +146,8 @@ Result<ModelReport> CrossCheck(const rules::ModelPtr& model, GoldenReader& golde
     std::set<Mismatch> kinds;
     for (auto& d : found) {
       kinds.insert(d.mismatch);
+      for (const auto& name : d.extra) ++report.missing_extra[name];
+      for (const auto& name : d.absent) ++report.missing_absent[name];
       if (report.listed.size() < max_listed) {
         report.listed_situations[situation.id] = situation.situation;
         report.listed.push_back(std::move(d));
@@ -190,6 +201,16 @@ std::string FormatReport(const ModelReport& report, size_t max_printed) {
   for (size_t i = 0; i < rules.size() && i < 10; ++i) {
     out << "     " << rules[i].second << " × " << rules[i].first << "\n";
   }
+  auto top = [&out](const std::map<std::string, size_t>& counts, const char* title) {
+    std::vector<std::pair<std::string, size_t>> sorted(counts.begin(), counts.end());
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (!sorted.empty()) out << "   " << title << " :\n";
+    for (size_t i = 0; i < sorted.size() && i < 8; ++i) {
+      out << "     " << sorted[i].second << " × " << sorted[i].first << "\n";
+    }
+  };
+  top(report.missing_extra, "variables manquantes que nous sommes seuls à signaler");
+  top(report.missing_absent, "variables manquantes que seule la référence signale");
   size_t printed = 0;
   for (const Disagreement& d : report.listed) {
     if (printed++ == max_printed) break;
@@ -207,6 +228,8 @@ nlohmann::json ReportJson(const ModelReport& report) {
                          {"comparisons_agreeing", report.comparisons_agreeing}};
   for (const auto& [mismatch, count] : report.by_mismatch) json["by_mismatch"][MismatchName(mismatch)] = count;
   json["by_rule"] = report.by_rule;
+  json["missing_only_ours"] = report.missing_extra;
+  json["missing_only_reference"] = report.missing_absent;
   json["disagreements"] = nlohmann::json::array();
   for (const Disagreement& d : report.listed) {
     json["disagreements"].push_back({{"situation", d.situation_id}, {"rule", d.rule},

@@ -19,11 +19,14 @@ enum class Mismatch { kSituationRejected, kError, kKind, kValue, kUnit, kMissing
 std::string MismatchName(Mismatch mismatch);
 
 struct Disagreement {
-  Mismatch mismatch;
+  Mismatch mismatch = Mismatch::kValue;
   std::string rule;
   int situation_id = 0;
   std::string ours;
   std::string reference;
+  // For kMissing: the names only we report, and those only the reference reports.
+  std::vector<std::string> extra;
+  std::vector<std::string> absent;
 };
 
 // True when |ours - reference| <= max(0.01, 1e-9 * |reference|).
@@ -41,6 +44,8 @@ struct ModelReport {
   size_t comparisons_agreeing = 0;
   std::map<Mismatch, size_t> by_mismatch;          // evaluations with this kind of mismatch
   std::map<std::string, size_t> by_rule;           // evaluations that disagree, per rule
+  std::map<std::string, size_t> missing_extra;     // missing variables only we report
+  std::map<std::string, size_t> missing_absent;    // missing variables only the reference reports
   std::vector<Disagreement> listed;                // the first ones, in situation order
   std::map<int, nlohmann::json> listed_situations; // situations of the listed disagreements
 };

@@ -48,6 +48,8 @@ TEST(CompareRecord, ReportsValueUnitAndMissingSeparately) {
   EXPECT_EQ(found[2].situation_id, 7);
   EXPECT_NE(found[2].ours.find("[b]"), std::string::npos);
   EXPECT_NE(found[2].reference.find("[a]"), std::string::npos);
+  EXPECT_EQ(found[2].extra, std::vector<std::string>{"b"});
+  EXPECT_EQ(found[2].absent, std::vector<std::string>{"a"});
 }
 
 TEST(CompareRecord, NullAndUndefinedAreDifferent) {

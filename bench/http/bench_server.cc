@@ -1,6 +1,8 @@
-// http_bench_server --port-file FILE [--threads N]: serves on 127.0.0.1 (a free port,
-// written to FILE) GET /healthz, GET /api/v1/bench/journeys/{id} (a JSON read built per
-// request) and GET /metrics, behind the production middleware chain.
+// http_bench_server --port-file FILE [--threads N] [--without MIDDLEWARE]: serves on
+// 127.0.0.1 (a free port, written to FILE) GET /healthz, GET /api/v1/bench/journeys/{id} (a
+// JSON read built per request) and GET /metrics, behind the production middleware chain
+// (AccessLog, MetricsMiddleware, SecurityHeaders). `--without access-log|metrics|security`
+// drops one of them, to measure what it costs.
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -39,9 +41,11 @@ Response JourneyRead(Request& request) {
 int main(int argc, char** argv) {
   std::string port_file;
   int threads = 2;
+  std::string without;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--port-file") == 0) port_file = argv[i + 1];
     if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--without") == 0) without = argv[i + 1];
   }
   if (port_file.empty()) {
     std::cerr << "usage: http_bench_server --port-file FILE [--threads N]\n";
@@ -49,9 +53,9 @@ int main(int argc, char** argv) {
   }
   parcours::http::MetricsRegistry metrics;
   parcours::http::Router router;
-  router.Use(parcours::http::AccessLog());
-  router.Use(parcours::http::MetricsMiddleware(metrics));
-  router.Use(parcours::http::SecurityHeaders());
+  if (without != "access-log") router.Use(parcours::http::AccessLog());
+  if (without != "metrics") router.Use(parcours::http::MetricsMiddleware(metrics));
+  if (without != "security") router.Use(parcours::http::SecurityHeaders());
   router.Add("GET", "/healthz", parcours::http::HealthHandler(), "healthz");
   router.Add("GET", "/metrics", parcours::http::MetricsHandler(metrics), "metrics");
   router.Add("GET", "/api/v1/bench/journeys/{id}", JourneyRead, "bench.journey");

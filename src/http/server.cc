@@ -1,5 +1,6 @@
-// The HTTP/1.1 server: an Asio io_context run by N threads, one strand per connection,
-// Beast's parser for requests, and our own serialisation of responses (one reused buffer
+// The HTTP/1.1 server: N threads, each running its own Asio io_context; a connection lives
+// on one of them (round robin), so its handlers never run concurrently and never hop between
+// threads. Beast's parser for requests, and our own serialisation of responses (one reused buffer
 // per connection, the body sent as a second buffer without copy).
 //
 // Timeouts, per connection: the first request must arrive completely within read_timeout
@@ -13,7 +14,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -22,6 +24,7 @@
 #include <array>
 #include <cctype>
 #include <atomic>
+#include <cstdlib>
 #include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -59,6 +62,43 @@ std::string_view HttpDate() {
     cached_second = now;
   }
   return text;
+}
+
+// A UUIDv7 for a request that brings no id. Request ids only correlate log lines, so the
+// random part comes from a per-thread generator seeded once from the OS, not from a system
+// call per request (base's NewId() reads the OS generator each time).
+std::string NewRequestId() {
+  thread_local uint64_t state = [] {
+    std::string hex = RandomHex(8);
+    return std::strtoull(hex.c_str(), nullptr, 16);
+  }();
+  auto next = [] {  // splitmix64
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  const uint64_t millis = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  const uint64_t a = next();
+  const uint64_t b = next();
+  uint8_t bytes[16];
+  for (int i = 0; i < 6; ++i) bytes[i] = static_cast<uint8_t>(millis >> (8 * (5 - i)));
+  bytes[6] = static_cast<uint8_t>(0x70 | (a & 0x0f));
+  bytes[7] = static_cast<uint8_t>(a >> 8);
+  for (int i = 8; i < 16; ++i) bytes[i] = static_cast<uint8_t>(b >> (8 * (i - 8)));
+  bytes[8] = static_cast<uint8_t>(0x80 | (bytes[8] & 0x3f));
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[bytes[i] >> 4]);
+    out.push_back(kHex[bytes[i] & 0x0f]);
+  }
+  return out;
 }
 
 // A client's X-Request-Id is kept when short and made of safe characters.
@@ -115,7 +155,7 @@ bool NoBodyStatus(int status) { return status < 200 || status == 204 || status =
 
 class ServerImpl;
 
-// One TCP connection. Every member runs on the connection's strand.
+// One TCP connection. Every member runs on the thread of the connection's io_context.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, ServerImpl& server);
@@ -161,12 +201,9 @@ class Session : public std::enable_shared_from_this<Session> {
 class ServerImpl final : public Server {
  public:
   ServerImpl(ServerOptions options, const Router& router)
-      : options_(std::move(options)), router_(router), control_(asio::make_strand(ioc_)),
-        acceptor_(control_), retry_timer_(control_), grace_timer_(control_) {
-    if (options_.threads <= 0) {
-      options_.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    }
-  }
+      : options_(WithThreadCount(std::move(options))), router_(router),
+        contexts_(MakeContexts(options_.threads)), control_(contexts_[0]->get_executor()),
+        acceptor_(control_), retry_timer_(control_), grace_timer_(control_) {}
 
   Status Listen() override;
   uint16_t BoundPort() const override { return bound_port_; }
@@ -202,11 +239,25 @@ class ServerImpl final : public Server {
   template <typename Fn>
   void ForEachSession(Fn fn);
 
+  static ServerOptions WithThreadCount(ServerOptions o) {
+    if (o.threads <= 0) o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return o;
+  }
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
   ServerOptions options_;
   const Router& router_;
-  asio::io_context ioc_;
-  // The acceptor, the timers and DoStop() run on this strand, never concurrently.
-  asio::strand<asio::io_context::executor_type> control_;
+  // One io_context per thread: a connection lives on one context, run by one thread, so its
+  // handlers never run concurrently (no strand) and no work hops between threads.
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
+  std::size_t next_context_ = 0;  // round robin for new connections; on control_ only
+  // contexts_[0]'s executor: the acceptor, the timers, the signals and DoStop() run there.
+  asio::io_context::executor_type control_;
   tcp::acceptor acceptor_;
   asio::steady_timer retry_timer_;
   asio::steady_timer grace_timer_;
@@ -318,7 +369,7 @@ void Session::FailRequest(ErrorCode ec) {
   } else {
     status = InvalidArgument("http.malformed_request", "La requête HTTP est mal formée.");
   }
-  std::string request_id = NewId();
+  std::string request_id = NewRequestId();
   log::Info("http protocol error", {{"request_id", request_id},
                                     {"remote", remote_address_},
                                     {"code", status.reason()},
@@ -336,7 +387,7 @@ void Session::Handle() {
   Request request;
   request.method = std::string(View(message.method_string()));
   std::string_view incoming_id = View(message["X-Request-Id"]);
-  request.request_id = IsSaneRequestId(incoming_id) ? std::string(incoming_id) : NewId();
+  request.request_id = IsSaneRequestId(incoming_id) ? std::string(incoming_id) : NewRequestId();
   log::ScopedRequestId scoped_id(request.request_id);
   const bool head_only = message.method() == bhttp::verb::head;
 
@@ -472,6 +523,8 @@ void ServerImpl::Run() {
     log::Error("http server run without a successful Listen()");
     return;
   }
+  // Contexts without connections must keep running until Stop().
+  for (auto& context : contexts_) guards_.emplace_back(context->get_executor());
   if (options_.handle_signals) {
     signals_.emplace(control_, SIGINT, SIGTERM);
     signals_->async_wait([this](ErrorCode ec, int signal) {
@@ -483,8 +536,10 @@ void ServerImpl::Run() {
   Accept();
   std::vector<std::thread> threads;
   threads.reserve(static_cast<std::size_t>(options_.threads - 1));
-  for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
-  ioc_.run();
+  for (int i = 1; i < options_.threads; ++i) {
+    threads.emplace_back([this, i] { contexts_[static_cast<std::size_t>(i)]->run(); });
+  }
+  contexts_[0]->run();
   for (std::thread& t : threads) t.join();
   log::Info("http stopped");
 }
@@ -516,6 +571,8 @@ void ServerImpl::DoStop() {
   ForEachSession([](std::shared_ptr<Session> s) {
     asio::post(s->Executor(), [s] { s->Shutdown(); });
   });
+  // Each context's run() now returns once its connections (and, here, the grace timer) end.
+  for (auto& guard : guards_) guard.reset();
   if (open_.load() == 0) return;
   grace_timer_.expires_after(options_.shutdown_grace);
   grace_timer_.async_wait([this](ErrorCode ec) {
@@ -529,7 +586,8 @@ void ServerImpl::DoStop() {
 }
 
 void ServerImpl::Accept() {
-  acceptor_.async_accept(asio::make_strand(ioc_), [this](ErrorCode ec, tcp::socket socket) {
+  asio::io_context& target = *contexts_[next_context_++ % contexts_.size()];
+  acceptor_.async_accept(target, [this](ErrorCode ec, tcp::socket socket) {
     OnAccept(ec, std::move(socket));
   });
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "parcours/base/id.h"
 #include "parcours/http/middleware.h"
 #include "parcours/http/server.h"
 #include "raw_client.h"
@@ -279,7 +280,13 @@ TEST_F(ServerTest, RequestIdIsEchoedWhenSaneAndReplacedOtherwise) {
   ASSERT_TRUE(c.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: <script>\r\n\r\n"));
   auto r2 = c.Read();
   ASSERT_TRUE(r2.has_value());
-  EXPECT_EQ(r2->Header("x-request-id").size(), 36u);  // a new UUID
+  std::string fresh = r2->Header("x-request-id");
+  EXPECT_TRUE(IsValidId(fresh)) << fresh;  // a new UUIDv7
+  EXPECT_EQ(fresh[14], '7');
+  ASSERT_TRUE(c.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto r3 = c.Read();
+  ASSERT_TRUE(r3.has_value());
+  EXPECT_NE(r3->Header("x-request-id"), fresh);
 }
 
 TEST_F(ServerTest, SlowClientIsClosedAfterTheReadTimeout) {

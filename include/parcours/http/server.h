@@ -1,6 +1,8 @@
 // The HTTP/1.1 server (Boost.Beast + Asio on N threads): keep-alive, header and body size
 // limits, read/write timeouts, graceful shutdown (in-flight requests finish), request ids,
-// access log. Handlers run on the server's threads and may block briefly (database).
+// access log. Handlers run on the server's threads and may block briefly (database): each
+// thread serves its own share of the connections, so a blocked handler delays those; give
+// more threads than cores when handlers wait on I/O.
 // Thread-safety: Run() blocks the caller; Stop() may be called from any thread or a signal
 // watcher.
 #pragma once

@@ -127,6 +127,17 @@ void RegisterExchangeRoutes(http::Router& router, const Services& s) {
         in.bundle_id = (*body)["bundle"].get<std::string>();
         in.idempotency_key = std::string(req.Header("Idempotency-Key"));
         in.channel = ChannelFor(*p, req);
+        if (body->contains("services")) {
+          const json& list = (*body)["services"];
+          bool ok = list.is_array();
+          for (const auto& item : ok ? list : json::array()) ok = ok && item.is_string();
+          if (!ok) {
+            return http::Problem(InvalidArgument("exchange.bad_declaration", "« services » doit être une liste de textes.")
+                                     .WithField("services", "Liste de services attendue."),
+                                 RequestId(req));
+          }
+          in.services = list.get<std::vector<std::string>>();
+        }
         auto decl = s.outbox->Submit(ActorFor(*p, person), in);
         if (!decl.ok()) return http::Problem(decl.status(), RequestId(req));
         if (s.delivery_worker) s.delivery_worker->Wake();

@@ -128,7 +128,7 @@ Result<std::vector<std::unique_ptr<Job>>> DeliveryWorker::Impl::Claim(int max) {
       job->secret = s.Text("secret");
     }
     return Status::Ok();
-  });
+  }, 3, store::Isolation::kReadCommitted);  // SKIP LOCKED queue semantics on PostgreSQL
   if (!st.ok()) return st;
   return jobs;
 }

@@ -188,6 +188,14 @@ class ExchangeTest : public ::testing::Test {
     db_.reset();
     fs::remove_all(dir_);
   }
+  SubmitInput Input(const std::string& key, const std::string& channel) const {
+    SubmitInput in;
+    in.person_id = person_;
+    in.bundle_id = "changement-adresse";
+    in.idempotency_key = key;
+    in.channel = channel;
+    return in;
+  }
   DeliveryOptions FastOptions() {
     DeliveryOptions o;
     o.max_attempts = 3;
@@ -257,7 +265,7 @@ TEST_F(ExchangeTest, RegistryFileErrorsNameTheLine) {
 }
 
 TEST_F(ExchangeTest, DeclarationReachesOnlyConsentedServicesWithOnlyConsentedData) {
-  auto decl = outbox_->Submit(vault::Actor::Usager(person_), {person_, "changement-adresse", "k-1", "web"});
+  auto decl = outbox_->Submit(vault::Actor::Usager(person_), Input("k-1", "web"));
   ASSERT_TRUE(decl.ok()) << decl.status().ToString();
   ASSERT_EQ(decl->deliveries.size(), 3u);
   std::map<std::string, DeliveryView> by_service;
@@ -301,11 +309,22 @@ TEST_F(ExchangeTest, DeclarationReachesOnlyConsentedServicesWithOnlyConsentedDat
   EXPECT_EQ(*worker.RunOnce(), 0);  // nothing left to send
 
   // The same idempotency key returns the same declaration, nothing new is queued.
-  auto again = outbox_->Submit(vault::Actor::Usager(person_), {person_, "changement-adresse", "k-1", "web"});
+  auto again = outbox_->Submit(vault::Actor::Usager(person_), Input("k-1", "web"));
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->replayed);
   EXPECT_EQ(again->id, decl->id);
   EXPECT_EQ(CountEvents("fr.parcours.declaration.submitted"), 1);
+}
+
+TEST_F(ExchangeTest, OnlyTheChosenServicesAreInformed) {
+  SubmitInput in = Input("", "web");
+  in.services = {"cpam.adresse"};
+  auto decl = outbox_->Submit(vault::Actor::Usager(person_), in);
+  ASSERT_TRUE(decl.ok()) << decl.status().ToString();
+  ASSERT_EQ(decl->deliveries.size(), 1u);
+  EXPECT_EQ(decl->deliveries[0].service_id, "cpam.adresse");
+  in.services = {"cpam.adresse", "ants.carte-grise"};
+  EXPECT_EQ(outbox_->Submit(vault::Actor::Usager(person_), in).status().reason(), "exchange.service_not_in_bundle");
 }
 
 TEST_F(ExchangeTest, ConcurrentDeclarationsThroughGroupCommitAreAllDurable) {
@@ -318,7 +337,7 @@ TEST_F(ExchangeTest, ConcurrentDeclarationsThroughGroupCommitAreAllDurable) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
         const std::string key = "k-" + std::to_string(t) + "-" + std::to_string(i);
-        auto d = grouped.Submit(vault::Actor::Usager(person_), {person_, "changement-adresse", key, "web"});
+        auto d = grouped.Submit(vault::Actor::Usager(person_), Input(key, "web"));
         if (!d.ok() || d->deliveries.size() != 3) ++failures;
       }
     });
@@ -330,14 +349,14 @@ TEST_F(ExchangeTest, ConcurrentDeclarationsThroughGroupCommitAreAllDurable) {
   EXPECT_EQ((*tx)->Query("SELECT COUNT(*) FROM exchange_deliveries")->front().Int(0), 3 * kThreads * kEach);
   EXPECT_EQ(CountEvents("fr.parcours.declaration.submitted"), kThreads * kEach);
   // A replayed key through the committer still returns the first declaration.
-  auto again = grouped.Submit(vault::Actor::Usager(person_), {person_, "changement-adresse", "k-0-0", "web"});
+  auto again = grouped.Submit(vault::Actor::Usager(person_), Input("k-0-0", "web"));
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->replayed);
 }
 
 TEST_F(ExchangeTest, FailuresRetryThenDeadLetterThenReplay) {
   receiver_.SetFailing(true);
-  auto decl = outbox_->Submit(vault::Actor::Usager(person_), {person_, "changement-adresse", "", "counter"});
+  auto decl = outbox_->Submit(vault::Actor::Usager(person_), Input("", "counter"));
   ASSERT_TRUE(decl.ok());
   DeliveryWorker worker(*db_, *keys_, clock_, FastOptions());
   for (int round = 0; round < 3; ++round) {
@@ -363,7 +382,7 @@ TEST_F(ExchangeTest, FailuresRetryThenDeadLetterThenReplay) {
 TEST_F(ExchangeTest, BackgroundWorkerDeliversAfterWake) {
   DeliveryWorker worker(*db_, *keys_, clock_, FastOptions());
   worker.Start();
-  auto decl = outbox_->Submit(vault::Actor::Usager(person_), {person_, "changement-adresse", "", "web"});
+  auto decl = outbox_->Submit(vault::Actor::Usager(person_), Input("", "web"));
   ASSERT_TRUE(decl.ok());
   worker.Wake();
   for (int i = 0; i < 200 && receiver_.Received().size() < 2; ++i) {
@@ -374,7 +393,7 @@ TEST_F(ExchangeTest, BackgroundWorkerDeliversAfterWake) {
 }
 
 TEST_F(ExchangeTest, AgencyStatusesFollowTheMachineAndStayWithinTheOrganisation) {
-  auto decl = outbox_->Submit(vault::Actor::Usager(person_), {person_, "changement-adresse", "", "web"});
+  auto decl = outbox_->Submit(vault::Actor::Usager(person_), Input("", "web"));
   ASSERT_TRUE(decl.ok());
   std::string caf_delivery, impots_delivery;
   for (const auto& d : decl->deliveries) {

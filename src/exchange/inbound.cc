@@ -42,7 +42,7 @@ std::string AgencyStatusLabel(const std::string& status, const std::string& lang
       {"acceptee", {"Acceptée", "Accepted"}},
       {"refusee", {"Refusée", "Refused"}},
       {"payee", {"Payée", "Paid"}},
-      {"non_transmise", {"Non transmise (pas de consentement)", "Not sent (no consent)"}},
+      {"non_transmise", {"Non transmise : rien à transmettre avec votre accord", "Not sent: nothing you agreed to share"}},
   };
   auto it = kLabels.find(status);
   if (it == kLabels.end()) return "";

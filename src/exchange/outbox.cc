@@ -1,5 +1,6 @@
 #include "parcours/exchange/outbox.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "delivery_rows.h"
@@ -96,7 +97,18 @@ Result<Declaration> Outbox::Submit(const vault::Actor& actor, const SubmitInput&
         {decl.id, decl.person_id, decl.bundle_id, key.empty() ? store::Value() : store::Value(key), decl.actor,
          decl.channel, now}));
     nlohmann::json summary = nlohmann::json::array();
+    for (const auto& sid : input.services) {
+      if (std::find(bundle.services.begin(), bundle.services.end(), sid) == bundle.services.end()) {
+        return InvalidArgument("exchange.service_not_in_bundle",
+                               "Le service « " + sid + " » ne fait pas partie de cette démarche groupée.")
+            .WithField("services", "Service inconnu pour cette démarche.");
+      }
+    }
     for (const auto& sid : bundle.services) {
+      if (!input.services.empty() &&
+          std::find(input.services.begin(), input.services.end(), sid) == input.services.end()) {
+        continue;  // the person chose not to inform this agency
+      }
       ASSIGN_OR_RETURN(ServiceDef service, GetService(tx, sid));
       if (!service.active) continue;
       // Data minimisation happens in the vault: the service reads as itself, for its purpose.

@@ -130,8 +130,11 @@ double Throughput(World& w, exchange::Outbox& outbox, int threads, int seconds) 
     pool.emplace_back([&, t] {
       const std::string& person = w.people[t % w.people.size()];
       for (int i = 0; !stop.load(); ++i) {
-        auto d = outbox.Submit(vault::Actor::Usager(person),
-                               {person, "changement-adresse", NewId() + "-" + std::to_string(i), "web"});
+        exchange::SubmitInput in;
+        in.person_id = person;
+        in.bundle_id = "changement-adresse";
+        in.idempotency_key = NewId() + "-" + std::to_string(i);
+        auto d = outbox.Submit(vault::Actor::Usager(person), in);
         d.ok() ? ++done : ++failed;
       }
     });
@@ -276,7 +279,10 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < a.fanout; ++i) {
     const std::string& person = w.people[i % w.people.size()];
-    auto d = outbox.Submit(vault::Actor::Usager(person), {person, "changement-adresse", "", "web"});
+    exchange::SubmitInput in;
+    in.person_id = person;
+    in.bundle_id = "changement-adresse";
+    auto d = outbox.Submit(vault::Actor::Usager(person), in);
     if (!d.ok()) Die("submit", d.status());
     worker.Wake();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // ~200 declarations/s offered

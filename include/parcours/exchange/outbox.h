@@ -74,6 +74,8 @@ struct SubmitInput {
   std::string bundle_id;
   std::string idempotency_key;  // client-chosen, 1-128 printable ASCII; "" = none
   std::string channel = "web";  // web | counter | phone | mail | api
+  // The services of the bundle to inform; empty = all. Others get no delivery at all.
+  std::vector<std::string> services;
 };
 
 class Outbox {

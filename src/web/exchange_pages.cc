@@ -1,0 +1,248 @@
+// The citizen's declaration pages (see include/parcours/web/exchange_pages.h).
+#include "parcours/web/exchange_pages.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "parcours/api/vault.h"
+#include "parcours/auth/principal.h"
+#include "parcours/base/clock.h"
+#include "parcours/base/id.h"
+#include "parcours/exchange/delivery.h"
+#include "parcours/exchange/inbound.h"
+#include "parcours/exchange/outbox.h"
+#include "parcours/exchange/registry.h"
+#include "parcours/store/store.h"
+#include "parcours/vault/vault.h"
+#include "parcours/web/page.h"
+
+namespace parcours::web {
+namespace {
+
+using nlohmann::json;
+
+const vault::Purpose kSelf{"self", "Consultation de vos informations", "web"};
+constexpr const char* kAddress[] = {"adresse . voie", "adresse . complément", "adresse . code postal",
+                                    "adresse . commune"};
+
+std::string Date(int64_t ms, const std::string& lang) {
+  // dd/mm/yyyy for French, yyyy-mm-dd for English, in UTC.
+  const std::string iso = FormatRfc3339(TimePoint(std::chrono::milliseconds(ms)));
+  if (lang == "en") return iso.substr(0, 10);
+  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+}
+
+std::string AttributeLabels(const vault::Vault& v, const std::vector<std::string>& names, const std::string& lang) {
+  std::string out;
+  for (const auto& n : names) {
+    const vault::AttributeDef* def = v.registry().Find(n);
+    out += (out.empty() ? "" : ", ") + (def ? (lang == "en" ? def->label_en : def->label_fr) : n);
+  }
+  return out;
+}
+
+// The status tag of a recipient: the agency's status, or the transport's trouble.
+json Tag(const exchange::DeliveryView& d, const std::string& lang) {
+  if (d.state == "dead") {
+    return {{"label", lang == "en" ? "Not delivered yet: we will retry" : "Pas encore remise : nous réessaierons"},
+            {"kind", "error"}};
+  }
+  static const std::map<std::string, std::string> kKinds = {
+      {"envoyee", "sent"},     {"recue", "in_progress"}, {"en_instruction", "in_progress"},
+      {"informations_demandees", "todo"}, {"acceptee", "done"}, {"payee", "done"},
+      {"refusee", "error"},    {"non_transmise", "not_concerned"}};
+  auto it = kKinds.find(d.agency_status);
+  return {{"label", exchange::AgencyStatusLabel(d.agency_status, lang)},
+          {"kind", it == kKinds.end() ? "todo" : it->second}};
+}
+
+json DeclarationView(const api::Services& s, const exchange::Declaration& d, const std::string& lang) {
+  std::string title = d.bundle_id;
+  if (auto tx = s.db->BeginRead(); tx.ok()) {
+    if (auto b = exchange::GetBundle(**tx, d.bundle_id); b.ok()) title = lang == "en" ? b->title_en : b->title_fr;
+  }
+  json rows = json::array();
+  for (const auto& v : d.deliveries) {
+    rows.push_back({{"agency", v.service_name},
+                    {"sent", v.attributes.empty() ? (lang == "en" ? "Nothing was sent" : "Rien n'a été transmis")
+                                                  : AttributeLabels(*s.vault, v.attributes, lang)},
+                    {"tag", Tag(v, lang)},
+                    {"message", v.agency_message.value_or("")},
+                    {"delay", v.expected_delay_days > 0 ? std::to_string(v.expected_delay_days) +
+                                                              (lang == "en" ? " days" : " jours")
+                                                        : ""},
+                    {"updated", Date(v.updated_ms, lang)}});
+  }
+  return {{"id", d.id}, {"title", title}, {"created", Date(d.created_ms, lang)}, {"rows", rows}};
+}
+
+// The form of a new declaration, with `checked` services and an optional error.
+http::Response NewPage(const api::Services& s, const http::Request& r, const std::string& person,
+                       const std::string& bundle_id, const std::vector<std::string>* checked,
+                       const std::string& key, const std::string& error) {
+  const std::string lang = PageLanguage(r);
+  const vault::Actor me = vault::Actor::Usager(person);
+  if (Status st = s.vault->EnsurePerson(me, person); !st.ok()) return http::Problem(st, r.request_id);
+  auto tx = s.db->BeginRead();
+  if (!tx.ok()) return http::Problem(tx.status(), r.request_id);
+  auto bundle = exchange::GetBundle(**tx, bundle_id);
+  if (!bundle.ok()) return http::Problem(bundle.status(), r.request_id);
+  std::vector<exchange::ServiceDef> services;
+  for (const auto& sid : bundle->services) {
+    auto svc = exchange::GetService(**tx, sid);
+    if (svc.ok() && svc->active) services.push_back(*svc);
+  }
+  tx->reset();
+
+  auto consents = s.vault->ListConsents(me, person);
+  auto records = s.vault->Read(me, person, {std::begin(kAddress), std::end(kAddress)}, kSelf);
+  std::string address;
+  if (records.ok()) {
+    for (const char* name : kAddress) {
+      for (const auto& rec : *records) {
+        if (rec.name != name) continue;
+        const vault::AttributeDef* def = s.vault->registry().Find(rec.name);
+        address += (address.empty() ? "" : ", ") + (def ? vault::DisplayValue(*def, rec.value) : rec.value);
+      }
+    }
+  }
+  json items = json::array();
+  int index = 0;
+  for (const auto& svc : services) {
+    bool consented = false;
+    if (consents.ok()) {
+      for (const auto& c : *consents) consented = consented || (c.active && c.service_id == svc.id && c.purpose == svc.purpose);
+    }
+    const bool is_checked =
+        checked ? std::find(checked->begin(), checked->end(), svc.id) != checked->end() : true;
+    items.push_back({{"index", index++},
+                     {"id", svc.id},
+                     {"name", lang == "en" ? svc.name_en : svc.name_fr},
+                     {"receives", AttributeLabels(*s.vault, svc.attributes, lang)},
+                     {"purpose", svc.purpose_label},
+                     {"basis", svc.legal_basis},
+                     {"consented", consented},
+                     {"checked", is_checked}});
+  }
+  const auth::Principal* p = auth::PrincipalOf(r);
+  json data = {{"title", lang == "en" ? bundle->title_en : bundle->title_fr},
+               {"bundle_title", lang == "en" ? bundle->title_en : bundle->title_fr},
+               {"bundle_id", bundle->id},
+               {"idempotency_key", key},
+               {"csrf_token", p ? p->csrf_token : ""},
+               {"address", address},
+               {"has_address", !address.empty()},
+               {"services", items}};
+  if (!error.empty()) {
+    data["field_error"] = error;
+    data["errors"] = json::array({{{"href", "#service-0"}, {"message", error}}});
+  }
+  return RenderPage(s, r, "declaration_new", std::move(data), error.empty() ? 200 : 422);
+}
+
+}  // namespace
+
+void RegisterExchangePages(http::Router& router, const api::Services& services) {
+  const api::Services& s = services;
+
+  router.Add(
+      "GET", "/mes-declarations",
+      [&s](http::Request& r) {
+        auto person = api::OwnPersonId(r);
+        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        const std::string lang = PageLanguage(r);
+        auto list = s.outbox->ListForPerson(*person);
+        if (!list.ok()) return http::Problem(list.status(), r.request_id);
+        json items = json::array();
+        for (const auto& d : *list) items.push_back(DeclarationView(s, d, lang));
+        json data = {{"title", Msg(s, r, "exchange.list_title")},
+                     {"declarations", items},
+                     {"new_button", {{"href", "/mes-declarations/nouvelle?demarche=changement-adresse"},
+                                     {"label", Msg(s, r, "exchange.new_link")}}}};
+        return RenderPage(s, r, "declarations", std::move(data));
+      },
+      "web.declarations.list", "usager");
+
+  router.Add(
+      "GET", "/mes-declarations/nouvelle",
+      [&s](http::Request& r) {
+        auto person = api::OwnPersonId(r);
+        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        const std::string bundle = r.Query("demarche").value_or("changement-adresse");
+        // A fresh idempotency key per form: submitting it twice declares once.
+        return NewPage(s, r, *person, bundle, nullptr, NewId(), "");
+      },
+      "web.declarations.new", "usager");
+
+  router.Add(
+      "POST", "/mes-declarations",
+      [&s](http::Request& r) {
+        auto person = api::OwnPersonId(r);
+        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        const auto fields = r.FormFields();
+        auto first = [&fields](const std::string& k) {
+          auto it = fields.find(k);
+          return it == fields.end() ? std::string() : it->second;
+        };
+        const std::string bundle = first("demarche");
+        std::string key = first("cle");
+        if (key.empty() || key.size() > 128) key = NewId();
+        std::vector<std::string> chosen;
+        for (auto [it, end] = fields.equal_range("service"); it != end; ++it) chosen.push_back(it->second);
+        if (chosen.empty()) {
+          return NewPage(s, r, *person, bundle, &chosen, key, Msg(s, r, "exchange.error_nothing_checked"));
+        }
+        const vault::Actor me = vault::Actor::Usager(*person);
+        if (Status st = s.vault->EnsurePerson(me, *person); !st.ok()) return http::Problem(st, r.request_id);
+        // Ticking an agency is the consent to send it what it declared, for its purpose.
+        auto consents = s.vault->ListConsents(me, *person);
+        if (!consents.ok()) return http::Problem(consents.status(), r.request_id);
+        {
+          auto tx = s.db->BeginRead();
+          if (!tx.ok()) return http::Problem(tx.status(), r.request_id);
+          for (const auto& sid : chosen) {
+            auto svc = exchange::GetService(**tx, sid);
+            if (!svc.ok()) return NewPage(s, r, *person, bundle, &chosen, key, svc.status().message());
+            bool active = false;
+            for (const auto& c : *consents) active = active || (c.active && c.service_id == sid && c.purpose == svc->purpose);
+            if (active) continue;
+            auto granted = s.vault->GrantConsent(me, *person, {sid, svc->purpose, {}, {}, "web"});
+            if (!granted.ok()) return http::Problem(granted.status(), r.request_id);
+          }
+        }
+        exchange::SubmitInput in;
+        in.person_id = *person;
+        in.bundle_id = bundle;
+        in.idempotency_key = key;
+        in.services = chosen;
+        auto decl = s.outbox->Submit(me, in);
+        if (!decl.ok()) {
+          if (decl.status().code() == StatusCode::kInvalidArgument) {
+            return NewPage(s, r, *person, bundle, &chosen, key, decl.status().message());
+          }
+          return http::Problem(decl.status(), r.request_id);
+        }
+        if (s.delivery_worker) s.delivery_worker->Wake();
+        return http::Response::Redirect("/mes-declarations/" + decl->id + "?envoyee=1");
+      },
+      "web.declarations.create", "usager");
+
+  router.Add(
+      "GET", "/mes-declarations/{declaration_id}",
+      [&s](http::Request& r) {
+        auto person = api::OwnPersonId(r);
+        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        auto d = s.outbox->Get(r.Param("declaration_id"));
+        if (!d.ok() || d->person_id != *person) {
+          return http::Problem(NotFound("exchange.unknown_declaration", "Déclaration introuvable."), r.request_id);
+        }
+        const std::string lang = PageLanguage(r);
+        json data = DeclarationView(s, *d, lang);
+        data["title"] = Msg(s, r, "exchange.detail_title") + " : " + data["title"].get<std::string>();
+        if (r.Query("envoyee")) data["notice"] = {{"text", Msg(s, r, "exchange.sent_notice")}, {"kind", "success"}};
+        return RenderPage(s, r, "declaration", std::move(data));
+      },
+      "web.declarations.get", "usager");
+}
+
+}  // namespace parcours::web

@@ -51,7 +51,7 @@ class ServerTest : public ::testing::Test {
     options.handle_signals = handle_signals;
     if (options.max_header_bytes == ServerOptions{}.max_header_bytes) options.max_header_bytes = 4096;
     if (options.max_body_bytes == ServerOptions{}.max_body_bytes) options.max_body_bytes = 1024;
-    if (options.read_timeout == ServerOptions{}.read_timeout) options.read_timeout = 500ms;
+    if (options.read_timeout == ServerOptions{}.read_timeout) options.read_timeout = 1000ms;
     server_ = Server::Create(options, router_);
     ASSERT_TRUE(server_->Listen().ok());
     port_ = server_->BoundPort();

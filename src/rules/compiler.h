@@ -43,8 +43,10 @@ class Compiler {
  private:
   friend struct MechanismParsers;
   int ParseRule(const std::string& key, const RawNode& body);
-  int ParseObject(const RawNode& obj);
-  int ParseChained(const std::string& key, const RawNode& param, const RawNode& rest);
+  // `consumed` is a bit mask of the chained mechanisms of `obj` already applied.
+  int ParseObject(const RawNode& obj, unsigned consumed = 0);
+  int ParseChained(const std::string& key, const RawNode& param, const RawNode& obj, unsigned consumed);
+  int ParseRest(const RawNode& obj, unsigned consumed) { return ParseObject(obj, consumed); }
   int ParseMechanism(const std::string& key, const RawNode& param);
   int ParsePossibilities(const RawNode& raw_rule, RawNode* avec);
   void ParseReplacements(const RawNode& spec, bool non_applicable, std::vector<Replacement>* out);

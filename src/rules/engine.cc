@@ -31,7 +31,7 @@ bool Model::HasRule(std::string_view name) const {
 Json Model::RawRule(std::string_view name) const {
   auto it = compiled_->core.rule_index.find(std::string(name));
   if (it == compiled_->core.rule_index.end()) return Json();
-  return Json::parse(compiled_->core.rules[it->second].raw.dump());
+  return compiled_->core.rules[it->second].raw;
 }
 
 const std::vector<std::string>& Model::warnings() const { return compiled_->warnings; }
@@ -56,7 +56,7 @@ Result<ModelPtr> LoadModelFromYaml(std::string_view yaml_text, std::string_view 
 
 Result<ModelPtr> LoadModelFromJson(const Json& rules, const ModelOptions& options) {
   if (!rules.is_object()) return InvalidArgument("rules.invalid_model", "Le modèle JSON doit être un objet");
-  RawNode raw = RawNode::parse(rules.dump());
+  const RawNode& raw = rules;
   return Build(raw, options, {});
 }
 

@@ -17,7 +17,8 @@
 
 namespace parcours::rules {
 
-using RawNode = nlohmann::ordered_json;
+// Objects are key-sorted (std::map): parsing large models stays O(n log n).
+using RawNode = nlohmann::json;
 
 // Parses `text` (newlines are joined with single spaces). Errors carry reason
 // "rules.parse_error" and a French message with the column of the problem.

@@ -185,41 +185,52 @@ int Compiler::Parse(const RawNode& raw) {
   return id;
 }
 
-int Compiler::ParseObject(const RawNode& obj) {
-  if (obj.contains(kNodeMarker)) return obj[kNodeMarker].get<int>();
-  if (obj.contains(kNotApplicableMarker)) return NotApplicable();
-  if (auto slot = obj.find("\x01slot"); slot != obj.end()) {
-    Node n;  // the undefined value of a situation slot
-    n.kind = NodeKind::kConstant;
-    n.explicit_nullable = slot->get<bool>() ? Tri::kTrue : Tri::kFalse;
-    return Add(std::move(n));
-  }
-  for (const auto& key : ChainedKeys()) {
-    auto it = obj.find(key);
-    if (it == obj.end()) continue;
-    RawNode rest = RawNode::object();
-    for (auto jt = obj.begin(); jt != obj.end(); ++jt) {
-      if (jt.key() != key) rest[jt.key()] = jt.value();
+int Compiler::ParseObject(const RawNode& obj, unsigned consumed) {
+  if (consumed == 0) {
+    if (obj.contains(kNodeMarker)) return obj[kNodeMarker].get<int>();
+    if (obj.contains(kNotApplicableMarker)) return NotApplicable();
+    if (auto slot = obj.find("\x01slot"); slot != obj.end()) {
+      Node n;  // the undefined value of a situation slot
+      n.kind = NodeKind::kConstant;
+      n.explicit_nullable = slot->get<bool>() ? Tri::kTrue : Tri::kFalse;
+      return Add(std::move(n));
     }
-    return ParseChained(key, *it, rest);
   }
-  if (obj.empty()) {
+  const auto& chained = ChainedKeys();
+  for (size_t i = 0; i < chained.size(); ++i) {
+    if (consumed & (1u << i)) continue;
+    auto it = obj.find(chained[i]);
+    if (it == obj.end()) continue;
+    return ParseChained(chained[i], *it, obj, consumed | (1u << i));
+  }
+  // Remaining keys: the value mechanism.
+  const RawNode* value = nullptr;
+  std::string value_key;
+  std::string keys;
+  int remaining = 0;
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    auto pos = std::find(chained.begin(), chained.end(), it.key());
+    if (pos != chained.end() && (consumed & (1u << (pos - chained.begin())))) continue;
+    ++remaining;
+    value = &it.value();
+    value_key = it.key();
+    keys += (keys.empty() ? "'" : ", '") + it.key() + "'";
+  }
+  if (remaining == 0) {
     Node n;  // {} : undefined constant
     n.kind = NodeKind::kConstant;
     return Add(std::move(n));
   }
-  if (obj.size() > 1) {
-    std::string keys;
-    for (auto it = obj.begin(); it != obj.end(); ++it) keys += (keys.empty() ? "'" : ", '") + it.key() + "'";
+  if (remaining > 1) {
     Fail("rules.mechanisms_same_level",
          "Les mécanismes suivants se situent au même niveau : " + keys +
              ". Cela vient probablement d'une erreur dans l'indentation");
     return Number(0);
   }
-  return ParseMechanism(obj.begin().key(), obj.begin().value());
+  return ParseMechanism(value_key, *value);
 }
 
-int Compiler::ParseChained(const std::string& key, const RawNode& param, const RawNode& rest) {
+int Compiler::ParseChained(const std::string& key, const RawNode& param, const RawNode& obj, unsigned consumed) {
   if (key == "avec") {
     if (!param.is_object() && !param.is_null()) {
       Fail("rules.invalid_avec", "La clé 'avec' doit contenir des règles");
@@ -229,10 +240,10 @@ int Compiler::ParseChained(const std::string& key, const RawNode& param, const R
       Status s = ParseRules(param, context_rule_);
       if (!s.ok()) Fail(s.reason(), s.message());
     }
-    return Parse(rest);
+    return ParseRest(obj, consumed);
   }
   if (key == "contexte") {
-    int valeur = Parse(rest);
+    int valeur = ParseRest(obj, consumed);
     Node n;
     n.kind = NodeKind::kContexte;
     n.a = valeur;
@@ -260,13 +271,13 @@ int Compiler::ParseChained(const std::string& key, const RawNode& param, const R
   if (key == "variable manquante") {
     Node n;
     n.kind = NodeKind::kVariableManquante;
-    n.a = Parse(rest);
+    n.a = ParseRest(obj, consumed);
     n.name = ScalarText(param);
     n.rule = g_.FindRule(n.name);
     return Add(std::move(n));
   }
   if (key == "dans la situation") {
-    int valeur = Parse(rest);
+    int valeur = ParseRest(obj, consumed);
     int slot = g_.FindRule(ScalarText(param));
     if (slot < 0) {
       Fail("rules.internal", "Emplacement de situation introuvable");
@@ -279,13 +290,13 @@ int Compiler::ParseChained(const std::string& key, const RawNode& param, const R
   if (key == "résoudre la référence circulaire") {
     Node n;
     n.kind = NodeKind::kResoudre;
-    n.a = Parse(rest);
+    n.a = ParseRest(obj, consumed);
     n.rule = context_rule_;
     n.label = "résoudre la référence circulaire";
     return Add(std::move(n));
   }
   // Inline mechanisms: the reference parses `valeur` first, then the parameter.
-  int valeur = Parse(rest);
+  int valeur = ParseRest(obj, consumed);
   if (key == "applicable si") {
     int cond = Parse(param);
     return Condition(Operation(Op::kNe, cond, Bool(false)), valeur, NotApplicable(), "applicable si");

@@ -132,7 +132,7 @@ NodeType Compiler::InferType(int id) {
   if (type_state_[local] == 2) return g_.type(id);
   if (type_state_[local] == 1) return {};
   type_state_[local] = 1;
-  const Node n = g_.node(id);
+  const Node& n = g_.node(id);  // type inference adds no node: the reference stays valid
   NodeType t;
   switch (n.kind) {
     case NodeKind::kBareme:

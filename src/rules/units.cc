@@ -179,13 +179,13 @@ std::pair<std::string, int> SplitPower(const std::string& unit) {
 std::vector<std::pair<std::string, int>> CountUnits(const Symbols& units) {
   std::vector<std::pair<std::string, int>> counts;
   for (const auto& u : units) {
-    auto [primary, power] = SplitPower(u);
+    const std::pair<std::string, int> split = SplitPower(u);
     auto it = std::find_if(counts.begin(), counts.end(),
-                           [&](const auto& c) { return c.first == primary; });
+                           [&](const auto& c) { return c.first == split.first; });
     if (it == counts.end()) {
-      counts.emplace_back(primary, power);
+      counts.push_back(split);
     } else {
-      it->second += power;
+      it->second += split.second;
     }
   }
   return counts;

@@ -49,8 +49,10 @@ std::string VaultDate(int64_t ms) {
 }
 
 std::string MaskSensitive(const std::string& display) {
-  if (display.size() <= 6) return "••••";
-  return "•••• " + display.substr(display.size() - 3);
+  std::string compact;
+  for (char c : display) if (c != ' ') compact.push_back(c);
+  if (compact.size() <= 6) return "••••";
+  return "•••• " + compact.substr(compact.size() - 3);
 }
 
 }  // namespace parcours::web::detail

@@ -6,6 +6,7 @@
 #include "parcours/app/commands.h"
 #include "parcours/catalog/cli.h"
 #include "parcours/exchange/cli.h"
+#include "parcours/vault/cli.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Parcours : démarches autour des événements de vie / public services around life events",
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   parcours::app::CommandLine line;
   parcours::app::AddCoreCommands(app, line);
+  parcours::vault::AddVaultCommands(app);
+  parcours::vault::AddAuditCommands(app);
   parcours::catalog::AddCatalogCommands(app);
   parcours::exchange::AddExchangeCommands(app);
   parcours::agency_sim::AddAgencySimCommands(app);

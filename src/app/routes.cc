@@ -2,6 +2,7 @@
 // Register...Routes call (API routes first, then web pages).
 #include "parcours/api/journeys.h"
 #include "parcours/api/system.h"
+#include "parcours/api/vault.h"
 #include "parcours/app/config.h"
 #include "parcours/app/serve.h"
 #include "parcours/http/metrics.h"
@@ -9,6 +10,7 @@
 #include "parcours/http/router.h"
 #include "parcours/web/journey_pages.h"
 #include "parcours/web/site.h"
+#include "parcours/web/vault_pages.h"
 
 namespace parcours::app {
 
@@ -22,10 +24,12 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
 
   // JSON API.
   api::RegisterSystemRoutes(router, services);
+  api::RegisterVaultRoutes(router, services);
   api::RegisterJourneyRoutes(router, services);
 
   // Web pages.
   web::RegisterSiteRoutes(router, services, assets);
+  web::RegisterVaultPages(router, services);
   web::RegisterJourneyPages(router, services);
 }
 

@@ -9,6 +9,7 @@
 #include "parcours/api/services.h"
 #include "parcours/base/clock.h"
 #include "parcours/base/log.h"
+#include "parcours/vault/vault.h"
 #include "parcours/catalog/catalog.h"
 #include "parcours/http/metrics.h"
 #include "parcours/http/router.h"
@@ -117,6 +118,13 @@ int Serve(const Config& input, const std::string& port_file) {
   std::unique_ptr<journeys::SituationSource> situation = journeys::NewStoreSituationSource(**db, SystemClock::Get());
   journeys::JourneyService journey_service(**db, *life_events, *situation, SystemClock::Get());
   services.journeys = &journey_service;
+
+  // The once-only data vault: keys from PARCOURS_VAULT_KEY_FILE / PARCOURS_VAULT_KEYS, else var/vault.keys.
+  auto data_vault = vault::OpenVault(**db, SystemClock::Get(), "var/vault.keys");
+  if (!data_vault.ok()) {
+    return Fail("coffre de données inutilisable", "data vault unusable", data_vault.status(), kExitConfig);
+  }
+  services.vault = data_vault->get();
 
   http::Router router;
   RegisterRoutes(router, services, **assets);

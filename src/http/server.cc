@@ -1,7 +1,7 @@
 // The HTTP/1.1 server: N threads, each running its own Asio io_context; a connection lives
 // on one of them (round robin), so its handlers never run concurrently and never hop between
-// threads. Beast's parser for requests, and our own serialisation of responses (one reused buffer
-// per connection, the body sent as a second buffer without copy).
+// threads. Beast's parser for requests; our own serialisation of responses (wire.h: one
+// reused buffer per connection, the body sent as a second buffer without copy).
 //
 // Timeouts, per connection: the first request must arrive completely within read_timeout
 // of the accept; a later request must start within idle_timeout of the previous response
@@ -10,30 +10,27 @@
 #include "parcours/http/server.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <atomic>
-#include <cstdlib>
-#include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 
-#include "parcours/base/id.h"
 #include "parcours/base/log.h"
+#include "wire.h"
 
 namespace parcours::http {
 namespace {
@@ -49,109 +46,6 @@ constexpr std::chrono::milliseconds kDrainTimeout{2000};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string_view View(beast::string_view s) { return std::string_view(s.data(), s.size()); }
-
-// "Sat, 28 Nov 2026 13:15:56 GMT", recomputed at most once per second per thread.
-std::string_view HttpDate() {
-  thread_local std::time_t cached_second = 0;
-  thread_local char text[40] = {};
-  std::time_t now = std::time(nullptr);
-  if (now != cached_second) {
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    cached_second = now;
-  }
-  return text;
-}
-
-// A UUIDv7 for a request that brings no id. Request ids only correlate log lines, so the
-// random part comes from a per-thread generator seeded once from the OS, not from a system
-// call per request (base's NewId() reads the OS generator each time).
-std::string NewRequestId() {
-  thread_local uint64_t state = [] {
-    std::string hex = RandomHex(8);
-    return std::strtoull(hex.c_str(), nullptr, 16);
-  }();
-  auto next = [] {  // splitmix64
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  };
-  const uint64_t millis = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-  const uint64_t a = next();
-  const uint64_t b = next();
-  uint8_t bytes[16];
-  for (int i = 0; i < 6; ++i) bytes[i] = static_cast<uint8_t>(millis >> (8 * (5 - i)));
-  bytes[6] = static_cast<uint8_t>(0x70 | (a & 0x0f));
-  bytes[7] = static_cast<uint8_t>(a >> 8);
-  for (int i = 8; i < 16; ++i) bytes[i] = static_cast<uint8_t>(b >> (8 * (i - 8)));
-  bytes[8] = static_cast<uint8_t>(0x80 | (bytes[8] & 0x3f));
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 0x0f]);
-  }
-  return out;
-}
-
-// A client's X-Request-Id is kept when short and made of safe characters.
-bool IsSaneRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.' || c == ':';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-bool IsToken(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 32 || u >= 127 || c == ':' || c == '(' || c == ')' || c == ',' || c == ';' ||
-        c == '<' || c == '>' || c == '@' || c == '[' || c == ']' || c == '\\' || c == '"' ||
-        c == '/' || c == '?' || c == '=' || c == '{' || c == '}') {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool IsSafeValue(std::string_view value) {
-  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
-
-bool ServerManaged(std::string_view name) {
-  static const CaseInsensitiveLess less;
-  auto eq = [&](std::string_view n) { return !less(name, n) && !less(n, name); };
-  return eq("Content-Length") || eq("Transfer-Encoding") || eq("Connection") || eq("Date");
-}
-
-// "http://host/a?b" (absolute-form, RFC 9112 3.2.2) -> "/a?b"; other targets unchanged.
-std::string_view OriginForm(std::string_view target) {
-  for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
-    std::string_view prefix = target.substr(0, scheme.size());
-    bool same = prefix.size() == scheme.size() &&
-                std::equal(prefix.begin(), prefix.end(), scheme.begin(), [](char a, char b) {
-                  return std::tolower(static_cast<unsigned char>(a)) == b;
-                });
-    if (same) {
-      std::size_t slash = target.find('/', scheme.size());
-      return slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
-    }
-  }
-  return target;
-}
-
-bool NoBodyStatus(int status) { return status < 200 || status == 204 || status == 304; }
 
 class ServerImpl;
 
@@ -369,7 +263,7 @@ void Session::FailRequest(ErrorCode ec) {
   } else {
     status = InvalidArgument("http.malformed_request", "La requête HTTP est mal formée.");
   }
-  std::string request_id = NewRequestId();
+  std::string request_id = detail::NewRequestId();
   log::Info("http protocol error", {{"request_id", request_id},
                                     {"remote", remote_address_},
                                     {"code", status.reason()},
@@ -387,11 +281,12 @@ void Session::Handle() {
   Request request;
   request.method = std::string(View(message.method_string()));
   std::string_view incoming_id = View(message["X-Request-Id"]);
-  request.request_id = IsSaneRequestId(incoming_id) ? std::string(incoming_id) : NewRequestId();
+  request.request_id = detail::IsSaneRequestId(incoming_id) ? std::string(incoming_id)
+                                                         : detail::NewRequestId();
   log::ScopedRequestId scoped_id(request.request_id);
   const bool head_only = message.method() == bhttp::verb::head;
 
-  Status target = request.SetTarget(OriginForm(View(message.target())));
+  Status target = request.SetTarget(detail::OriginForm(View(message.target())));
   if (!target.ok()) {
     request.target = std::string(View(message.target()));
     Send(Problem(target, request.request_id), request.request_id, keep_alive, head_only);
@@ -410,45 +305,9 @@ void Session::Send(Response response, const std::string& request_id, bool keep_a
                    bool head_only) {
   const int status = (response.status >= 100 && response.status <= 999) ? response.status : 500;
   keep_alive = keep_alive && !server_.stopping();
-  beast::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
-  if (reason.starts_with("<")) reason = "Unknown";
-
-  head_.clear();
-  head_ += "HTTP/1.1 ";
-  head_ += std::to_string(status);
-  head_ += ' ';
-  head_.append(reason.data(), reason.size());
-  head_ += "\r\n";
-  bool has_request_id = false;
-  for (const auto& [name, value] : response.headers) {
-    if (ServerManaged(name)) continue;
-    if (!IsToken(name) || !IsSafeValue(value)) {
-      log::Warn("response header dropped (unsafe name or value)", {{"header", name}});
-      continue;
-    }
-    has_request_id = has_request_id || beast::iequals(name, "X-Request-Id");
-    head_ += name;
-    head_ += ": ";
-    head_ += value;
-    head_ += "\r\n";
-  }
-  if (!has_request_id) {
-    head_ += "X-Request-Id: ";
-    head_ += request_id;
-    head_ += "\r\n";
-  }
-  head_ += "Date: ";
-  head_ += HttpDate();
-  head_ += "\r\n";
-  if (!NoBodyStatus(status)) {
-    head_ += "Content-Length: ";
-    head_ += std::to_string(response.body.size());
-    head_ += "\r\n";
-  }
-  if (!keep_alive) head_ += "Connection: close\r\n";
-  head_ += "\r\n";
-
-  body_ = (head_only || NoBodyStatus(status)) ? std::string() : std::move(response.body);
+  detail::SerializeHead(status, response.headers, request_id, response.body.size(), keep_alive,
+                        &head_);
+  body_ = (head_only || detail::NoBodyStatus(status)) ? std::string() : std::move(response.body);
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
   stream_.expires_after(options_.write_timeout);
   asio::async_write(stream_, buffers,

@@ -1,14 +1,17 @@
 // Every route and middleware of a node, in one place. A module adds one line here: its
 // Register...Routes call (API routes first, then web pages).
 #include "parcours/api/journeys.h"
+#include "parcours/api/auth.h"
 #include "parcours/api/system.h"
 #include "parcours/api/vault.h"
 #include "parcours/app/config.h"
 #include "parcours/app/serve.h"
+#include "parcours/auth/middleware.h"
 #include "parcours/http/metrics.h"
 #include "parcours/http/middleware.h"
 #include "parcours/http/router.h"
 #include "parcours/web/journey_pages.h"
+#include "parcours/web/auth_pages.h"
 #include "parcours/web/site.h"
 #include "parcours/web/vault_pages.h"
 
@@ -21,14 +24,20 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   router.Use(http::AccessLog());
   router.Use(http::MetricsMiddleware(*services.metrics));
   router.Use(http::SecurityHeaders({.behind_tls = services.config->behind_tls}));
+  // Identity (session cookie or API key), CSRF on unsafe methods, then each route's policy.
+  router.Use(auth::Authenticate(*services.auth));
+  router.Use(auth::CsrfProtect(*services.auth));
+  router.Use(auth::Authorize(*services.auth));
 
   // JSON API.
   api::RegisterSystemRoutes(router, services);
+  api::RegisterAuthRoutes(router, services);
   api::RegisterVaultRoutes(router, services);
   api::RegisterJourneyRoutes(router, services);
 
   // Web pages.
   web::RegisterSiteRoutes(router, services, assets);
+  web::RegisterAuthPages(router, services);
   web::RegisterVaultPages(router, services);
   web::RegisterJourneyPages(router, services);
 }

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "parcours/api/services.h"
+#include "parcours/auth/auth.h"
+#include "parcours/auth/config.h"
 #include "parcours/base/clock.h"
 #include "parcours/base/log.h"
 #include "parcours/vault/vault.h"
@@ -125,6 +127,26 @@ int Serve(const Config& input, const std::string& port_file) {
     return Fail("coffre de données inutilisable", "data vault unusable", data_vault.status(), kExitConfig);
   }
   services.vault = data_vault->get();
+
+  // Identity, sessions and authorisation (PARCOURS_OIDC_*, PARCOURS_SESSION_*: auth/config.h).
+  const std::string auth_base_url =
+      !config.base_url.empty() || config.port == 0
+          ? config.base_url
+          : "http://" + config.listen_address + ":" + std::to_string(config.port);
+  auto auth_options =
+      auth::OptionsFromEnvironment(ProcessEnvironment(), auth_base_url, config.behind_tls, config.demo);
+  if (!auth_options.ok()) {
+    return Fail("configuration de l'authentification invalide", "invalid auth configuration",
+                auth_options.status(), kExitConfig);
+  }
+  auth::Auth auth_service(**db, SystemClock::Get(), std::move(auth_options).value());
+  auth_service.SetIdentitySink([vault = services.vault](store::Transaction& tx, const std::string& person_id,
+                                                        const auth::VerifiedIdentity& identity) {
+    // Only FranceConnect claims are recorded as verified FranceConnect values.
+    return vault->ImportIdentity(tx, person_id,
+                                 identity.provider == "franceconnect" ? identity.claims : nlohmann::json::object());
+  });
+  services.auth = &auth_service;
 
   http::Router router;
   RegisterRoutes(router, services, **assets);

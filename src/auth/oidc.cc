@@ -27,7 +27,10 @@ Status ProviderError(std::string what) {
 }
 
 Result<nlohmann::json> GetJson(const std::string& url) {
-  ASSIGN_OR_RETURN(auto res, detail::Fetch({"GET", url, {{"Accept", "application/json"}}, "", {}, {}}));
+  detail::HttpCall call;
+  call.url = url;
+  call.headers = {{"Accept", "application/json"}};
+  ASSIGN_OR_RETURN(auto res, detail::Fetch(call));
   if (res.status != 200) return ProviderError("statut " + std::to_string(res.status) + " pour " + url);
   auto json = ParseJson(res.body);
   if (!json.ok() || !json->is_object()) return ProviderError("JSON invalide pour " + url);
@@ -202,9 +205,10 @@ Result<VerifiedIdentity> OidcClient::CompleteLogin(const std::string& code, cons
 
 Result<nlohmann::json> OidcClient::UserInfo(const std::string& access_token, const Metadata& meta,
                                             const std::string& subject) {
-  ASSIGN_OR_RETURN(auto res, detail::Fetch({"GET", meta.userinfo_endpoint,
-                                            {{"Authorization", "Bearer " + access_token}},
-                                            "", {}, {}}));
+  detail::HttpCall call;
+  call.url = meta.userinfo_endpoint;
+  call.headers = {{"Authorization", "Bearer " + access_token}};
+  ASSIGN_OR_RETURN(auto res, detail::Fetch(call));
   if (res.status != 200) return ProviderError("userinfo a répondu " + std::to_string(res.status));
   nlohmann::json info;
   if (res.content_type.rfind("application/jwt", 0) == 0) {

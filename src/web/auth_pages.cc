@@ -15,6 +15,27 @@ using nlohmann::json;
 
 constexpr char kFlowCookie[] = "parcours_oidc";
 
+// Component data with every optional key present (false when unused: kainjow mustache treats
+// an empty string as true), so that mustache does not pick a value of the same name from the
+// enclosing page data.
+json Button(std::string label, bool secondary = false) {
+  return {{"label", std::move(label)}, {"href", false}, {"type", false}, {"name", false},
+          {"value", false}, {"id", false}, {"secondary", secondary}};
+}
+json LinkButton(std::string label, std::string href) {
+  json b = Button(std::move(label));
+  b["href"] = std::move(href);
+  return b;
+}
+json Notice(std::string kind, std::string title, std::string text) {
+  return {{"kind", std::move(kind)}, {"title", title.empty() ? json(false) : json(title)}, {"text", std::move(text)}};
+}
+json Field(std::string id, std::string label) {
+  return {{"id", id}, {"name", id}, {"label", std::move(label)}, {"hint", false}, {"error", false},
+          {"value", ""}, {"type", false}, {"required", false}, {"autocomplete", false}, {"inputmode", false},
+          {"width", false}};
+}
+
 // The page to go to after login: a local path only.
 std::string ReturnTo(std::string_view target) {
   if (target.empty() || target[0] != '/' || (target.size() > 1 && (target[1] == '/' || target[1] == '\\'))) {
@@ -23,7 +44,7 @@ std::string ReturnTo(std::string_view target) {
   return std::string(target);
 }
 
-std::string Field(const std::multimap<std::string, std::string>& form, const char* name) {
+std::string FormValue(const std::multimap<std::string, std::string>& form, const char* name) {
   auto it = form.find(name);
   return it == form.end() ? "" : it->second.substr(0, 512);
 }
@@ -56,14 +77,14 @@ http::Response LoginPage(const api::Services& s, const http::Request& request, j
   const std::string retour = ReturnTo(request.Query("retour").value_or("/compte"));
   json providers = json::array();
   for (const auth::ProviderConfig* p : s.auth->ProviderConfigs()) {
-    providers.push_back({{"label", Msg(s, request, "auth.login_with", {{"provider", p->label}})},
-                         {"href", "/auth/oidc/" + p->id + "/start?retour=" + http::UrlEncode(retour)}});
+    providers.push_back(LinkButton(Msg(s, request, "auth.login_with", {{"provider", p->label}}),
+                                   "/auth/oidc/" + p->id + "/start?retour=" + http::UrlEncode(retour)));
   }
   auto field_error = [&](const char* field) -> json {
     for (const auto& e : errors) {
       if (e.value("field", "") == field) return e["message"];
     }
-    return nullptr;
+    return false;
   };
   json data = {
       {"title", Msg(s, request, "auth.login_title")},
@@ -72,31 +93,29 @@ http::Response LoginPage(const api::Services& s, const http::Request& request, j
       {"retour", retour},
       {"providers", providers},
       {"has_providers", !providers.empty()},
-      {"username_field", {{"id", "username"}, {"name", "username"}, {"label", Msg(s, request, "auth.username")},
-                          {"value", username}, {"required", true}, {"autocomplete", "username"},
-                          {"error", field_error("username")}}},
-      {"password_field", {{"id", "password"}, {"name", "password"}, {"type", "password"},
-                          {"label", Msg(s, request, "auth.password")}, {"required", true},
-                          {"autocomplete", "current-password"}}},
-      {"totp_field", {{"id", "totp"}, {"name", "totp"}, {"label", Msg(s, request, "auth.totp")},
-                      {"hint", Msg(s, request, "auth.totp_hint")}, {"inputmode", "numeric"},
-                      {"autocomplete", "one-time-code"}, {"width", "short"}}},
-      {"agent_submit", {{"label", Msg(s, request, "auth.agent_submit")}}},
   };
+  data["username_field"] = Field("username", Msg(s, request, "auth.username"));
+  data["username_field"].update({{"value", username}, {"required", true}, {"autocomplete", "username"},
+                                 {"error", field_error("username")}});
+  data["password_field"] = Field("password", Msg(s, request, "auth.password"));
+  data["password_field"].update({{"type", "password"}, {"required", true}, {"autocomplete", "current-password"}});
+  data["totp_field"] = Field("totp", Msg(s, request, "auth.totp"));
+  data["totp_field"].update({{"hint", Msg(s, request, "auth.totp_hint")}, {"inputmode", "numeric"},
+                             {"autocomplete", "one-time-code"}, {"width", "short"}});
+  data["agent_submit"] = Button(Msg(s, request, "auth.agent_submit"));
   if (s.auth->options().demo) {
     json options = json::array();
     for (auth::Role role : auth::kAllRoles) {
       const std::string name(auth::RoleName(role));
-      options.push_back({{"value", name}, {"label", std::string(auth::RoleLabel(role))},
+      options.push_back({{"value", name}, {"label", std::string(auth::RoleLabel(role))}, {"checked", false},
                          {"hint", Msg(s, request, "auth.role_" + name + "_hint")}});
     }
     data["demo"] = {
         {"csrf", csrf},
-        {"notice", {{"kind", "warning"}, {"title", Msg(s, request, "auth.demo_heading")},
-                    {"text", Msg(s, request, "auth.demo_warning")}}},
+        {"notice", Notice("warning", Msg(s, request, "auth.demo_heading"), Msg(s, request, "auth.demo_warning"))},
         {"roles", {{"id", "role"}, {"name", "role"}, {"legend", Msg(s, request, "auth.demo_legend")},
-                   {"required", true}, {"options", options}, {"error", field_error("role")}}},
-        {"submit", {{"label", Msg(s, request, "auth.demo_submit")}}}};
+                   {"required", true}, {"options", options}, {"error", field_error("role")}, {"hint", false}}},
+        {"submit", Button(Msg(s, request, "auth.demo_submit"))}};
   }
   http::Response r = RenderPage(s, request, "login", std::move(data), status);
   for (const auto& [name, value] : scratch.headers) r.headers.emplace(name, value);
@@ -132,7 +151,8 @@ http::Response AccountPage(const api::Services& s, const http::Request& request,
   const auth::Principal& p = *auth::PrincipalOf(request);
   json roles = json::array();
   for (const auto& g : p.grants) {
-    roles.push_back({{"label", std::string(auth::RoleLabel(g.role))}, {"organisation", g.organisation_id}});
+    roles.push_back({{"label", std::string(auth::RoleLabel(g.role))},
+                     {"organisation", g.organisation_id.empty() ? json(false) : json(g.organisation_id)}});
   }
   json mandates = json::array();
   for (const auto& m : p.mandates) {
@@ -152,12 +172,23 @@ http::Response AccountPage(const api::Services& s, const http::Request& request,
                {"has_mandates", !mandates.empty()},
                {"totp", totp},
                {"can_enable_totp", p.provider == "local" && totp.is_null()},
-               {"totp_button", {{"label", Msg(s, request, "auth.totp_enable")}, {"secondary", true}}},
-               {"logout_button", {{"label", Msg(s, request, "auth.logout")}}}};
+               {"totp_button", Button(Msg(s, request, "auth.totp_enable"), true)},
+               {"logout_button", Button(Msg(s, request, "auth.logout"))}};
   if (p.demo) {
-    data["demo_notice"] = {{"kind", "warning"}, {"text", Msg(s, request, "auth.account_demo")}};
+    data["demo_notice"] = Notice("warning", "", Msg(s, request, "auth.account_demo"));
   }
-  return RenderPage(s, request, "account", std::move(data));
+  http::Response r = RenderPage(s, request, "account", std::move(data));
+  // The logout form ends at the provider's end-session endpoint: allow its origin as a form target.
+  std::string form_action = "form-action 'self'";
+  for (const auth::ProviderConfig* provider : s.auth->ProviderConfigs()) {
+    const std::string& issuer = provider->issuer;
+    const auto scheme_end = issuer.find("://");
+    if (scheme_end == std::string::npos) continue;
+    form_action += " " + issuer.substr(0, issuer.find('/', scheme_end + 3));
+  }
+  r.SetHeader("Content-Security-Policy",
+              "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; " + form_action);
+  return r;
 }
 
 }  // namespace
@@ -170,13 +201,13 @@ void RegisterAuthPages(http::Router& router, const api::Services& services) {
       "POST", "/connexion/agent",
       [&s](http::Request& r) {
         auto form = r.FormFields();
-        const std::string username = Field(form, "username");
-        auto session = s.auth->LocalLogin(username, Field(form, "password"), Field(form, "totp"), auth::ClientOf(r));
+        const std::string username = FormValue(form, "username");
+        auto session = s.auth->LocalLogin(username, FormValue(form, "password"), FormValue(form, "totp"), auth::ClientOf(r));
         if (!session.ok()) {
           const int status = session.status().code() == StatusCode::kResourceExhausted ? 429 : 401;
           return LoginPage(s, r, ErrorFor(s, r, session.status(), "username"), username, status);
         }
-        return LoggedIn(s, r, *session, ReturnTo(Field(form, "retour")));
+        return LoggedIn(s, r, *session, ReturnTo(FormValue(form, "retour")));
       },
       "web.auth.login_agent", "public");
 
@@ -184,7 +215,7 @@ void RegisterAuthPages(http::Router& router, const api::Services& services) {
       "POST", "/connexion/demo",
       [&s](http::Request& r) {
         auto form = r.FormFields();
-        auto role = auth::ParseRole(Field(form, "role"));
+        auto role = auth::ParseRole(FormValue(form, "role"));
         if (!role) {
           json errors = json::array({{{"field", "role"}, {"href", "#role"}, {"message", Msg(s, r, "auth.error_role")}}});
           return LoginPage(s, r, errors, "", s.auth->options().demo ? 400 : 403);
@@ -246,7 +277,7 @@ void RegisterAuthPages(http::Router& router, const api::Services& services) {
       [&s](http::Request& r) {
         return RenderPage(s, r, "logged_out",
                           {{"title", Msg(s, r, "auth.logged_out_title")},
-                           {"login", {{"href", "/connexion"}, {"label", Msg(s, r, "auth.login_again")}}}});
+                           {"login", LinkButton(Msg(s, r, "auth.login_again"), "/connexion")}});
       },
       "web.auth.logged_out", "public");
 

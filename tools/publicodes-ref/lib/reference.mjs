@@ -35,7 +35,8 @@ export function evaluateRecord(engine, rule) {
   try {
     return record(engine.evaluate(rule));
   } catch (error) {
-    return { error: String(error?.message ?? error).split('\n')[0] };
+    // The reference's messages span several lines ("[ Erreur d'évaluation ] ➡️ Dans la règle ...").
+    return { error: String(error?.message ?? error).trim().replace(/\s+/g, ' ').slice(0, 400) };
   }
 }
 

@@ -54,6 +54,15 @@ TEST_P(CrossCheckTest, GoldenDataIsComplete) {
     if (!next->has_value()) break;
     ++count;
     ASSERT_EQ((*next)->results.size(), golden->rules().size()) << "situation " << (*next)->id;
+    for (const auto& [rule, record] : (*next)->results.items()) {
+      if (record.contains("error")) continue;
+      const std::string kind = record.value("k", "");
+      EXPECT_TRUE(kind == "number" || kind == "boolean" || kind == "string" || kind == "null" || kind == "undefined")
+          << rule << " : " << record.dump();
+      EXPECT_EQ(record.contains("v"), kind != "null" && kind != "undefined") << rule << " : " << record.dump();
+      EXPECT_TRUE(record.contains("u") && record["u"].is_string()) << rule;
+      EXPECT_TRUE(record.contains("m") && record["m"].is_array()) << rule;
+    }
   }
   EXPECT_GE(count, c.min_situations);
   EXPECT_EQ(count, golden->header().value("count", size_t{0}));

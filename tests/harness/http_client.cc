@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -105,9 +106,13 @@ HttpResponse HttpClient::Send(const std::string& method, const std::string& path
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
   curl_slist* list = curl_slist_append(nullptr, "Expect:");
+  bool has_content_type = false;
   for (const auto& [name, value] : headers) {
     list = curl_slist_append(list, (name + ": " + value).c_str());
+    has_content_type = has_content_type || strcasecmp(name.c_str(), "Content-Type") == 0;
   }
+  // libcurl would otherwise label every body as a form: send exactly what the test asked for.
+  if (!has_content_type) list = curl_slist_append(list, "Content-Type:");
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(list);

@@ -7,16 +7,16 @@
 #include "parcours/auth/principal.h"
 #include "parcours/base/clock.h"
 #include "parcours/vault/vault.h"
+#include "vault_handlers.h"
 #include "vault_json.h"
 
 namespace parcours::api {
 namespace {
 
 using nlohmann::json;
-
-http::Response Fail(const Status& s, const http::Request& r) { return http::Problem(s, r.request_id); }
-
-Status NoVault() { return Unavailable("vault.unavailable", "Le coffre de données n'est pas disponible."); }
+using detail::Fail;
+using detail::NoVault;
+using detail::Own;
 
 vault::Purpose PurposeOf(const http::Request& r, const json& body, std::string fallback_code,
                          std::string fallback_label) {
@@ -53,21 +53,6 @@ json Records(const vault::Vault& v, const std::vector<vault::AttributeRecord>& r
   json out = json::array();
   for (const auto& r : records) out.push_back(detail::VaultRecordJson(v.registry(), r, lang));
   return out;
-}
-
-// A handler for the logged-in usager's own vault.
-using OwnHandler = std::function<http::Response(http::Request&, vault::Vault&, const vault::Actor&, const std::string&)>;
-
-http::Handler Own(const Services& s, OwnHandler fn) {
-  return [&s, fn = std::move(fn)](http::Request& r) {
-    if (!s.vault) return Fail(NoVault(), r);
-    auto person = OwnPersonId(r);
-    if (!person.ok()) return Fail(person.status(), r);
-    const vault::Actor actor = vault::Actor::Usager(*person);
-    Status ensured = s.vault->EnsurePerson(actor, *person);
-    if (!ensured.ok()) return Fail(ensured, r);
-    return fn(r, *s.vault, actor, *person);
-  };
 }
 
 void RegisterOwnRoutes(http::Router& router, const Services& s) {
@@ -242,6 +227,7 @@ Result<vault::Actor> VaultActorFor(const http::Request& request, const std::stri
 
 void RegisterVaultRoutes(http::Router& router, const Services& s) {
   RegisterOwnRoutes(router, s);
+  detail::RegisterVaultHouseholdRoutes(router, s);
 
   router.Add(
       "GET", "/api/v1/persons/{person_id}/vault",

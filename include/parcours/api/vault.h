@@ -5,6 +5,8 @@
 //   DELETE /api/v1/me/vault/attributes/{name}        erase one attribute and its history
 //   GET    /api/v1/me/vault/history/{name}           previous values of an attribute
 //   POST   /api/v1/me/vault/prefill                  {"attributes": [...], "purpose"}: known + missing
+//   GET    /api/v1/me/vault/household                my household; POST creates it
+//   POST   /api/v1/me/vault/household/members        add a member; DELETE .../members/{member_id}
 //   GET    /api/v1/me/vault/consents                 my consents
 //   POST   /api/v1/me/vault/consents                 grant {service_id, purpose, attributes?, expires_at?}
 //   DELETE /api/v1/me/vault/consents/{consent_id}    revoke

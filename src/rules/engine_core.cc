@@ -52,7 +52,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
       if (v.is_boolean()) {
         raw = v.get<bool>() ? "oui" : "non";
       } else if (v.is_string() || v.is_number() || v.is_object()) {
-        raw = RawNode::parse(v.dump());
+        raw = v;
       } else {
         error = SituationError(name, "rules.situation_invalid_value", "valeur invalide " + v.dump());
       }

@@ -201,8 +201,12 @@ const Res& EvalState::EvalRule(int rule) {
       suppressed_[chosen.first] |= chosen.second == 0 ? 1 : 2;
       const std::string& name = g_->rule(rule).name;
       if (name.find("$SITUATION") == std::string::npos && name.find("$INTERNAL") == std::string::npos) {
-        Warn("un cycle a été détecté ; la règle « " + g_->rule(chosen.first).name +
-             "» a été considérée comme non définie");
+        std::string path;
+        for (const auto& [r, kind] : cycle) {
+          path += g_->rule(r).name + (kind == 1 ? " [applicabilité]" : "") + " → ";
+        }
+        Warn("un cycle a été détecté (" + path + name + ") ; la règle « " + g_->rule(chosen.first).name +
+             " » a été considérée comme non définie");
       }
     }
     rule_stack_.emplace_back(rule, 0);

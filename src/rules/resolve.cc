@@ -14,6 +14,8 @@ bool StartsWith(const std::string& s, const std::string& prefix) {
 
 Tri JsOr(Tri a, Tri b) { return a == Tri::kTrue ? Tri::kTrue : b; }
 
+constexpr const char* kParentLink = "parent";
+
 }  // namespace
 
 Status Compiler::ResolveReference(int node_id) {
@@ -68,7 +70,10 @@ void Compiler::InlineReplacements(int node_id) {
   if (found == replacements_index_.end()) return;
   std::string context = ref.context_rule < 0 ? "" : g_.rule(ref.context_rule).name;
   std::vector<const Replacement*> applicable;
+  const bool parent_link = ref.label == kParentLink;
   for (const Replacement* rep : found->second) {
+    // Parent links only follow `rend non applicable` (a disabled namespace).
+    if (parent_link && !rep->non_applicable) continue;
     const std::string& def = g_.rule(rep->definition_rule).name;
     if (def == context) continue;
     if (!rep->whitelist.empty() &&
@@ -269,7 +274,9 @@ Status Compiler::Finish() {
             .WithField(g_.rule(r).name, "règle parente absente");
       }
       parent_rules.push_back(pid);
-      parent_refs.push_back(pid >= 0 ? ReferenceTo(pid) : -1);
+      int ref = pid >= 0 ? ReferenceTo(pid) : -1;
+      if (ref >= 0) g_.mutable_node(ref).label = kParentLink;
+      parent_refs.push_back(ref);
     }
     g_.mutable_rule(r).parent_rules = std::move(parent_rules);
     g_.mutable_rule(r).parent_refs = std::move(parent_refs);

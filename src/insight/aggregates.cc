@@ -1,0 +1,115 @@
+// The fold of the event log into the insight_* tables (see insight/aggregates.h).
+#include "parcours/insight/aggregates.h"
+
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
+
+#include "fold_state.h"
+#include "parcours/base/clock.h"
+
+namespace parcours::insight {
+namespace {
+
+constexpr char kCursor[] = "events";
+
+// The largest id a UUIDv7 taken before `ms` can have, as a text bound: ids strictly below
+// "<12 hex digits of ms>" split as UUIDs are "xxxxxxxx-xxxx-...".
+std::string IdBound(int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%012llx", static_cast<unsigned long long>(ms < 0 ? 0 : ms) & 0xffffffffffffULL);
+  std::string hex(buf);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4);
+}
+
+Result<std::string> LoadCursor(store::Transaction& tx) {
+  ASSIGN_OR_RETURN(store::Rows rows, tx.Query("SELECT last_id FROM insight_cursor WHERE name = $1",
+                                              {std::string(kCursor)}));
+  return rows.empty() ? std::string() : rows[0].Text(0);
+}
+
+Status SaveCursor(store::Transaction& tx, const std::string& last_id, int64_t now) {
+  return tx.Execute("INSERT INTO insight_cursor (name, last_id, updated_ms) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id, updated_ms = excluded.updated_ms",
+                    {std::string(kCursor), last_id, now})
+      .status();
+}
+
+}  // namespace
+
+std::string DepartementOf(const std::string& commune) {
+  if (commune.size() != 5) return "";
+  if (commune.rfind("97", 0) == 0) return commune.substr(0, 3);
+  return commune.substr(0, 2);
+}
+
+int64_t DurationBucket(int64_t ms) {
+  constexpr int64_t kHour = 3'600'000;
+  if (ms <= 0) return 0;
+  const int64_t hours = (ms + kHour - 1) / kHour;
+  if (hours <= 48) return hours;
+  const int64_t days = (hours + 23) / 24;
+  return (days > 366 ? 366 : days) * 24;
+}
+
+Result<FoldReport> Fold(store::Database& db, const Clock& clock, const FoldOptions& options) {
+  if (options.batch < 1 || options.batch > 100000) {
+    return InvalidArgument("insight.bad_batch", "La taille de lot doit être comprise entre 1 et 100 000.");
+  }
+  FoldReport report;
+  const std::string bound = IdBound(clock.NowMillis() - options.settle_ms);
+  while (options.max_events < 0 || report.events < options.max_events) {
+    int64_t read = 0;
+    RETURN_IF_ERROR(db.InTransaction([&](store::Transaction& tx) -> Status {
+      read = 0;
+      ASSIGN_OR_RETURN(std::string cursor, LoadCursor(tx));
+      int64_t limit = options.batch;
+      if (options.max_events >= 0) limit = std::min<int64_t>(limit, options.max_events - report.events);
+      ASSIGN_OR_RETURN(store::Rows rows,
+                       tx.Query("SELECT id, type, subject, person_id, actor, channel, time_ms, data FROM events "
+                                "WHERE id > $1 AND id < $2 ORDER BY id LIMIT $3",
+                                {cursor, bound, limit}));
+      if (rows.empty()) return Status::Ok();
+      FoldBatch batch(tx);
+      for (const store::Row& row : rows) {
+        store::Event e;
+        e.id = row.Text(0);
+        e.type = row.Text(1);
+        e.subject = row.Text(2);
+        e.person_id = row.Text(3);
+        e.actor = row.Text(4);
+        e.channel = row.Text(5);
+        e.time_ms = row.Int(6);
+        e.data_json = row.Text(7);
+        RETURN_IF_ERROR(batch.Apply(e));
+      }
+      RETURN_IF_ERROR(batch.Flush());
+      read = static_cast<int64_t>(rows.size());
+      report.last_id = rows.back().Text(0);
+      return SaveCursor(tx, report.last_id, clock.NowMillis());
+    }));
+    if (read == 0) break;
+    report.events += read;
+    ++report.batches;
+  }
+  if (report.last_id.empty()) {
+    ASSIGN_OR_RETURN(auto tx, db.BeginRead());
+    ASSIGN_OR_RETURN(report.last_id, LoadCursor(*tx));
+  }
+  return report;
+}
+
+Result<FoldReport> Rebuild(store::Database& db, const Clock& clock, const FoldOptions& options) {
+  RETURN_IF_ERROR(db.InTransaction([](store::Transaction& tx) -> Status {
+    for (const char* table : {"insight_cursor", "insight_counts", "insight_journeys", "insight_steps",
+                              "insight_persons", "insight_deliveries", "insight_complaints", "insight_comments"}) {
+      RETURN_IF_ERROR(tx.Execute(std::string("DELETE FROM ") + table).status());
+    }
+    return Status::Ok();
+  }));
+  return Fold(db, clock, options);
+}
+
+}  // namespace parcours::insight

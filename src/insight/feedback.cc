@@ -1,0 +1,115 @@
+// "Je donne mon avis" (see insight/feedback.h).
+#include "parcours/insight/feedback.h"
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "parcours/base/clock.h"
+#include "parcours/store/events.h"
+
+namespace parcours::insight {
+namespace {
+
+bool IsScale(const std::string& s) { return s == "bien" || s == "moyen" || s == "mal"; }
+
+std::optional<int> IntIn(const std::string& s, int lo, int hi) {
+  if (s.empty() || s.size() > 2 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  const int v = std::stoi(s);
+  if (v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+bool ValidUtf8(const std::string& s) {
+  nlohmann::json j = s;
+  try {
+    (void)j.dump();
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+FeedbackService::FeedbackService(store::Database& db, const Clock& clock, FeedbackLimits limits)
+    : db_(db), clock_(clock), limits_(limits) {}
+
+Status FeedbackService::Admit(const std::string& client, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (windows_.size() > 100000) {  // forget finished windows so the map stays bounded
+    std::erase_if(windows_, [&](const auto& kv) { return now - kv.second.start_ms >= limits_.window_ms; });
+  }
+  Window& w = windows_[client];
+  if (now - w.start_ms >= limits_.window_ms) w = Window{now, 0};
+  if (w.count >= limits_.per_window) {
+    return ResourceExhausted("insight.feedback_rate_limited",
+                             "Vous avez déjà donné plusieurs avis récemment : merci, réessayez dans une heure.");
+  }
+  ++w.count;
+  return Status::Ok();
+}
+
+Result<std::string> FeedbackService::Submit(const std::string& client, const std::string& person_id,
+                                            const FeedbackInput& in) {
+  static const std::regex kCode("[a-z0-9][a-z0-9_-]{0,63}");
+  static const std::regex kId("[0-9a-fA-F-]{1,64}");
+  static const std::regex kCommune("|[0-9][0-9AB][0-9]{3}");
+  Status errors = InvalidArgument("insight.bad_feedback", "Votre avis n'a pas pu être enregistré : vérifiez les réponses.");
+  if (!std::regex_match(in.life_event, kCode)) errors.WithField("parcours", "Parcours inconnu.");
+  if (!in.step_id.empty() && !std::regex_match(in.step_id, kCode)) errors.WithField("etape", "Étape mal formée.");
+  if (!in.service.empty() && !std::regex_match(in.service, kCode)) errors.WithField("service", "Service mal formé.");
+  if (!in.journey_id.empty() && !std::regex_match(in.journey_id, kId)) errors.WithField("parcours_id", "Identifiant mal formé.");
+  if (!IsScale(in.satisfaction)) errors.WithField("satisfaction", "Dites-nous comment s'est passée la démarche.");
+  if (!in.ease.empty() && !IsScale(in.ease)) errors.WithField("facilite", "Réponse inconnue.");
+  if (!in.clarity.empty() && !IsScale(in.clarity)) errors.WithField("clarte", "Réponse inconnue.");
+  const bool sought = in.help_sought == "oui";
+  if (!in.help_sought.empty() && !sought && in.help_sought != "non") errors.WithField("aide", "Répondez oui ou non.");
+  if (!in.help_reached.empty() && (!sought || (in.help_reached != "oui" && in.help_reached != "non"))) {
+    errors.WithField("aide_obtenue", "Répondez oui ou non, seulement si vous avez cherché de l'aide.");
+  }
+  const auto nps = IntIn(in.nps, 0, 10);
+  if (!in.nps.empty() && !nps) errors.WithField("recommandation", "Choisissez une note de 0 à 10.");
+  const auto effort = IntIn(in.effort, 1, 7);
+  if (!in.effort.empty() && !effort) errors.WithField("effort", "Choisissez une note de 1 à 7.");
+  if (in.comment.size() > 2000) errors.WithField("commentaire", "Le commentaire ne peut pas dépasser 2000 caractères.");
+  else if (!ValidUtf8(in.comment)) errors.WithField("commentaire", "Le commentaire contient des caractères invalides.");
+  if (!std::regex_match(in.commune, kCommune)) errors.WithField("commune", "Code commune INSEE mal formé.");
+  static const std::regex kChannel("web|counter|phone|mail|api");
+  if (!std::regex_match(in.channel, kChannel)) errors.WithField("canal", "Canal inconnu.");
+  if (!errors.field_errors().empty()) return errors;
+
+  const int64_t now = clock_.NowMillis();
+  RETURN_IF_ERROR(Admit(client, now));
+  nlohmann::json data = {{"life_event", in.life_event}, {"satisfaction", in.satisfaction}};
+  if (!in.step_id.empty()) data["step_id"] = in.step_id;
+  if (!in.service.empty()) data["service"] = in.service;
+  if (!in.ease.empty()) data["ease"] = in.ease;
+  if (!in.clarity.empty()) data["clarity"] = in.clarity;
+  if (!in.help_sought.empty()) data["help_sought"] = sought;
+  if (sought && !in.help_reached.empty()) data["help_reached"] = in.help_reached == "oui";
+  if (nps) data["nps"] = *nps;
+  if (effort) data["effort"] = *effort;
+  if (!in.comment.empty()) data["comment"] = in.comment;
+  if (!in.commune.empty()) data["commune"] = in.commune;
+  const bool linked = in.link_identity && !person_id.empty();
+  data["linked"] = linked;
+  // Without consent nothing leads back to the person: not even the journey id.
+  if (linked && !in.journey_id.empty()) data["journey_id"] = in.journey_id;
+  store::Event e;
+  e.type = "fr.parcours.feedback.submitted";
+  e.source = "/insight";
+  e.subject = linked ? in.journey_id : "";
+  e.person_id = linked ? person_id : "";
+  e.actor = linked ? "usager:" + person_id : "anonymous";
+  e.channel = in.channel;
+  e.time_ms = now;
+  e.data_json = data.dump();
+  std::string id;
+  RETURN_IF_ERROR(db_.InTransaction([&](store::Transaction& tx) -> Status {
+    ASSIGN_OR_RETURN(id, store::AppendEvent(tx, e, &clock_));
+    return Status::Ok();
+  }));
+  return id;
+}
+
+}  // namespace parcours::insight

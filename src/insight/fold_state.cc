@@ -1,0 +1,452 @@
+// Applying events to the insight state and counters (see fold_state.h, docs/INDICATORS.md).
+#include "fold_state.h"
+
+#include <nlohmann/json.hpp>
+
+#include "parcours/insight/aggregates.h"
+
+namespace parcours::insight {
+namespace {
+
+using Json = nlohmann::json;
+constexpr int64_t kDayMs = 86'400'000;
+
+int64_t DayOf(int64_t ms) { return ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs; }
+
+std::string Str(const Json& data, const char* key) {
+  auto it = data.find(key);
+  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::optional<int64_t> Int(const Json& data, const char* key) {
+  auto it = data.find(key);
+  if (it == data.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int64_t>();
+}
+
+// Satisfaction-like answers as points out of 10: bien 10, moyen 5, mal 0.
+std::optional<int64_t> Points(const std::string& answer) {
+  if (answer == "bien") return 10;
+  if (answer == "moyen") return 5;
+  if (answer == "mal") return 0;
+  return std::nullopt;
+}
+
+// FNV-1a: a stable key for a comment that does not reveal the event (and so the person).
+std::string CommentKey(const std::string& event_id) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : "insight-comment:" + event_id) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace
+
+bool Helped(const store::Event& e) {
+  return e.actor.rfind("agent:", 0) == 0 || e.channel == "counter" || e.channel == "phone";
+}
+
+void FoldBatch::Count(const Dims& d, int64_t day, const std::string& metric, int64_t n, int64_t total,
+                      int64_t bucket) {
+  auto& slot = counts_[CountKey{d.journey, day, d.service, d.step, d.channel, d.departement, d.commune, metric, bucket}];
+  slot.first += n;
+  slot.second += total;
+}
+
+Dims FoldBatch::JourneyDims(const JourneyState& j) const {
+  return Dims{j.life_event, "", "", j.channel, j.departement, j.commune};
+}
+
+Result<FoldBatch::JourneyState*> FoldBatch::Journey(const std::string& id) {
+  auto it = journeys_.find(id);
+  if (it == journeys_.end()) {
+    ASSIGN_OR_RETURN(store::Rows rows,
+                     tx_.Query("SELECT life_event, channel, departement, commune, started_ms, pending, helped, "
+                               "completed_ms, benefit_ms FROM insight_journeys WHERE journey_id = $1",
+                               {id}));
+    std::optional<JourneyState> state;
+    if (!rows.empty()) {
+      const store::Row& r = rows[0];
+      state.emplace();
+      state->life_event = r.Text(0);
+      state->channel = r.Text(1);
+      state->departement = r.Text(2);
+      state->commune = r.Text(3);
+      state->started_ms = r.Int(4);
+      Json pending = Json::parse(r.Text(5), nullptr, false);
+      if (pending.is_array()) {
+        for (const auto& s : pending) if (s.is_string()) state->pending.insert(s.get<std::string>());
+      }
+      state->helped = r.Bool(6);
+      if (auto v = r.OptInt(7)) state->completed_ms = *v;
+      if (auto v = r.OptInt(8)) state->benefit_ms = *v;
+    }
+    it = journeys_.emplace(id, std::move(state)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+Result<FoldBatch::StepState*> FoldBatch::Step(const std::string& journey_id, const std::string& step_id) {
+  auto key = std::make_pair(journey_id, step_id);
+  auto it = steps_.find(key);
+  if (it == steps_.end()) {
+    ASSIGN_OR_RETURN(store::Rows rows, tx_.Query("SELECT started, done FROM insight_steps "
+                                                 "WHERE journey_id = $1 AND step_id = $2",
+                                                 {journey_id, step_id}));
+    StepState s;
+    if (!rows.empty()) {
+      s.started = rows[0].Bool(0);
+      s.done = rows[0].Bool(1);
+    }
+    it = steps_.emplace(key, s).first;
+  }
+  return &it->second;
+}
+
+Result<std::string> FoldBatch::JourneyOfPerson(const std::string& person_id) {
+  if (person_id.empty()) return std::string();
+  auto it = persons_.find(person_id);
+  if (it == persons_.end()) {
+    ASSIGN_OR_RETURN(store::Rows rows,
+                     tx_.Query("SELECT journey_id FROM insight_persons WHERE person_id = $1", {person_id}));
+    std::optional<std::string> j;
+    if (!rows.empty()) j = rows[0].Text(0);
+    it = persons_.emplace(person_id, j).first;
+  }
+  return it->second.value_or("");
+}
+
+Result<FoldBatch::Delivery*> FoldBatch::FindDelivery(const std::string& id) {
+  auto it = deliveries_.find(id);
+  if (it == deliveries_.end()) {
+    ASSIGN_OR_RETURN(store::Rows rows, tx_.Query("SELECT service, created_ms, decided FROM insight_deliveries "
+                                                 "WHERE delivery_id = $1",
+                                                 {id}));
+    std::optional<Delivery> d;
+    if (!rows.empty()) d = Delivery{rows[0].Text(0), rows[0].Int(1), rows[0].Bool(2), false};
+    it = deliveries_.emplace(id, d).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+Result<FoldBatch::Complaint*> FoldBatch::FindComplaint(const std::string& id) {
+  auto it = complaints_.find(id);
+  if (it == complaints_.end()) {
+    ASSIGN_OR_RETURN(store::Rows rows, tx_.Query("SELECT journey_id, service, filed_ms, resolved_ms "
+                                                 "FROM insight_complaints WHERE complaint_id = $1",
+                                                 {id}));
+    std::optional<Complaint> c;
+    if (!rows.empty()) c = Complaint{rows[0].Text(0), rows[0].Text(1), rows[0].Int(2), rows[0].OptInt(3), false};
+    it = complaints_.emplace(id, c).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+void FoldBatch::CheckCompleted(JourneyState& j, int64_t time_ms) {
+  if (j.completed_ms || !j.pending.empty()) return;
+  j.completed_ms = time_ms;
+  const Dims d = JourneyDims(j);
+  const int64_t day = DayOf(j.started_ms);
+  Count(d, day, "journey.completed", 1, 0);
+  Count(d, day, "journey.duration", 1, time_ms - j.started_ms, DurationBucket(time_ms - j.started_ms));
+  if (!j.helped) Count(d, day, "journey.autonomous", 1, 0);
+}
+
+Status FoldBatch::Apply(const store::Event& e) {
+  static const std::string kPrefix = "fr.parcours.";
+  if (e.type.rfind(kPrefix, 0) != 0) return Status::Ok();
+  const std::string type = e.type.substr(kPrefix.size());
+  Json data = Json::parse(e.data_json, nullptr, false);
+  if (!data.is_object()) return Status::Ok();
+  if (type == "journey.started") return OnJourneyStarted(e, data);
+  if (type == "journey.plan.changed") return OnPlanChanged(e, data);
+  if (type == "journey.step.status_changed") return OnStepStatus(e, data);
+  if (type == "vault.form_submitted" || type == "declaration.submitted" || type == "proactive.offer.made" ||
+      type == "proactive.offer.accepted") {
+    return OnPersonEvent(e, data);
+  }
+  if (type.rfind("delivery.", 0) == 0) return OnDelivery(e, data);
+  if (type.rfind("complaint.", 0) == 0) return OnComplaint(e, data);
+  if (type == "feedback.submitted") return OnFeedback(e, data);
+  return Status::Ok();
+}
+
+Status FoldBatch::OnJourneyStarted(const store::Event& e, const Json& data) {
+  ASSIGN_OR_RETURN(JourneyState * existing, Journey(e.subject));
+  if (existing != nullptr || e.subject.empty()) return Status::Ok();
+  JourneyState j;
+  j.life_event = Str(data, "event_id");
+  j.channel = e.channel;
+  j.commune = Str(data, "commune");
+  j.departement = DepartementOf(j.commune);
+  j.started_ms = e.time_ms;
+  if (auto it = data.find("applicable_steps"); it != data.end() && it->is_array()) {
+    for (const auto& s : *it) if (s.is_string()) j.pending.insert(s.get<std::string>());
+  }
+  j.helped = Helped(e);
+  j.dirty = true;
+  Count(JourneyDims(j), DayOf(e.time_ms), "journey.started", 1, 0);
+  journeys_[e.subject] = std::move(j);
+  if (!e.person_id.empty()) {
+    persons_[e.person_id] = e.subject;
+    persons_dirty_.insert(e.person_id);
+  }
+  return Status::Ok();
+}
+
+Status FoldBatch::OnPlanChanged(const store::Event& e, const Json& data) {
+  ASSIGN_OR_RETURN(JourneyState * j, Journey(e.subject));
+  if (j == nullptr || j->completed_ms) return Status::Ok();
+  if (auto it = data.find("now_applicable"); it != data.end() && it->is_array()) {
+    for (const auto& s : *it) {
+      if (!s.is_string()) continue;
+      ASSIGN_OR_RETURN(StepState * st, Step(e.subject, s.get<std::string>()));
+      if (!st->done) j->pending.insert(s.get<std::string>());
+    }
+  }
+  if (auto it = data.find("no_longer_applicable"); it != data.end() && it->is_array()) {
+    for (const auto& s : *it) if (s.is_string()) j->pending.erase(s.get<std::string>());
+  }
+  j->dirty = true;
+  CheckCompleted(*j, e.time_ms);
+  return Status::Ok();
+}
+
+Status FoldBatch::OnStepStatus(const store::Event& e, const Json& data) {
+  ASSIGN_OR_RETURN(JourneyState * j, Journey(e.subject));
+  const std::string step = Str(data, "step_id");
+  if (j == nullptr || step.empty()) return Status::Ok();
+  const std::string to = Str(data, "to");
+  ASSIGN_OR_RETURN(StepState * s, Step(e.subject, step));
+  Dims d = JourneyDims(*j);
+  d.step = step;
+  d.service = Str(data, "administration");
+  const int64_t day = DayOf(j->started_ms);
+  const bool helped = Helped(e);
+  if (helped && !j->helped) {
+    j->helped = true;
+    j->dirty = true;
+  }
+  if (!s->started && (to == "en_cours" || to == "envoyee" || to == "terminee")) {
+    s->started = s->dirty = true;
+    Count(d, day, "step.started", 1, 0);
+  }
+  if (to == "terminee" && !s->done) {
+    s->done = s->dirty = true;
+    Count(d, day, "step.done", 1, 0);
+    if (helped) Count(d, day, "step.helped", 1, 0);
+  }
+  if (to == "terminee" || to == "non_concernee") {
+    j->pending.erase(step);
+    j->dirty = true;
+    CheckCompleted(*j, e.time_ms);
+  }
+  return Status::Ok();
+}
+
+Status FoldBatch::OnPersonEvent(const store::Event& e, const Json& data) {
+  ASSIGN_OR_RETURN(std::string journey_id, JourneyOfPerson(e.person_id));
+  Dims d;
+  if (!journey_id.empty()) {
+    ASSIGN_OR_RETURN(JourneyState * j, Journey(journey_id));
+    if (j != nullptr) d = JourneyDims(*j);
+  }
+  if (d.channel.empty()) d.channel = e.channel;
+  const int64_t day = DayOf(e.time_ms);
+  if (e.type == "fr.parcours.vault.form_submitted") {
+    d.service = Str(data, "purpose");
+    Count(d, day, "dlnuf.forms", 1, 0);
+    Count(d, day, "dlnuf.asked", 1, Int(data, "asked").value_or(0));
+    Count(d, day, "dlnuf.prefilled", 1, Int(data, "prefilled").value_or(0));
+    Count(d, day, "dlnuf.reasked", 1, Int(data, "reasked").value_or(0));
+  } else if (e.type == "fr.parcours.declaration.submitted") {
+    Count(d, day, "declaration.submitted", 1, 0);
+  } else {
+    d.service = Str(data, "service");
+    const bool accepted = e.type == "fr.parcours.proactive.offer.accepted";
+    Count(d, day, accepted ? "proactive.accepted" : "proactive.offered", 1, 0);
+  }
+  return Status::Ok();
+}
+
+Status FoldBatch::OnDelivery(const store::Event& e, const Json& data) {
+  ASSIGN_OR_RETURN(std::string journey_id, JourneyOfPerson(e.person_id));
+  JourneyState* j = nullptr;
+  if (!journey_id.empty()) {
+    ASSIGN_OR_RETURN(j, Journey(journey_id));
+  }
+  Dims d = j != nullptr ? JourneyDims(*j) : Dims{};
+  if (d.channel.empty()) d.channel = "api";
+  d.service = Str(data, "service");
+  const int64_t day = DayOf(e.time_ms);
+  if (e.type == "fr.parcours.delivery.delivered") {
+    const int64_t latency = Int(data, "latency_ms").value_or(0);
+    Count(d, day, "delivery.delivered", 1, latency);
+    ASSIGN_OR_RETURN(Delivery * known, FindDelivery(e.subject));
+    if (known == nullptr) deliveries_[e.subject] = Delivery{d.service, e.time_ms - latency, false, true};
+  } else if (e.type == "fr.parcours.delivery.failed") {
+    Count(d, day, "delivery.failed", 1, 0);
+  } else if (e.type == "fr.parcours.delivery.dead_lettered") {
+    Count(d, day, "delivery.dead_lettered", 1, 0);
+  } else if (e.type == "fr.parcours.delivery.status_changed") {
+    const std::string to = Str(data, "to");
+    ASSIGN_OR_RETURN(Delivery * del, FindDelivery(e.subject));
+    if (del != nullptr && !del->decided && (to == "acceptee" || to == "refusee")) {
+      del->decided = del->dirty = true;
+      const int64_t delay = e.time_ms - del->created_ms;
+      Count(d, day, "agency.decision", 1, delay, DurationBucket(delay));
+    }
+    if (j != nullptr && !j->benefit_ms && (to == "acceptee" || to == "payee")) {
+      j->benefit_ms = e.time_ms;
+      j->dirty = true;
+      const int64_t wait = e.time_ms - j->started_ms;
+      Count(JourneyDims(*j), DayOf(j->started_ms), "journey.time_to_benefit", 1, wait, DurationBucket(wait));
+    }
+  }
+  return Status::Ok();
+}
+
+Status FoldBatch::OnComplaint(const store::Event& e, const Json& data) {
+  ASSIGN_OR_RETURN(Complaint * c, FindComplaint(e.subject));
+  if (e.type == "fr.parcours.complaint.filed") {
+    if (c != nullptr || e.subject.empty()) return Status::Ok();
+    ASSIGN_OR_RETURN(std::string journey_id, JourneyOfPerson(e.person_id));
+    Complaint fresh{journey_id, Str(data, "service"), e.time_ms, std::nullopt, true};
+    Dims d;
+    if (!journey_id.empty()) {
+      ASSIGN_OR_RETURN(JourneyState * j, Journey(journey_id));
+      if (j != nullptr) d = JourneyDims(*j);
+    }
+    d.service = fresh.service;
+    if (d.channel.empty()) d.channel = e.channel;
+    Count(d, DayOf(e.time_ms), "complaint.filed", 1, 0);
+    complaints_[e.subject] = std::move(fresh);
+  } else if (e.type == "fr.parcours.complaint.resolved" && c != nullptr && !c->resolved_ms) {
+    c->resolved_ms = e.time_ms;
+    c->dirty = true;
+    Dims d;
+    if (!c->journey_id.empty()) {
+      ASSIGN_OR_RETURN(JourneyState * j, Journey(c->journey_id));
+      if (j != nullptr) d = JourneyDims(*j);
+    }
+    d.service = c->service;
+    if (d.channel.empty()) d.channel = e.channel;
+    const int64_t delay = e.time_ms - c->filed_ms;
+    // Counted on the day the complaint was filed: delays belong to the period they started in.
+    Count(d, DayOf(c->filed_ms), "complaint.resolved", 1, delay, DurationBucket(delay));
+  }
+  return Status::Ok();
+}
+
+Status FoldBatch::OnFeedback(const store::Event& e, const Json& data) {
+  Dims d;
+  d.journey = Str(data, "life_event");
+  d.step = Str(data, "step_id");
+  d.service = Str(data, "service");
+  d.channel = e.channel;
+  d.commune = Str(data, "commune");
+  d.departement = DepartementOf(d.commune);
+  if (const std::string jid = Str(data, "journey_id"); !jid.empty()) {
+    ASSIGN_OR_RETURN(JourneyState * j, Journey(jid));
+    if (j != nullptr) {
+      d.journey = j->life_event;
+      d.commune = j->commune;
+      d.departement = j->departement;
+    }
+  }
+  const int64_t day = DayOf(e.time_ms);
+  const std::string satisfaction = Str(data, "satisfaction");
+  const auto sat = Points(satisfaction);
+  if (!sat) return Status::Ok();  // not a valid answer: the service refuses such feedback
+  Count(d, day, "feedback.satisfaction", 1, *sat);
+  if (auto v = Points(Str(data, "ease"))) Count(d, day, "feedback.ease", 1, *v);
+  if (auto v = Points(Str(data, "clarity"))) Count(d, day, "feedback.clarity", 1, *v);
+  if (auto it = data.find("help_sought"); it != data.end() && it->is_boolean() && it->get<bool>()) {
+    Count(d, day, "feedback.help_sought", 1, 0);
+    if (auto r = data.find("help_reached"); r != data.end() && r->is_boolean() && r->get<bool>()) {
+      Count(d, day, "feedback.help_reached", 1, 0);
+    }
+  }
+  if (auto nps = Int(data, "nps"); nps && *nps >= 0 && *nps <= 10) {
+    Count(d, day, "feedback.nps", 1, *nps);
+    if (*nps >= 9) Count(d, day, "feedback.promoter", 1, 0);
+    if (*nps <= 6) Count(d, day, "feedback.detractor", 1, 0);
+  }
+  if (auto effort = Int(data, "effort"); effort && *effort >= 1 && *effort <= 7) {
+    Count(d, day, "feedback.effort", 1, *effort);
+  }
+  if (const std::string text = Str(data, "comment"); !text.empty()) {
+    comments_.push_back({CommentKey(e.id), d.journey, d.service, d.step, d.channel, d.departement, satisfaction,
+                         text, day});
+  }
+  return Status::Ok();
+}
+
+Status FoldBatch::Flush() {
+  for (const auto& [k, v] : counts_) {
+    const auto& [journey, day, service, step, channel, dep, commune, metric, bucket] = k;
+    RETURN_IF_ERROR(
+        tx_.Execute("INSERT INTO insight_counts (journey, day, service, step, channel, departement, commune, metric, "
+                    "bucket, n, total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+                    "ON CONFLICT (journey, day, service, step, channel, departement, commune, metric, bucket) "
+                    "DO UPDATE SET n = insight_counts.n + excluded.n, total = insight_counts.total + excluded.total",
+                    {journey, day, service, step, channel, dep, commune, metric, bucket, v.first, v.second})
+            .status());
+  }
+  for (const auto& [id, j] : journeys_) {
+    if (!j || !j->dirty) continue;
+    RETURN_IF_ERROR(
+        tx_.Execute("INSERT INTO insight_journeys (journey_id, life_event, channel, departement, commune, started_ms, "
+                    "pending, helped, completed_ms, benefit_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                    "ON CONFLICT (journey_id) DO UPDATE SET pending = excluded.pending, helped = excluded.helped, "
+                    "completed_ms = excluded.completed_ms, benefit_ms = excluded.benefit_ms",
+                    {id, j->life_event, j->channel, j->departement, j->commune, j->started_ms,
+                     Json(j->pending).dump(), int64_t{j->helped}, store::Nullable(j->completed_ms),
+                     store::Nullable(j->benefit_ms)})
+            .status());
+  }
+  for (const auto& [key, s] : steps_) {
+    if (!s.dirty) continue;
+    RETURN_IF_ERROR(tx_.Execute("INSERT INTO insight_steps (journey_id, step_id, started, done) VALUES ($1, $2, $3, $4) "
+                                "ON CONFLICT (journey_id, step_id) DO UPDATE SET started = excluded.started, "
+                                "done = excluded.done",
+                                {key.first, key.second, int64_t{s.started}, int64_t{s.done}})
+                        .status());
+  }
+  for (const std::string& person : persons_dirty_) {
+    RETURN_IF_ERROR(tx_.Execute("INSERT INTO insight_persons (person_id, journey_id) VALUES ($1, $2) "
+                                "ON CONFLICT (person_id) DO UPDATE SET journey_id = excluded.journey_id",
+                                {person, persons_[person].value_or("")})
+                        .status());
+  }
+  for (const auto& [id, d] : deliveries_) {
+    if (!d || !d->dirty) continue;
+    RETURN_IF_ERROR(tx_.Execute("INSERT INTO insight_deliveries (delivery_id, service, created_ms, decided) "
+                                "VALUES ($1, $2, $3, $4) ON CONFLICT (delivery_id) DO UPDATE SET decided = excluded.decided",
+                                {id, d->service, d->created_ms, int64_t{d->decided}})
+                        .status());
+  }
+  for (const auto& [id, c] : complaints_) {
+    if (!c || !c->dirty) continue;
+    RETURN_IF_ERROR(tx_.Execute("INSERT INTO insight_complaints (complaint_id, journey_id, service, filed_ms, resolved_ms) "
+                                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (complaint_id) DO UPDATE SET "
+                                "resolved_ms = excluded.resolved_ms",
+                                {id, c->journey_id, c->service, c->filed_ms, store::Nullable(c->resolved_ms)})
+                        .status());
+  }
+  for (const CommentRow& c : comments_) {
+    RETURN_IF_ERROR(tx_.Execute("INSERT INTO insight_comments (seq, journey, day, service, step, channel, departement, "
+                                "satisfaction, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                                "ON CONFLICT (seq) DO NOTHING",
+                                {c.seq, c.journey, c.day, c.service, c.step, c.channel, c.departement, c.satisfaction,
+                                 c.text})
+                        .status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace parcours::insight

@@ -1,0 +1,93 @@
+// One batch of the fold: applies events to the per-journey state and to counters kept in
+// memory, then writes both back with upserts (Flush). Internal to the insight module.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "parcours/base/status.h"
+#include "parcours/store/events.h"
+#include "parcours/store/store.h"
+
+namespace parcours::insight {
+
+struct Dims {
+  std::string journey, service, step, channel, departement, commune;
+};
+
+class FoldBatch {
+ public:
+  explicit FoldBatch(store::Transaction& tx) : tx_(tx) {}
+  // Folds one event; unknown types are ignored, malformed data is skipped (the event log is
+  // append-only: a bad event must not stop the indicators).
+  Status Apply(const store::Event& e);
+  // Writes the counters and the changed state.
+  Status Flush();
+
+ private:
+  struct JourneyState {
+    std::string life_event, channel, departement, commune;
+    int64_t started_ms = 0;
+    std::set<std::string> pending;
+    bool helped = false;
+    std::optional<int64_t> completed_ms, benefit_ms;
+    bool dirty = false;
+  };
+  struct StepState {
+    bool started = false, done = false, dirty = false;
+  };
+  struct Delivery {
+    std::string service;
+    int64_t created_ms = 0;
+    bool decided = false, dirty = false;
+  };
+  struct Complaint {
+    std::string journey_id, service;
+    int64_t filed_ms = 0;
+    std::optional<int64_t> resolved_ms;
+    bool dirty = false;
+  };
+  using CountKey = std::tuple<std::string, int64_t, std::string, std::string, std::string, std::string,
+                              std::string, std::string, int64_t>;
+
+  Result<JourneyState*> Journey(const std::string& id);
+  Result<StepState*> Step(const std::string& journey_id, const std::string& step_id);
+  Result<std::string> JourneyOfPerson(const std::string& person_id);
+  Result<Delivery*> FindDelivery(const std::string& id);
+  Result<Complaint*> FindComplaint(const std::string& id);
+
+  void Count(const Dims& d, int64_t day, const std::string& metric, int64_t n, int64_t total, int64_t bucket = -1);
+  Dims JourneyDims(const JourneyState& j) const;
+  void CheckCompleted(JourneyState& j, int64_t time_ms);
+
+  Status OnJourneyStarted(const store::Event& e, const nlohmann::json& data);
+  Status OnPlanChanged(const store::Event& e, const nlohmann::json& data);
+  Status OnStepStatus(const store::Event& e, const nlohmann::json& data);
+  Status OnPersonEvent(const store::Event& e, const nlohmann::json& data);
+  Status OnDelivery(const store::Event& e, const nlohmann::json& data);
+  Status OnComplaint(const store::Event& e, const nlohmann::json& data);
+  Status OnFeedback(const store::Event& e, const nlohmann::json& data);
+
+  store::Transaction& tx_;
+  std::map<CountKey, std::pair<int64_t, int64_t>> counts_;
+  std::map<std::string, std::optional<JourneyState>> journeys_;
+  std::map<std::pair<std::string, std::string>, StepState> steps_;
+  std::map<std::string, std::optional<std::string>> persons_;
+  std::set<std::string> persons_dirty_;
+  std::map<std::string, std::optional<Delivery>> deliveries_;
+  std::map<std::string, std::optional<Complaint>> complaints_;
+  struct CommentRow {
+    std::string seq, journey, service, step, channel, departement, satisfaction, text;
+    int64_t day = 0;
+  };
+  std::vector<CommentRow> comments_;
+};
+
+// True when an event was done with someone's help: by an agent, at a counter or by phone.
+bool Helped(const store::Event& e);
+
+}  // namespace parcours::insight

@@ -68,5 +68,31 @@ TEST(AccessLog, PassesTheResponseThrough) {
   EXPECT_EQ(HeaderOf(r, "Content-Type"), "application/json");
 }
 
+TEST(AccessLog, WritesOneLineWithTheRouteButNoQueryOrBody) {
+  ::testing::internal::CaptureStderr();
+  {
+    Router router;
+    router.Use(AccessLog());
+    router.Add("POST", "/people/{nir}", [](Request&) { return Response::Text("fait"); });
+    Request r;
+    r.method = "POST";
+    r.target = "/people/185057800608491?token=hunter2";
+    r.body = "iban=FR7630006000011234567890189";
+    r.request_id = "rid-42";
+    EXPECT_EQ(router.Dispatch(r).status, 200);
+  }  // destroying the router drains the writer
+  std::string out = ::testing::internal::GetCapturedStderr();
+  std::size_t line = out.find("\"msg\":\"http request\"");
+  ASSERT_NE(line, std::string::npos) << out;
+  EXPECT_NE(out.find("\"route\":\"/people/{nir}\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"method\":\"POST\""), std::string::npos);
+  EXPECT_NE(out.find("\"status\":200"), std::string::npos);
+  EXPECT_NE(out.find("\"bytes\":4"), std::string::npos);
+  EXPECT_NE(out.find("\"request_id\":\"rid-42\""), std::string::npos);
+  EXPECT_EQ(out.find("185057800608491"), std::string::npos);
+  EXPECT_EQ(out.find("hunter2"), std::string::npos);
+  EXPECT_EQ(out.find("FR76"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace parcours::http

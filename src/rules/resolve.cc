@@ -66,8 +66,10 @@ Status Compiler::ResolveReference(int node_id) {
 
 void Compiler::InlineReplacements(int node_id) {
   Node ref = g_.node(node_id);
-  auto found = replacements_index_.find(ref.rule);
-  if (found == replacements_index_.end()) return;
+  const auto* index = &replacements_index_;
+  if (replacements_index_.empty() && g_.base() != nullptr) index = &g_.base()->replacements_of;
+  auto found = index->find(ref.rule);
+  if (found == index->end()) return;
   std::string context = ref.context_rule < 0 ? "" : g_.rule(ref.context_rule).name;
   std::vector<const Replacement*> applicable;
   const bool parent_link = ref.label == kParentLink;
@@ -298,13 +300,17 @@ Status Compiler::Finish() {
       for (int& b : rep.blacklist) b = g_.node(b).rule;
     }
   }
-  if (g_.base() != nullptr) {
-    for (const auto& [target, list] : g_.base()->replacements_of) replacements_index_[target] = list;
-  }
   for (int r = first_rule_; r < rule_end; ++r) {
     for (const Replacement& rep : g_.rule(r).replacements) replacements_index_[rep.replaced_rule].push_back(&rep);
   }
-  if (!replacements_index_.empty()) {
+  if (g_.base() != nullptr && !replacements_index_.empty()) {
+    // Rare: the overlay defines replacements too; merge with the model's.
+    for (const auto& [target, list] : g_.base()->replacements_of) {
+      auto& merged = replacements_index_[target];
+      merged.insert(merged.begin(), list.begin(), list.end());
+    }
+  }
+  if (!replacements_index_.empty() || (g_.base() != nullptr && !g_.base()->replacements_of.empty())) {
     for (int id = first_node_; id < node_end; ++id) {
       const Node& n = g_.node(id);
       if (n.kind == NodeKind::kReference && !n.no_replace && n.rule >= 0) InlineReplacements(id);

@@ -4,9 +4,11 @@
 
 #include "parcours/agency_sim/agency_sim.h"
 #include "parcours/app/commands.h"
+#include "parcours/vault/cli.h"
 #include "parcours/catalog/cli.h"
 #include "parcours/exchange/cli.h"
-#include "parcours/vault/cli.h"
+#include "parcours/insight/cli.h"
+#include "parcours/rules/cli.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Parcours : démarches autour des événements de vie / public services around life events",
@@ -16,9 +18,11 @@ int main(int argc, char** argv) {
   parcours::app::AddCoreCommands(app, line);
   parcours::vault::AddVaultCommands(app);
   parcours::vault::AddAuditCommands(app);
-  parcours::catalog::AddCatalogCommands(app);
   parcours::exchange::AddExchangeCommands(app);
+  parcours::catalog::AddCatalogCommands(app);
   parcours::agency_sim::AddAgencySimCommands(app);
+  parcours::insight::AddInsightCommands(app);
+  parcours::rules::AddRulesCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -3,6 +3,7 @@ import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -31,7 +32,9 @@ export async function axeViolations(page) {
   }));
 }
 
-export const screenshotDir = process.env.PARCOURS_SCREENSHOT_DIR || join(process.cwd(), 'screenshots');
+// CTest sets PARCOURS_SCREENSHOT_DIR to <build>/screenshots; a manual run writes to the temp folder.
+export const screenshotDir =
+  process.env.PARCOURS_SCREENSHOT_DIR || join(process.env.TMPDIR || tmpdir(), 'parcours-screenshots');
 
 // Saves a full-page screenshot as <screenshotDir>/<name>.png and returns its path.
 export async function screenshot(page, name) {

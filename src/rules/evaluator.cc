@@ -205,8 +205,9 @@ const Res& EvalState::EvalRule(int rule) {
         for (const auto& [r, kind] : cycle) {
           path += g_->rule(r).name + (kind == 1 ? " [applicabilité]" : "") + " → ";
         }
-        Warn("un cycle a été détecté (" + path + name + ") ; la règle « " + g_->rule(chosen.first).name +
-             " » a été considérée comme non définie");
+        Warn("un cycle a été détecté (" + path + name + ") ; pour le casser, la règle « " +
+             g_->rule(chosen.first).name +
+             (chosen.second == 1 ? " » a été considérée comme applicable" : " » a été considérée comme non définie"));
       }
     }
     rule_stack_.emplace_back(rule, 0);

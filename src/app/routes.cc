@@ -27,7 +27,9 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   // Identity (session cookie or API key), CSRF on unsafe methods, then each route's policy.
   router.Use(auth::Authenticate(*services.auth));
   router.Use(auth::CsrfProtect(*services.auth));
-  router.Use(auth::Authorize(*services.auth));
+  router.Use(auth::Authorize(*services.auth, [&services](const http::Request& r, const Status& s) {
+    return web::RefusalPage(services, r, s);
+  }));
 
   // JSON API.
   api::RegisterSystemRoutes(router, services);

@@ -193,6 +193,17 @@ http::Response AccountPage(const api::Services& s, const http::Request& request,
 
 }  // namespace
 
+http::Response RefusalPage(const api::Services& services, const http::Request& request, const Status& status) {
+  const int code = http::HttpStatusFor(status.code());
+  const bool not_found = code == 404;
+  return RenderPage(services, request, "refused",
+                    {{"title", Msg(services, request, not_found ? "auth.not_found_title" : "auth.refused_title")},
+                     {"text", Msg(services, request, not_found ? "auth.not_found_text" : "auth.refused_text")},
+                     {"reference", request.request_id},
+                     {"back", LinkButton(Msg(services, request, "auth.refused_back"), "/compte")}},
+                    code);
+}
+
 void RegisterAuthPages(http::Router& router, const api::Services& services) {
   const api::Services& s = services;
   router.Add("GET", "/connexion", [&s](http::Request& r) { return LoginPage(s, r); }, "web.auth.login", "public");

@@ -18,16 +18,24 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   op = await startProvider({
-    redirectUris: [`${base}/auth/oidc/franceconnect/callback`],
+    redirectUris: [`${base}/auth/oidc/franceconnect/callback`, `${base}/auth/oidc/proconnect/callback`],
     postLogoutRedirectUris: [`${base}/deconnexion/fin`],
     alg,
   });
   app = new Parcours(port, {
-    PARCOURS_OIDC_PROVIDERS: 'franceconnect',
+    PARCOURS_OIDC_PROVIDERS: 'franceconnect,proconnect',
     PARCOURS_OIDC_FRANCECONNECT_ISSUER: op.issuer,
     PARCOURS_OIDC_FRANCECONNECT_CLIENT_ID: op.client.client_id,
     PARCOURS_OIDC_FRANCECONNECT_CLIENT_SECRET: op.client.client_secret,
     PARCOURS_OIDC_FRANCECONNECT_LABEL: 'FranceConnect',
+    // The same provider stands in for ProConnect: agents of the CAF, no acr required.
+    PARCOURS_OIDC_PROCONNECT_ISSUER: op.issuer,
+    PARCOURS_OIDC_PROCONNECT_CLIENT_ID: op.client.client_id,
+    PARCOURS_OIDC_PROCONNECT_CLIENT_SECRET: op.client.client_secret,
+    PARCOURS_OIDC_PROCONNECT_LABEL: 'ProConnect',
+    PARCOURS_OIDC_PROCONNECT_ROLE: 'agent',
+    PARCOURS_OIDC_PROCONNECT_ORGANISATION: 'caf',
+    PARCOURS_OIDC_PROCONNECT_SCOPES: 'openid given_name family_name email',
   });
   await app.start();
 });
@@ -38,8 +46,8 @@ after(async () => {
 });
 
 // Runs the flow up to the provider's redirect back; returns the callback URL (not yet called).
-async function toCallback(agent, account = 'camille') {
-  const start = await agent.get(`${base}/auth/oidc/franceconnect/start?retour=/compte`);
+async function toCallback(agent, account = 'camille', provider = 'franceconnect') {
+  const start = await agent.get(`${base}/auth/oidc/${provider}/start?retour=/compte`);
   assert.equal(start.status, 302, start.text);
   const form = await agent.follow(start.location, base);
   assert.equal(form.status, 200, form.text);
@@ -119,6 +127,16 @@ test('the code flow logs the person in with verified claims', async () => {
   const account = await agent.get(`${base}/compte`);
   assert.equal(account.status, 200);
   assert.match(account.text, /Camille Marie Martin/);
+  // Security headers on an authenticated page.
+  assert.equal(account.headers.get('x-frame-options'), 'DENY');
+  assert.equal(account.headers.get('x-content-type-options'), 'nosniff');
+  assert.match(account.headers.get('content-security-policy'), /default-src 'self'.*frame-ancestors 'none'/);
+  assert.equal(account.headers.get('referrer-policy'), 'strict-origin-when-cross-origin');
+
+  // A usager is refused the admin API (403 problem) and an agent's page in HTML.
+  const admin = await agent.get(`${base}/api/v1/admin/organisations/caf/api-keys`);
+  assert.equal(admin.status, 403);
+  assert.match(admin.headers.get('content-type'), /problem\+json/);
 
   const planter = new Agent();
   planter.cookies(base).set('parcours_session', planted);
@@ -198,11 +216,26 @@ test('logout needs the CSRF token, then ends the session here and at the provide
   assert.equal(fin.status, 200);
 });
 
+test('another provider configured for agents gives the agent role in its organisation', async () => {
+  const agent = new Agent();
+  const callback = await toCallback(agent, 'karim', 'proconnect');
+  assert.equal(new URL(callback).pathname, '/auth/oidc/proconnect/callback');
+  assert.equal((await agent.get(callback)).status, 303);
+  const who = await me(agent);
+  assert.equal(who.body.provider, 'proconnect');
+  assert.deepEqual(who.body.roles, [{ role: 'agent', organisation_id: 'caf' }]);
+  assert.equal(who.body.person_id, undefined);
+  // The agent's page refusals are HTML for a browser.
+  const refused = await agent.get(`${base}/api/v1/admin/organisations/caf/api-keys`, { headers: { accept: 'text/html' } });
+  assert.equal(refused.status, 403);
+});
+
 test('every login, failure and refusal is in the audit log', () => {
   const events = app.authEvents();
   const count = (t) => events.filter((e) => e === `fr.parcours.auth.${t}`).length;
   assert.ok(count('login.succeeded') >= 2, events.join('\n'));
   assert.ok(count('login.failed') >= 6, events.join('\n'));
   assert.equal(count('csrf.rejected'), 2);
+  assert.ok(count('access.denied') >= 2, events.join('\n'));
   assert.ok(count('logout') >= 1);
 });

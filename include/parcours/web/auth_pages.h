@@ -12,10 +12,16 @@
 #pragma once
 
 #include "parcours/api/services.h"
+#include "parcours/base/status.h"
+#include "parcours/http/message.h"
 #include "parcours/http/router.h"
 
 namespace parcours::web {
 
 void RegisterAuthPages(http::Router& router, const api::Services& services);
+
+// The HTML page a browser gets when the policy layer refuses a page (403, or 404 when the
+// object does not exist): the refusal renderer of auth::Authorize.
+http::Response RefusalPage(const api::Services& services, const http::Request& request, const Status& status);
 
 }  // namespace parcours::web

@@ -7,7 +7,6 @@
 #include "parcours/vault/cli.h"
 #include "parcours/catalog/cli.h"
 #include "parcours/exchange/cli.h"
-#include "parcours/insight/cli.h"
 #include "parcours/rules/cli.h"
 
 int main(int argc, char** argv) {
@@ -21,7 +20,6 @@ int main(int argc, char** argv) {
   parcours::exchange::AddExchangeCommands(app);
   parcours::catalog::AddCatalogCommands(app);
   parcours::agency_sim::AddAgencySimCommands(app);
-  parcours::insight::AddInsightCommands(app);
   parcours::rules::AddRulesCommands(app);
   try {
     app.parse(argc, argv);

@@ -22,8 +22,9 @@ struct TempPath {
   operator const std::string&() const { return path; }  // NOLINT: convenience in tests
 };
 
-inline std::unique_ptr<store::Database> OpenMigrated(const std::string& path) {
-  auto db = store::Database::Open({.url = "sqlite:" + path});
+// Opens `url` when given, else the SQLite file at `path`, and applies every migration.
+inline std::unique_ptr<store::Database> OpenMigrated(const std::string& path, const std::string& url = "") {
+  auto db = store::Database::Open({.url = url.empty() ? "sqlite:" + path : url});
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   if (!db.ok()) return nullptr;
   auto migrated = store::Migrate(**db);

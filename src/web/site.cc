@@ -31,6 +31,18 @@ http::Response ServeStatic(const StaticFiles& assets, const http::Request& reque
 
 }  // namespace
 
+http::Middleware HtmlNotFound(const api::Services& services) {
+  return [&services](http::Request& request, const http::Handler& next) {
+    http::Response response = next(request);
+    if (response.status != 404 || request.route_info != nullptr || request.method != "GET" ||
+        request.Header("Accept").find("text/html") == std::string_view::npos) {
+      return response;
+    }
+    return RenderPage(services, request, "not_found",
+                      {{"title", Msg(services, request, "errors.not_found_title")}}, 404);
+  };
+}
+
 void RegisterSiteRoutes(http::Router& router, const api::Services& services,
                         const StaticFiles& assets) {
   router.Add(

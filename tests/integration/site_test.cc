@@ -95,6 +95,19 @@ TEST_F(SiteTest, StaticPathsCannotLeaveTheStaticFolder) {
   EXPECT_THAT(raw, Not(HasSubstr("cmake_minimum_required")));
 }
 
+TEST_F(SiteTest, BrowsersGetAnHtmlNotFoundPageAndApiClientsAProblem) {
+  HttpClient client = server_.Client();
+  HttpResponse html = client.Get("/nulle-part?lang=en", {{"Accept", "text/html,*/*;q=0.8"}});
+  EXPECT_EQ(html.status, 404);
+  EXPECT_THAT(html.Header("Content-Type"), StartsWith("text/html"));
+  EXPECT_THAT(html.body, HasSubstr("<h1>Page not found</h1>"));
+  HttpResponse api = client.Get("/nulle-part", {{"Accept", "application/json"}});
+  EXPECT_EQ(api.status, 404);
+  EXPECT_THAT(api.Header("Content-Type"), StartsWith("application/problem+json"));
+  HttpResponse post = client.Post("/nulle-part", "{}", "application/json", {{"Accept", "text/html"}});
+  EXPECT_THAT(post.Header("Content-Type"), StartsWith("application/problem+json"));
+}
+
 TEST_F(SiteTest, PagesAreNotCachedAndVaryOnLanguage) {
   HttpResponse r = server_.Client().Get("/");
   EXPECT_EQ(r.Header("Cache-Control"), "no-store");

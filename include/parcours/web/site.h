@@ -17,4 +17,9 @@ namespace parcours::web {
 void RegisterSiteRoutes(http::Router& router, const api::Services& services,
                         const StaticFiles& assets);
 
+// Middleware: a GET for an address that matches no route, from a browser (Accept names
+// text/html), gets an HTML "page not found" in the visitor's language with status 404 instead
+// of problem+json. API clients (Accept: application/json, */*) keep problem+json.
+http::Middleware HtmlNotFound(const api::Services& services);
+
 }  // namespace parcours::web

@@ -24,6 +24,7 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   router.Use(http::AccessLog());
   router.Use(http::MetricsMiddleware(*services.metrics));
   router.Use(http::SecurityHeaders({.behind_tls = services.config->behind_tls}));
+  router.Use(web::HtmlNotFound(services));
   // Identity (session cookie or API key), CSRF on unsafe methods, then each route's policy.
   router.Use(auth::Authenticate(*services.auth));
   router.Use(auth::CsrfProtect(*services.auth));

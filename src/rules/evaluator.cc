@@ -9,11 +9,6 @@ namespace {
 
 constexpr int kMaxDepth = 2500;
 
-int Depth(const std::string& name) {
-  int parts = 1;
-  for (size_t p = name.find(" . "); p != std::string::npos; p = name.find(" . ", p + 3)) ++parts;
-  return parts;
-}
 
 }  // namespace
 
@@ -98,6 +93,7 @@ void EvalState::ResetCache() {
   applicability_cache_.assign(g_->rule_count(), nullptr);
   in_progress_.assign(g_->rule_count(), 0);
   suppressed_.assign(g_->rule_count(), 0);
+  rule_stack_.clear();
   sub_states_.clear();
 }
 
@@ -111,11 +107,15 @@ void EvalState::SetOverride(int slot_rule, Override o) {
   }
 }
 
-std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache) const {
+std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) const {
   auto fork = std::make_unique<EvalState>(g_, model_, shared_);
   fork->overrides_ = overrides_;
   fork->override_index_ = override_index_;
-  fork->rule_stack_ = rule_stack_;
+  if (copy_stacks) {
+    fork->rule_stack_ = rule_stack_;
+    fork->in_progress_ = in_progress_;
+    fork->suppressed_ = suppressed_;
+  }
   if (copy_cache) {
     // Results are shared read-only: the parent outlives its forks.
     fork->node_cache_ = node_cache_;
@@ -178,52 +178,24 @@ NodeType EvalState::SlotType(int rule) const {
 
 const Res& EvalState::EvalRule(int rule) {
   if (const Res* c = CachedRule(rule)) return *c;
-  if (rule >= static_cast<int>(in_progress_.size())) {
-    in_progress_.resize(rule + 1, 0);
-    suppressed_.resize(rule + 1, 0);
-  }
-  Res r;
-  if (suppressed_[rule] & 1) {
-    r = Res();  // cycle broken here: undefined
-  } else {
-    if (in_progress_[rule] & 1) {
-      // Cycle: suppress the same rule each time (applicability first, deepest, then name).
-      auto first = std::find(rule_stack_.rbegin(), rule_stack_.rend(), std::make_pair(rule, 0));
-      std::vector<std::pair<int, int>> cycle(rule_stack_.rbegin(), first + 1);
-      auto chosen = *std::min_element(cycle.begin(), cycle.end(), [&](const auto& a, const auto& b) {
-        if (a.second != b.second) return a.second > b.second;
-        const std::string& na = g_->rule(a.first).name;
-        const std::string& nb = g_->rule(b.first).name;
-        int da = Depth(na), db = Depth(nb);
-        if (da != db) return da > db;
-        return na < nb;
-      });
-      suppressed_[chosen.first] |= chosen.second == 0 ? 1 : 2;
-      const std::string& name = g_->rule(rule).name;
-      if (name.find("$SITUATION") == std::string::npos && name.find("$INTERNAL") == std::string::npos) {
-        std::string path;
-        for (const auto& [r, kind] : cycle) {
-          path += g_->rule(r).name + (kind == 1 ? " [applicabilité]" : "") + " → ";
-        }
-        Warn("un cycle a été détecté (" + path + name + ") ; pour le casser, la règle « " +
-             g_->rule(chosen.first).name +
-             (chosen.second == 1 ? " » a été considérée comme applicable" : " » a été considérée comme non définie"));
-      }
-    }
-    rule_stack_.emplace_back(rule, 0);
-    in_progress_[rule] |= 1;
-    r = ComputeRule(rule);
-    in_progress_[rule] &= ~1;
-    rule_stack_.pop_back();
-  }
+  Res r = ComputeRule(rule);
   store_.push_back(std::move(r));
   if (rule >= static_cast<int>(rule_cache_.size())) rule_cache_.resize(rule + 1, nullptr);
   rule_cache_[rule] = &store_.back();
   return store_.back();
 }
 
+void EvalState::EnsureRuleSlots(int rule) {
+  if (rule >= static_cast<int>(in_progress_.size())) {
+    in_progress_.resize(rule + 1, 0);
+    suppressed_.resize(rule + 1, 0);
+  }
+}
+
+// Reference semantics (publicodes 1.10): the parents are checked first; a rule already
+// twice on the evaluation stack is a cycle and evaluates to undefined.
 Res EvalState::ComputeRule(int rule_id) {
-  const Rule& rule = g_->rule(rule_id);
+  EnsureRuleSlots(rule_id);
   Disabling disabling = DisablingParent(rule_id);
   if (disabling.disabled) {
     Res r;
@@ -231,10 +203,28 @@ Res EvalState::ComputeRule(int rule_id) {
     r.missing = std::move(disabling.missing);
     return r;
   }
+  if (in_progress_[rule_id] > 1) {
+    const std::string& name = g_->rule(rule_id).name;
+    if (name.find("$SITUATION") == std::string::npos && name.find("$INTERNAL") == std::string::npos) {
+      std::string path;
+      for (auto it = rule_stack_.rbegin(); it != rule_stack_.rend(); ++it) {
+        path = g_->rule(it->first).name + " → " + path;
+        if (it->first == rule_id) break;
+      }
+      Warn("un cycle a été détecté (" + path + name + ") ; la règle a été considérée comme non définie");
+    }
+    Res r;
+    r.missing = std::move(disabling.missing);
+    return r;
+  }
+  const Rule& rule = g_->rule(rule_id);
+  rule_stack_.emplace_back(rule_id, 0);
+  ++in_progress_[rule_id];
   const Res* possibilities = nullptr;
   if (rule.possibilities >= 0) {
     possibilities = &EvalNode(rule.possibilities);
     if (!possibilities->value.is_undefined()) {
+      // As the reference, the rule stays on the stack on this early return.
       Res r;
       r.value = possibilities->value;
       r.unit = possibilities->unit;
@@ -253,6 +243,8 @@ Res EvalState::ComputeRule(int rule_id) {
   } else {
     value = &EvalNode(rule.value);
   }
+  if (!rule_stack_.empty()) rule_stack_.pop_back();
+  if (in_progress_[rule_id] > 0) --in_progress_[rule_id];
   if (rule.root_accessible && value->value.is_undefined() && value->missing.empty()) {
     // The reference records the rule itself as missing on the cached value evaluation.
     const_cast<Res*>(value)->missing.emplace_back(rule_id, 1);
@@ -268,7 +260,7 @@ Res EvalState::ComputeRule(int rule_id) {
 EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   const Rule& rule = g_->rule(rule_id);
   Disabling d;
-  if (rule.is_situation_slot || rule.is_internal) return d;
+  if (rule.is_situation_slot) return d;
   int parent = -1;
   for (int ref : rule.parent_refs) {
     if (ref < 0) continue;
@@ -279,26 +271,29 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
     }
   }
   if (parent < 0) return d;
-  const NodeType& t = g_->type(parent);
-  Res not_applicable;
-  not_applicable.value = BoolValue(false);
-  if (t.nullable == Tri::kTrue) not_applicable = NotApplicable(parent);
-  if (!(not_applicable.value.is_boolean() && not_applicable.value.boolean) && t.type == VType::kBoolean) {
-    const Res& p = EvalNode(parent);
-    Res eq;
-    if (p.value.is_undefined()) {
-      eq.value = Value();
-    } else {
-      Value left = p.value.is_null() ? BoolValue(false) : p.value;
-      eq.value = BoolValue(JsStrictEqual(left, BoolValue(false)));
+  const NodeType t = g_->type(parent);
+  EnsureRuleSlots(rule_id);
+  if (suppressed_[rule_id] == 0) {  // not already on the parent stack
+    ++suppressed_[rule_id];
+    Res not_applicable;
+    not_applicable.value = BoolValue(false);
+    if (t.nullable == Tri::kTrue) not_applicable = NotApplicable(parent);
+    if (!(not_applicable.value.is_boolean() && not_applicable.value.boolean) && t.type == VType::kBoolean) {
+      const Res& p = EvalNode(parent);
+      Res eq;
+      if (!p.value.is_undefined()) {
+        Value left = p.value.is_null() ? BoolValue(false) : p.value;
+        eq.value = BoolValue(JsStrictEqual(left, BoolValue(false)));
+      }
+      eq.missing = p.missing;
+      not_applicable = std::move(eq);
     }
-    eq.missing = p.missing;
-    not_applicable = std::move(eq);
-  }
-  if (not_applicable.value.is_boolean() && not_applicable.value.boolean) {
-    d.disabled = true;
-    d.missing = std::move(not_applicable.missing);
-    return d;
+    --suppressed_[rule_id];
+    if (not_applicable.value.is_boolean() && not_applicable.value.boolean) {
+      d.disabled = true;
+      d.missing = std::move(not_applicable.missing);
+      return d;
+    }
   }
   if (t.type == VType::kBoolean) {
     const Res& p = EvalNode(parent);
@@ -309,51 +304,27 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
 }
 
 Res EvalState::RuleApplicability(int rule_id) {
-  if (rule_id < static_cast<int>(applicability_cache_.size()) && applicability_cache_[rule_id] != nullptr) {
-    return *applicability_cache_[rule_id];
-  }
-  if (rule_id >= static_cast<int>(in_progress_.size())) {
-    in_progress_.resize(rule_id + 1, 0);
-    suppressed_.resize(rule_id + 1, 0);
-  }
   Res r;
-  if (suppressed_[rule_id] & 2) {
-    r.value = BoolValue(false);
-  } else {
-    if (in_progress_[rule_id] & 2) {
-      auto first = std::find(rule_stack_.rbegin(), rule_stack_.rend(), std::make_pair(rule_id, 1));
-      std::vector<std::pair<int, int>> cycle(rule_stack_.rbegin(), first + 1);
-      auto chosen = *std::min_element(cycle.begin(), cycle.end(), [&](const auto& a, const auto& b) {
-        if (a.second != b.second) return a.second > b.second;
-        const std::string& na = g_->rule(a.first).name;
-        const std::string& nb = g_->rule(b.first).name;
-        int da = Depth(na), db = Depth(nb);
-        if (da != db) return da > db;
-        return na < nb;
-      });
-      suppressed_[chosen.first] |= chosen.second == 0 ? 1 : 2;
-    }
-    rule_stack_.emplace_back(rule_id, 1);
-    in_progress_[rule_id] |= 2;
-    Disabling d = DisablingParent(rule_id);
-    if (d.disabled) {
-      r.value = BoolValue(true);
-      r.missing = std::move(d.missing);
-    } else {
-      Res na = NotApplicable(g_->rule(rule_id).value);
-      r.value = na.value;
-      r.missing = MergeMissing(d.missing, na.missing);
-      if (na.value.is_boolean() && !na.value.boolean && SlotType(rule_id).nullable == Tri::kTrue &&
-          na.missing.empty()) {
-        r.missing.emplace_back(rule_id, 1);
-      }
-    }
-    in_progress_[rule_id] &= ~2;
-    rule_stack_.pop_back();
+  Disabling d = DisablingParent(rule_id);
+  if (d.disabled) {
+    r.value = BoolValue(true);
+    r.missing = std::move(d.missing);
+    return r;
   }
-  store_.push_back(r);
-  if (rule_id >= static_cast<int>(applicability_cache_.size())) applicability_cache_.resize(rule_id + 1, nullptr);
-  applicability_cache_[rule_id] = &store_.back();
+  const Rule& rule = g_->rule(rule_id);
+  Res na;
+  const Override* o = rule.is_situation_slot ? GetOverride(rule_id) : nullptr;
+  if (o != nullptr && o->fixed) {
+    na.value = o->result.value.is_undefined() ? Value() : BoolValue(o->result.value.is_null());
+    na.missing = o->result.missing;
+  } else {
+    na = NotApplicable(o != nullptr ? o->node : rule.value);
+  }
+  r.value = na.value;
+  r.missing = MergeMissing(d.missing, na.missing);
+  if (na.value.is_boolean() && !na.value.boolean && SlotType(rule_id).nullable == Tri::kTrue && na.missing.empty()) {
+    r.missing.emplace_back(rule_id, 1);
+  }
   return r;
 }
 

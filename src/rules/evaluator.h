@@ -68,8 +68,8 @@ class EvalState {
   void ResetCache();
   // Starts a top-level evaluation: cycle bookkeeping is per evaluation, as in the reference.
   void BeginEvaluation() {
-    std::fill(suppressed_.begin(), suppressed_.end(), 0);
-    std::fill(in_progress_.begin(), in_progress_.end(), 0);
+    std::fill(suppressed_.begin(), suppressed_.end(), 0);  // parent stack
+    std::fill(in_progress_.begin(), in_progress_.end(), 0);  // evaluation stack counts
     rule_stack_.clear();
     depth_ = 0;
   }
@@ -92,6 +92,20 @@ class EvalState {
   Res Compute(int id);
   Res ComputeRule(int rule);
   Res RuleApplicability(int rule);
+  void EnsureRuleSlots(int rule);
+  // True when `rule` is on the evaluation stack, ignoring the most recent entry.
+  bool OnStackBelowTop(int rule) const {
+    for (size_t i = 0; i + 1 < rule_stack_.size(); ++i) {
+      if (rule_stack_[i].first == rule) return true;
+    }
+    return false;
+  }
+  bool OnStack(int rule) const {
+    for (const auto& e : rule_stack_) {
+      if (e.first == rule) return true;
+    }
+    return false;
+  }
   Res NotApplicable(int id);
   struct Disabling {
     bool disabled = false;
@@ -99,7 +113,8 @@ class EvalState {
   };
   Disabling DisablingParent(int rule);
   NodeType SlotType(int rule) const;
-  std::unique_ptr<EvalState> Fork(bool copy_cache) const;
+  // Sub-state of the same situation (`shallowCopy`); inversions keep the rule stacks.
+  std::unique_ptr<EvalState> Fork(bool copy_cache, bool copy_stacks = true) const;
   [[noreturn]] void Throw(const std::string& reason, const std::string& message) const;
   void Warn(const std::string& message);
 
@@ -133,8 +148,8 @@ class EvalState {
   std::vector<const Res*> applicability_cache_;
   // Cycle detection: stack of (rule, kind) with kind 0 = value, 1 = applicability.
   std::vector<std::pair<int, int>> rule_stack_;
-  std::vector<unsigned char> in_progress_;  // per rule: bit 0 value, bit 1 applicability
-  std::vector<unsigned char> suppressed_;   // same bits: cycle-broken rules
+  std::vector<unsigned char> in_progress_;  // per rule: occurrences on the evaluation stack
+  std::vector<unsigned char> suppressed_;   // per rule: on the parent-check stack
   std::unordered_map<int, std::unique_ptr<EvalState>> sub_states_;
   std::vector<std::pair<int, int>> contexte_situation_;
   bool has_contexte_situation_ = false;

@@ -78,7 +78,7 @@ Res EvalState::Contexte(int id, const Node& n) {
   }
   auto& sub = sub_states_[id];
   if (!sub) {
-    sub = Fork(amended.empty());
+    sub = Fork(amended.empty(), /*copy_stacks=*/false);
     for (size_t i = 0; i < amended.size(); ++i) {
       int rule = key[i].first;
       int slot = g_->rule(rule).situation_rule;
@@ -102,10 +102,12 @@ Res EvalState::Contexte(int id, const Node& n) {
 }
 
 Res EvalState::Inversion(const Node& n) {
+  if (OnStackBelowTop(n.rule)) return Res();
   auto inv = Fork(true);
   int goal = -1;
   for (int candidate : n.kids) {
     int rule = g_->node(candidate).rule;
+    if (OnStack(rule)) continue;
     int slot = g_->rule(rule).situation_rule;
     if (slot < 0) continue;
     const Res& ev = inv->EvalRule(slot);
@@ -176,6 +178,7 @@ Res EvalState::Inversion(const Node& n) {
 }
 
 Res EvalState::Resoudre(const Node& n) {
+  if (OnStackBelowTop(n.rule)) return Res();
   const int slot = g_->rule(n.rule).situation_rule;
   if (slot < 0) Throw("rules.invalid_circular", "Une règle privée ne peut pas résoudre de référence circulaire");
   auto calc = Fork(false);

@@ -7,6 +7,7 @@
 #include "parcours/vault/cli.h"
 #include "parcours/catalog/cli.h"
 #include "parcours/exchange/cli.h"
+#include "parcours/insight/cli.h"
 #include "parcours/rules/cli.h"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   parcours::exchange::AddExchangeCommands(app);
   parcours::catalog::AddCatalogCommands(app);
   parcours::agency_sim::AddAgencySimCommands(app);
+  parcours::insight::AddInsightCommands(app);
   parcours::rules::AddRulesCommands(app);
   try {
     app.parse(argc, argv);

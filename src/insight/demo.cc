@@ -269,6 +269,13 @@ std::string EventIdAt(int64_t ms, const std::string& salt, uint64_t seq) {
   return buf;
 }
 
+Result<bool> HasDemoData(store::Database& db) {
+  ASSIGN_OR_RETURN(auto tx, db.BeginRead());
+  ASSIGN_OR_RETURN(store::Rows rows, tx->Query("SELECT 1 FROM events WHERE type = 'fr.parcours.journey.started' AND "
+                                               "subject LIKE 'demo-journey-%' LIMIT 1"));
+  return !rows.empty();
+}
+
 Result<DemoReport> GenerateDemo(store::Database& db, const DemoOptions& options) {
   if (options.persons < 1 || options.persons > 10'000'000 || options.months < 1 || options.months > 36 ||
       options.end_ms <= 0 || options.rows_per_insert < 1 || options.rows_per_insert > 2000 ||

@@ -95,14 +95,14 @@ Result<Filter> ParseFilter(const RawFilter& raw, int64_t today_day) {
   static const std::regex kCommune("|[0-9][0-9AB][0-9]{3}");
   if (!std::regex_match(raw.commune, kCommune)) errors.WithField("commune", "Code commune INSEE mal formé (ex. 69123).");
   f.to_day = today_day;
-  f.from_day = today_day - 29;
+  f.from_day = today_day - 89;
   if (!raw.to.empty()) {
     if (auto d = IsoToDay(raw.to)) f.to_day = *d; else errors.WithField("au", "Date attendue au format AAAA-MM-JJ.");
   }
   if (!raw.from.empty()) {
     if (auto d = IsoToDay(raw.from)) f.from_day = *d; else errors.WithField("du", "Date attendue au format AAAA-MM-JJ.");
   } else if (!raw.to.empty()) {
-    f.from_day = f.to_day - 29;
+    f.from_day = f.to_day - 89;
   }
   if (errors.field_errors().empty()) {
     if (f.from_day > f.to_day) errors.WithField("du", "La date de début doit précéder la date de fin.");

@@ -347,8 +347,8 @@ TEST(InsightFilterTest, ParsesAndRejectsFilters) {
   auto f = ParseFilter({.journey = "demenager"}, today);
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->to_day, today);
-  EXPECT_EQ(f->from_day, today - 29);
-  EXPECT_EQ(DayToIso(PreviousPeriod(*f).to_day), "2026-05-31");
+  EXPECT_EQ(f->from_day, today - 89);
+  EXPECT_EQ(DayToIso(PreviousPeriod(*f).to_day), "2026-04-01");
   auto bad = ParseFilter({.journey = "demenager", .service = "caf", .channel = "fax", .departement = "999",
                           .commune = "x", .from = "2026-13-01", .to = "2026-06-01"},
                          today);

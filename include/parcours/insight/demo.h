@@ -32,6 +32,9 @@ struct DemoReport {
 // `salt` (3 hex digits) and `seq`, so that ids taken at one instant stay distinct and ordered.
 std::string EventIdAt(int64_t ms, const std::string& salt, uint64_t seq);
 
+// Whether a demo population was already generated in this database.
+Result<bool> HasDemoData(store::Database& db);
+
 // Appends the events (ids are UUIDv7 taken from each event's time). kInvalidArgument
 // "insight.bad_demo" for options out of range.
 Result<DemoReport> GenerateDemo(store::Database& db, const DemoOptions& options);

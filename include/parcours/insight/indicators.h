@@ -28,7 +28,7 @@ struct Filter {
 };
 
 // Parses a filter from query parameters: parcours|service, du (YYYY-MM-DD), au, canal,
-// departement, commune. Missing dates: the 30 days up to `today_day`. Errors are
+// departement, commune. Missing dates: the 90 days up to `today_day` (journeys take weeks: a shorter default shows mostly unfinished ones). Errors are
 // kInvalidArgument with a field error per bad parameter: "insight.bad_filter" (dates in the
 // wrong order, before 2000, after today + 1, a period over 366 days, a malformed code...).
 struct RawFilter {

@@ -1,0 +1,120 @@
+// The vault through the real binary: the owner reads and writes their own data through the
+// API, a rejected batch changes nothing, nobody else gets in, the export holds everything,
+// and the raw database file holds no sensitive value in clear.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "harness.h"
+
+namespace parcours::harness {
+namespace {
+
+using ::testing::HasSubstr;
+
+class VaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Status started = server_.Start();
+    ASSERT_TRUE(started.ok()) << started.message();
+  }
+
+  // Logs `client` in as the demo usager; returns the session's CSRF token.
+  std::string LoginDemoUsager(HttpClient& client) {
+    HttpResponse page = client.Get("/connexion");
+    std::smatch m;
+    std::regex token("name=\"csrf_token\" value=\"([^\"]+)\"");
+    EXPECT_TRUE(std::regex_search(page.body, m, token)) << page.status;
+    HttpResponse login = client.PostForm("/connexion/demo", {{"csrf_token", m[1]}, {"role", "usager"}});
+    EXPECT_EQ(login.status, 303) << login.body;
+    HttpResponse info = client.Get("/mes-informations");
+    EXPECT_EQ(info.status, 200);
+    EXPECT_TRUE(std::regex_search(info.body, m, token));
+    return m[1];
+  }
+
+  static ServerOptions DemoOptions() {
+    ServerOptions options;
+    options.env["PARCOURS_DEMO"] = "true";
+    return options;
+  }
+  ServerProcess server_{DemoOptions()};
+};
+
+TEST_F(VaultTest, OwnerWritesReadsExportsThroughTheApi) {
+  HttpClient client = server_.Client();
+  const std::string csrf = LoginDemoUsager(client);
+  const HeaderList headers = {{"X-CSRF-Token", csrf}};
+
+  // One bad value: the whole batch is refused with field errors, nothing is written.
+  HttpResponse bad = client.PutJson(
+      "/api/v1/me/vault/attributes",
+      {{"attributes", {{"individu . nom", "Martin"}, {"banque . IBAN", "FR76 3000 6000 0112 3456 7890 188"}}}},
+      headers);
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_EQ(bad.Json()["errors"][0]["field"], "banque . IBAN");
+  EXPECT_EQ(client.Get("/api/v1/me/vault").Json()["attributes"].size(), 0u);
+
+  HttpResponse ok = client.PutJson(
+      "/api/v1/me/vault/attributes",
+      {{"attributes",
+        {{"individu . nom", "Martin"},
+         {"banque . IBAN", "FR76 3000 6000 0112 3456 7890 189"},
+         {"individu . NIR", "2 94 03 75 120 005 91"},
+         {"adresse . code postal", "33000"},
+         {"adresse . commune", "33063"}}}},
+      headers);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.Json()["attributes"].size(), 5u);
+
+  HttpResponse prefill =
+      client.PostJson("/api/v1/me/vault/prefill",
+                      {{"attributes", {"individu . nom", "individu . NIR", "revenus . salaire net mensuel"}}}, headers);
+  ASSERT_EQ(prefill.status, 200) << prefill.body;
+  EXPECT_EQ(prefill.Json()["known"].size(), 2u);
+  EXPECT_EQ(prefill.Json()["missing"], nlohmann::json::array({"revenus . salaire net mensuel"}));
+
+  HttpResponse exported = client.Get("/api/v1/me/vault/export");
+  ASSERT_EQ(exported.status, 200);
+  EXPECT_THAT(exported.Header("Content-Disposition"), HasSubstr("attachment"));
+  EXPECT_EQ(exported.Json()["attributes"].size(), 5u);
+
+  // The database file on disk: no NIR nor IBAN in clear (SQLite file and its WAL).
+  server_.Stop();
+  std::string bytes;
+  for (const char* name : {"parcours.db", "parcours.db-wal"}) {
+    std::filesystem::path p = std::filesystem::path(server_.dir()) / name;
+    if (!std::filesystem::exists(p)) continue;
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    bytes += buf.str();
+  }
+  EXPECT_NE(bytes.find("Martin"), std::string::npos);
+  EXPECT_EQ(bytes.find("294037512000591"), std::string::npos);
+  EXPECT_EQ(bytes.find("FR7630006000011234567890189"), std::string::npos);
+}
+
+TEST_F(VaultTest, NobodyElseGetsIn) {
+  HttpClient anonymous = server_.Client();
+  EXPECT_EQ(anonymous.Get("/api/v1/me/vault").status, 401);
+  EXPECT_EQ(anonymous.Get("/api/v1/me/vault/export").status, 401);
+  EXPECT_EQ(anonymous.Get("/api/v1/persons/01a22291-3644-74fb-af57-cb1feb55ca7b/vault").status, 401);
+  HttpResponse page = anonymous.Get("/mes-informations");
+  EXPECT_TRUE(page.status == 303 || page.status == 302 || page.status == 401) << page.status;
+  // Without its CSRF token, a logged-in write is refused.
+  HttpClient client = server_.Client();
+  LoginDemoUsager(client);
+  EXPECT_EQ(client.PutJson("/api/v1/me/vault/attributes", {{"attributes", {{"individu . nom", "X"}}}}).status, 403);
+  // The declarations of services are public: what each needs, why, on which legal basis.
+  HttpResponse services = anonymous.Get("/api/v1/vault/services");
+  EXPECT_EQ(services.status, 200);
+  EXPECT_TRUE(services.Json()["services"].is_array());
+}
+
+}  // namespace
+}  // namespace parcours::harness

@@ -78,8 +78,12 @@ Result<std::string> Auth::CreateUser(const std::string& display_name, const std:
 
 Result<std::shared_ptr<Principal>> Auth::LoadPrincipal(const std::string& user_id) {
   ASSIGN_OR_RETURN(auto tx, db_.BeginRead());
+  return LoadPrincipalIn(*tx, user_id);
+}
+
+Result<std::shared_ptr<Principal>> Auth::LoadPrincipalIn(store::Transaction& tx, const std::string& user_id) {
   ASSIGN_OR_RETURN(auto user,
-                   tx->QueryOne("SELECT display_name, person_id, disabled_at_ms FROM auth_users "
+                   tx.QueryOne("SELECT display_name, person_id, disabled_at_ms FROM auth_users "
                                 "WHERE id = $1",
                                 {user_id}, "auth.user_unknown", "Compte inconnu."));
   if (!user.IsNull("disabled_at_ms")) {
@@ -89,7 +93,7 @@ Result<std::shared_ptr<Principal>> Auth::LoadPrincipal(const std::string& user_i
   p->user_id = user_id;
   p->display_name = user.Text("display_name");
   p->person_id = user.Text("person_id");
-  ASSIGN_OR_RETURN(auto roles, tx->Query("SELECT role, organisation_id FROM auth_user_roles "
+  ASSIGN_OR_RETURN(auto roles, tx.Query("SELECT role, organisation_id FROM auth_user_roles "
                                          "WHERE user_id = $1 ORDER BY role, organisation_id",
                                          {user_id}));
   for (const auto& r : roles) {
@@ -97,7 +101,7 @@ Result<std::shared_ptr<Principal>> Auth::LoadPrincipal(const std::string& user_i
   }
   const int64_t now = clock_.NowMillis();
   ASSIGN_OR_RETURN(auto mandates,
-                   tx->Query("SELECT id, person_id, scopes, ends_at_ms FROM auth_mandates "
+                   tx.Query("SELECT id, person_id, scopes, ends_at_ms FROM auth_mandates "
                              "WHERE holder_user_id = $1 AND revoked_at_ms IS NULL "
                              "AND starts_at_ms <= $2 AND ends_at_ms > $2",
                              {user_id, now}));

@@ -17,10 +17,12 @@ Result<NewSession> Auth::StartSessionIn(store::Transaction& tx, const std::strin
       "created_at_ms, last_seen_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
       {detail::Sha256Hex(s.cookie_value), user_id, s.csrf_token, provider, acr, id_token,
        int64_t{demo ? 1 : 0}, now, now + options_.session_absolute.count()}));
-  // Expired sessions of this user are removed as new ones start (bounded table growth).
+  // Expired sessions are removed as new ones start (bounded table growth): this user's idle
+  // ones, and everyone's past their absolute expiry (indexed).
   RETURN_IF_ERROR(tx.Execute(
       "DELETE FROM auth_sessions WHERE user_id = $1 AND (expires_at_ms <= $2 OR last_seen_ms <= $3)",
       {user_id, now, now - options_.session_idle.count()}));
+  RETURN_IF_ERROR(tx.Execute("DELETE FROM auth_sessions WHERE expires_at_ms <= $1", {now}));
   return s;
 }
 
@@ -45,10 +47,10 @@ Result<std::shared_ptr<const Principal>> Auth::ResumeSession(const std::string& 
   if (cookie_value.size() < 32 || cookie_value.size() > 64) return unknown();
   const std::string id_hash = detail::Sha256Hex(cookie_value);
   const int64_t now = clock_.NowMillis();
-  std::string user_id, csrf, provider, acr;
-  bool demo = false;
+  std::shared_ptr<Principal> p;
   int64_t last_seen = 0;
   {
+    // One read transaction: the session row, then its user's roles and mandates.
     ASSIGN_OR_RETURN(auto tx, db_.BeginRead());
     auto row = tx->QueryOne(
         "SELECT user_id, csrf_token, provider, acr, demo, last_seen_ms, expires_at_ms "
@@ -59,18 +61,19 @@ Result<std::shared_ptr<const Principal>> Auth::ResumeSession(const std::string& 
     if (row->Int("expires_at_ms") <= now || last_seen + options_.session_idle.count() <= now) {
       return Unauthenticated("auth.session_expired", "Votre session a expiré : reconnectez-vous.");
     }
-    user_id = row->Text("user_id");
-    csrf = row->Text("csrf_token");
-    provider = row->Text("provider");
-    acr = row->Text("acr");
-    demo = row->Bool("demo");
+    auto loaded = LoadPrincipalIn(*tx, row->Text("user_id"));
+    if (!loaded.ok()) {
+      // A disabled or removed account ends its sessions.
+      const StatusCode code = loaded.status().code();
+      return code == StatusCode::kPermissionDenied || code == StatusCode::kNotFound ? unknown() : loaded.status();
+    }
+    p = std::move(loaded).value();
+    p->csrf_token = row->Text("csrf_token");
+    p->provider = row->Text("provider");
+    p->acr = row->Text("acr");
+    p->demo = row->Bool("demo");
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<Principal> p, LoadPrincipal(user_id));
   p->session_id = id_hash;
-  p->csrf_token = std::move(csrf);
-  p->provider = std::move(provider);
-  p->acr = std::move(acr);
-  p->demo = demo;
   p->method = AuthMethod::kSession;
   // Refresh the idle deadline at most once a minute: one write per active minute, not per request.
   if (now - last_seen < 60'000) return std::shared_ptr<const Principal>(std::move(p));

@@ -183,6 +183,7 @@ class Auth {
   Result<NewSession> StartSessionIn(store::Transaction& tx, const std::string& user_id,
                                     const std::string& provider, const std::string& acr,
                                     const std::string& id_token, bool demo);
+  Result<std::shared_ptr<Principal>> LoadPrincipalIn(store::Transaction& tx, const std::string& user_id);
   Result<std::string> DemoUser(Role role);
   Status InsertUser(store::Transaction& tx, const std::string& id, const std::string& display_name,
                     const std::string& email, const std::string& person_id,

@@ -101,7 +101,18 @@ Result<std::vector<std::string>> VaultImpl::StoredNames(store::Transaction& tx, 
 
 Result<std::vector<AttributeRecord>> VaultImpl::LoadCurrent(store::Transaction& tx, const std::string& person_id,
                                                             const std::vector<std::string>& names) const {
-  ASSIGN_OR_RETURN(store::Rows rows, tx.Query("SELECT * FROM vault_attributes WHERE person_id = $1", {person_id}));
+  // Only the rows asked for are read and decrypted.
+  std::string sql = "SELECT * FROM vault_attributes WHERE person_id = $1";
+  std::vector<store::Value> params = {person_id};
+  if (!names.empty()) {
+    sql += " AND name IN (";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      sql += (i ? ", $" : "$") + std::to_string(i + 2);
+      params.emplace_back(names[i]);
+    }
+    sql += ")";
+  }
+  ASSIGN_OR_RETURN(store::Rows rows, tx.Query(sql, std::span<const store::Value>(params)));
   std::map<std::string, AttributeRecord> by_name;
   for (const auto& row : rows) {
     ASSIGN_OR_RETURN(AttributeRecord r, DecodeAttribute(row, person_id, *registry_, keys_));

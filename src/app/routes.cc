@@ -1,5 +1,6 @@
 // Every route and middleware of a node, in one place. A module adds one line here: its
 // Register...Routes call (API routes first, then web pages).
+#include "parcours/api/insight.h"
 #include "parcours/api/journeys.h"
 #include "parcours/api/auth.h"
 #include "parcours/api/system.h"
@@ -10,6 +11,7 @@
 #include "parcours/http/metrics.h"
 #include "parcours/http/middleware.h"
 #include "parcours/http/router.h"
+#include "parcours/web/insight_pages.h"
 #include "parcours/web/journey_pages.h"
 #include "parcours/web/auth_pages.h"
 #include "parcours/web/site.h"
@@ -37,12 +39,14 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   api::RegisterAuthRoutes(router, services);
   api::RegisterVaultRoutes(router, services);
   api::RegisterJourneyRoutes(router, services);
+  api::RegisterInsightRoutes(router, services);
 
   // Web pages.
   web::RegisterSiteRoutes(router, services, assets);
   web::RegisterAuthPages(router, services);
   web::RegisterVaultPages(router, services);
   web::RegisterJourneyPages(router, services);
+  web::RegisterInsightPages(router, services);
 }
 
 }  // namespace parcours::app

@@ -16,6 +16,7 @@
 #include "parcours/http/metrics.h"
 #include "parcours/http/router.h"
 #include "parcours/http/server.h"
+#include "parcours/insight/service.h"
 #include "parcours/journeys/journeys.h"
 #include "parcours/store/migrations.h"
 #include "parcours/store/store.h"
@@ -120,6 +121,8 @@ int Serve(const Config& input, const std::string& port_file) {
   std::unique_ptr<journeys::SituationSource> situation = journeys::NewStoreSituationSource(**db, SystemClock::Get());
   journeys::JourneyService journey_service(**db, *life_events, *situation, SystemClock::Get());
   services.journeys = &journey_service;
+  insight::InsightService insight_service(**db, SystemClock::Get());  // indicators and feedback
+  services.insight = &insight_service;
 
   // The once-only data vault: keys from PARCOURS_VAULT_KEY_FILE / PARCOURS_VAULT_KEYS, else var/vault.keys.
   auto data_vault = vault::OpenVault(**db, SystemClock::Get(), "var/vault.keys");

@@ -42,6 +42,10 @@ namespace parcours::journeys {
 class JourneyService;
 }
 
+namespace parcours::insight {
+class InsightService;
+}
+
 namespace parcours::api {
 
 struct Services {
@@ -59,6 +63,7 @@ struct Services {
   auth::Auth* auth = nullptr;  // sessions, logins, API keys, policies (auth/auth.h)
   vault::Vault* vault = nullptr;  // once-only data vault: attributes, consents, access log (vault/vault.h)
   journeys::JourneyService* journeys = nullptr;  // life-event catalogue and journeys (journeys/journeys.h)
+  insight::InsightService* insight = nullptr;  // indicators and feedback (insight/service.h)
 };
 
 }  // namespace parcours::api

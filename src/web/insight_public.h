@@ -1,0 +1,14 @@
+// Internal to the web module: the public insight pages (open data, feedback form).
+#pragma once
+
+#include "parcours/api/services.h"
+#include "parcours/base/status.h"
+#include "parcours/http/router.h"
+
+namespace parcours::web {
+
+void RegisterInsightPublicPages(http::Router& router, const api::Services& services);
+// An HTML error page for a refusal of the insight pages.
+http::Response InsightRefuse(const api::Services& s, const http::Request& r, const Status& status);
+
+}  // namespace parcours::web

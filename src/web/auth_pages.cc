@@ -139,7 +139,11 @@ json RoleSpaces(const api::Services& s, const http::Request& request, const auth
   auto add = [&](const char* href, const char* key) {
     spaces.push_back({{"href", href}, {"label", Msg(s, request, key)}});
   };
-  if (p.HasRole(auth::Role::kUsager) || p.HasRole(auth::Role::kAidant)) add("/mon-espace", "auth.space_usager");
+  if (p.HasRole(auth::Role::kUsager)) {
+    add("/mes-parcours", "auth.space_journeys");
+    add("/mes-informations", "auth.space_information");
+    add("/mes-declarations", "auth.space_declarations");
+  }
   if (p.HasRole(auth::Role::kAgent) || p.HasRole(auth::Role::kAidant)) add("/agent", "auth.space_agent");
   if (p.HasRole(auth::Role::kPilote) || p.HasRole(auth::Role::kAdmin)) add("/pilote", "auth.space_pilote");
   if (p.HasRole(auth::Role::kAdmin)) add("/admin", "auth.space_admin");

@@ -42,14 +42,14 @@ http::Response ComponentsPage(const api::Services& services, const http::Request
   data["radios"] = {{"id", "allocataire"},
                     {"name", "allocataire"},
                     {"legend", c("radios_legend")},
-                    {"hint", nullptr},
+                    {"hint", c("radios_hint")},
                     {"error", nullptr},
                     {"required", false},
                     {"options",
-                     {{{"value", "oui"}, {"label", c("radios_yes")}, {"checked", true}, {"hint", nullptr}},
-                      {{"value", "non"}, {"label", c("radios_no")}, {"checked", false}, {"hint", nullptr}},
+                     {{{"value", "oui"}, {"label", c("radios_yes")}, {"checked", true}},
+                      {{"value", "non"}, {"label", c("radios_no")}, {"checked", false}},
                       {{"value", "nsp"}, {"label", c("radios_unknown")}, {"checked", false},
-                       {"hint", c("radios_unknown_hint")}}}}};
+                       {"option_hint", c("radios_unknown_hint")}}}}};
   data["submit"] = {{"label", c("submit")}, {"href", nullptr}, {"secondary", false},
                     {"type", "submit"}, {"name", nullptr}, {"value", nullptr}, {"id", nullptr}};
   data["cancel"] = {{"label", c("cancel")}, {"href", "/"}, {"secondary", true}, {"id", nullptr}};

@@ -123,6 +123,19 @@ TEST(RepoTemplatesTest, ErrorSummaryListsErrorsWithLinks) {
   EXPECT_THAT(*none, Not(HasSubstr("pc-error-summary")));
 }
 
+TEST(RepoTemplatesTest, RadiosShowTheGroupHintOnceAndOptionHintsWhereGiven) {
+  auto renderer = RepoRenderer();
+  ASSERT_NE(renderer, nullptr);
+  json data = {{"id", "q"}, {"name", "q"}, {"legend", "Question ?"}, {"hint", "Aide du groupe"},
+               {"options", {{{"value", "a"}, {"label", "A"}},
+                            {{"value", "b"}, {"label", "B"}, {"option_hint", "Aide de B"}}}}};
+  auto html = renderer->Render("components/radios", data, "fr");
+  ASSERT_TRUE(html.ok());
+  EXPECT_EQ(html->find("Aide du groupe"), html->rfind("Aide du groupe"));  // exactly once
+  EXPECT_THAT(*html, HasSubstr("aria-describedby=\"q-b-hint\""));
+  EXPECT_THAT(*html, HasSubstr("<legend class=\"pc-fieldset__legend\">Question ?</legend>"));
+}
+
 TEST(RepoTemplatesTest, TaskListShowsStatusTags) {
   auto renderer = RepoRenderer();
   ASSERT_NE(renderer, nullptr);

@@ -30,8 +30,11 @@ async function loggedInPage(lang) {
   const context = await browser.newContext({ locale: lang === 'fr' ? 'fr-FR' : 'en-GB', javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(inLanguage(server.baseUrl, '/connexion', lang));
-  await page.check('input[name="role"][value="usager"]');
-  await page.click('form[action="/connexion/demo"] button[type="submit"]');
+  // The demo login form, posted through the context (same cookies) with its CSRF token.
+  const token = await page.inputValue('form[action="/connexion/demo"] input[name="csrf_token"]');
+  const login = await context.request.post(`${server.baseUrl}/connexion/demo`,
+    { form: { csrf_token: token, role: 'usager' }, maxRedirects: 0 });
+  assert.ok(login.status() < 400, `demo login: ${login.status()}`);
   return { context, page };
 }
 

@@ -138,6 +138,29 @@ http::Response InfoPage(const api::Services& s, const http::Request& r, const Co
                {"csrf_token", c.csrf},
                {"saved", r.Query("enregistre").has_value()},
                {"notice", {{"text", Msg(s, r, "vault.saved")}, {"kind", "success"}}}};
+  json roles = json::array();
+  for (const char* role : {"conjoint", "enfant", "autre"}) {
+    roles.push_back({{"value", role},
+                     {"label", Msg(s, r, std::string("vault.role_") + role)},
+                     {"checked", form.value("member_role", "") == role}});
+  }
+  json first_name = {{"id", "prenom"}, {"name", "prenom"}, {"label", Msg(s, r, "vault.member_first_name")},
+                     {"value", form.value("prenom", "")}, {"required", true}, {"autocomplete", "off"}};
+  json role_field = {{"id", "role"}, {"name", "role"}, {"legend", Msg(s, r, "vault.member_role")},
+                     {"required", true}, {"options", roles}};
+  json birth = {{"id", "naissance"}, {"name", "naissance"}, {"label", Msg(s, r, "vault.member_birth")},
+                {"hint", Msg(s, r, "vault.member_birth_hint")}, {"value", form.value("naissance", "")},
+                {"width", "medium"}, {"autocomplete", "off"}};
+  for (auto* f : {&first_name, &role_field, &birth}) {
+    const std::string key = (*f)["id"].get<std::string>() + "_error";
+    if (form.contains(key)) (*f)["error"] = form[key];
+  }
+  data["member_first_name"] = first_name;
+  data["member_role"] = role_field;
+  data["member_birth"] = birth;
+  data["member_add"] = {{"label", Msg(s, r, "vault.member_add")}, {"secondary", true}};
+  if (r.Query("membre")) data["notice"] = {{"text", Msg(s, r, "vault.member_added")}, {"kind", "success"}};
+  if (r.Query("membre")) data["saved"] = true;
   if (form.contains("attribute_error")) data["attribute_error"] = form["attribute_error"];
   if (form.contains("errors")) data["errors"] = form["errors"];
   return RenderPage(s, r, "vault_info", std::move(data), status);
@@ -184,6 +207,44 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
         return InfoPage(s, r, *c, form, 422);
       },
       "web.vault.info_save", "usager");
+
+  router.Add(
+      "POST", "/mes-informations/foyer",
+      [&s](http::Request& r) {
+        auto c = Resolve(s, r);
+        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        const auto fields = r.FormFields();
+        json form = {{"prenom", FirstField(fields, "prenom")}, {"member_role", FirstField(fields, "role")},
+                     {"naissance", FirstField(fields, "naissance")}};
+        json errors = json::array();
+        auto role = vault::ParseMemberRole(FirstField(fields, "role"));
+        if (!role.ok() || *role == vault::MemberRole::kDemandeur) {
+          form["role_error"] = Msg(s, r, "vault.member_role_error");
+          errors.push_back({{"href", "#role"}, {"message", Msg(s, r, "vault.member_role_error")}});
+        }
+        Status st = Status::Ok();
+        if (errors.empty()) {
+          auto household = c->vault->GetHousehold(c->actor, c->person, kSelf);
+          if (!household.ok()) return http::Problem(household.status(), r.request_id);
+          if (!household->has_value()) {
+            auto created = c->vault->CreateHousehold(c->actor, c->person, "", vault::MemberRole::kDemandeur);
+            if (!created.ok()) return http::Problem(created.status(), r.request_id);
+          }
+          auto added = c->vault->AddMember(
+              c->actor, c->person, {std::nullopt, *role, FirstField(fields, "prenom"), FirstField(fields, "naissance")});
+          if (added.ok()) return http::Response::Redirect("/mes-informations?membre=1#ajouter-membre");
+          st = added.status();
+          if (st.code() != StatusCode::kInvalidArgument) return http::Problem(st, r.request_id);
+          for (const auto& fe : st.field_errors()) {
+            const std::string id = fe.field == "first_name" ? "prenom" : fe.field == "birth_date" ? "naissance" : "role";
+            form[id + "_error"] = fe.message;
+            errors.push_back({{"href", "#" + id}, {"message", fe.message}});
+          }
+        }
+        form["errors"] = errors;
+        return InfoPage(s, r, *c, form, 422);
+      },
+      "web.vault.household_add", "usager");
 
   router.Add(
       "GET", "/mes-informations/export",

@@ -63,6 +63,17 @@ for (const lang of ['fr', 'en']) {
       assert.ok(!body.includes('294037512000591') && !body.includes('2 94 03 75 120 005 91'), 'NIR masked');
       assert.match(body, /••••[ \d]*91/, 'the NIR is shown masked');
 
+      // A household member: a birth date in the future is refused, then the child is added.
+      await page.fill('#prenom', 'Lou');
+      await page.check('#role-enfant');
+      await page.fill('#naissance', '01/01/2999');
+      await page.click('form[action="/mes-informations/foyer"] button[type="submit"]');
+      assert.equal(await page.locator('.pc-error-summary a[href="#naissance"]').count(), 1);
+      await checkPage(page, `vault-household-error-${lang}`);
+      await page.fill('#naissance', '01/11/2026');
+      await page.click('form[action="/mes-informations/foyer"] button[type="submit"]');
+      assert.ok((await page.textContent('main')).includes('Lou'), 'the child is listed');
+
       response = await page.goto(inLanguage(server.baseUrl, '/mes-consentements', lang));
       assert.equal(response.status(), 200);
       await checkPage(page, `vault-consents-${lang}`);

@@ -2,6 +2,7 @@
 // JavaScript, French first then English):
 //   GET  /mes-informations                 each value with where it came from, household, add/correct form
 //   POST /mes-informations                 add or correct one value (errors re-render the form)
+//   POST /mes-informations/foyer           add a person to my household (created on first use)
 //   GET  /mes-informations/export          all my data as a JSON download
 //   GET  /mes-informations/effacement      what erasure removes and what it keeps; confirmation
 //   POST /mes-informations/effacement      erase

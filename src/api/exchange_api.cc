@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "parcours/api/exchange_routes.h"
@@ -150,7 +151,18 @@ void RegisterExchangeRoutes(http::Router& router, const Services& s) {
   router.Add(
       "GET", "/api/v1/persons/{person_id}/declarations",
       [&s](http::Request& req) {
-        auto list = s.outbox->ListForPerson(req.Param("person_id"));
+        int limit = 50;
+        if (auto text = req.Query("limit")) {
+          char* end = nullptr;
+          const long n = std::strtol(text->c_str(), &end, 10);
+          if (text->empty() || *end != '\0' || n < 1 || n > 500) {
+            return http::Problem(InvalidArgument("exchange.bad_limit", "« limit » doit être un entier de 1 à 500.")
+                                     .WithField("limit", "Entier de 1 à 500."),
+                                 RequestId(req));
+          }
+          limit = static_cast<int>(n);
+        }
+        auto list = s.outbox->ListForPerson(req.Param("person_id"), limit);
         if (!list.ok()) return http::Problem(list.status(), RequestId(req));
         json out = json::array();
         for (const auto& d : *list) out.push_back(DeclarationJson(d, req.Language()));

@@ -107,7 +107,7 @@ http::Response InfoPage(const api::Services& s, const http::Request& r, const Co
       const vault::AttributeDef* date = v.registry().Find("individu . date de naissance");
       std::string birth = !m.birth_date ? "" : date ? vault::DisplayValue(*date, *m.birth_date) : *m.birth_date;
       members.push_back({{"first_name", m.first_name.empty() ? (c.lang == "en" ? "(you)" : "(vous)") : m.first_name},
-                         {"role", vault::MemberRoleName(m.role)},
+                         {"role", Msg(s, r, "vault.role_" + std::string(vault::MemberRoleName(m.role)))},
                          {"birth_date", birth}});
     }
     household = {{"members", members}};

@@ -1,5 +1,6 @@
 // Every route and middleware of a node, in one place. A module adds one line here: its
 // Register...Routes call (API routes first, then web pages).
+#include "parcours/api/exchange_routes.h"
 #include "parcours/api/insight.h"
 #include "parcours/api/journeys.h"
 #include "parcours/api/auth.h"
@@ -8,9 +9,11 @@
 #include "parcours/app/config.h"
 #include "parcours/app/serve.h"
 #include "parcours/auth/middleware.h"
+#include "parcours/auth/auth.h"
 #include "parcours/http/metrics.h"
 #include "parcours/http/middleware.h"
 #include "parcours/http/router.h"
+#include "parcours/web/exchange_pages.h"
 #include "parcours/web/insight_pages.h"
 #include "parcours/web/journey_pages.h"
 #include "parcours/web/auth_pages.h"
@@ -40,6 +43,8 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   api::RegisterVaultRoutes(router, services);
   api::RegisterJourneyRoutes(router, services);
   api::RegisterInsightRoutes(router, services);
+  api::RegisterExchangeRoutes(router, services);
+  if (services.auth) api::RegisterExchangeResolvers(services.auth->authorizer(), services);
 
   // Web pages.
   web::RegisterSiteRoutes(router, services, assets);
@@ -47,6 +52,7 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   web::RegisterVaultPages(router, services);
   web::RegisterJourneyPages(router, services);
   web::RegisterInsightPages(router, services);
+  web::RegisterExchangePages(router, services);
 }
 
 }  // namespace parcours::app

@@ -9,9 +9,10 @@
 #include "parcours/api/services.h"
 #include "parcours/auth/auth.h"
 #include "parcours/auth/config.h"
+#include "parcours/vault/vault.h"
 #include "parcours/base/clock.h"
 #include "parcours/base/log.h"
-#include "parcours/vault/vault.h"
+#include "parcours/exchange/runtime.h"
 #include "parcours/catalog/catalog.h"
 #include "parcours/http/metrics.h"
 #include "parcours/http/router.h"
@@ -172,6 +173,24 @@ int Serve(const Config& input, const std::string& port_file) {
       return Fail("fichier de port", "port file", status, kExitFailure);
     }
   }
+  // The exchange with agencies starts once the public URL is known (its webhooks carry the
+  // status URL agencies answer to); handlers read services.outbox at request time.
+  exchange::RuntimeOptions exchange_options;
+  exchange_options.registry_file = std::filesystem::path(config.catalog_dir) / "exchange.yaml";
+  exchange_options.agency_sim_url = config.agency_sim_url;
+  exchange_options.callback_base_url = config.base_url;
+  exchange_options.delivery.max_attempts = config.delivery_max_attempts;
+  exchange_options.delivery.request_timeout = std::chrono::milliseconds(config.delivery_timeout_ms);
+  exchange_options.delivery.lease = std::chrono::milliseconds(3 * config.delivery_timeout_ms);
+  exchange_options.delivery.base_backoff = std::chrono::milliseconds(config.delivery_base_backoff_ms);
+  exchange_options.delivery.max_backoff = std::chrono::milliseconds(config.delivery_max_backoff_ms);
+  auto exchange_runtime = exchange::Runtime::Start(**db, *services.vault, SystemClock::Get(), exchange_options);
+  if (!exchange_runtime.ok()) {
+    return Fail("échanges avec les organismes", "exchange with agencies", exchange_runtime.status(), kExitConfig);
+  }
+  services.outbox = &(*exchange_runtime)->outbox();
+  services.delivery_worker = &(*exchange_runtime)->worker();
+
   log::Info("serving", {{"address", config.listen_address},
                         {"port", server->BoundPort()},
                         {"threads", config.threads},

@@ -103,7 +103,7 @@ Result<FoldReport> Fold(store::Database& db, const Clock& clock, const FoldOptio
 
 Result<FoldReport> Rebuild(store::Database& db, const Clock& clock, const FoldOptions& options) {
   RETURN_IF_ERROR(db.InTransaction([](store::Transaction& tx) -> Status {
-    for (const char* table : {"insight_cursor", "insight_counts", "insight_journeys", "insight_steps",
+    for (const char* table : {"insight_cursor", "insight_counts", "insight_rollup", "insight_journeys", "insight_steps",
                               "insight_persons", "insight_deliveries", "insight_complaints", "insight_comments"}) {
       RETURN_IF_ERROR(tx.Execute(std::string("DELETE FROM ") + table).status());
     }

@@ -55,6 +55,9 @@ void FoldBatch::Count(const Dims& d, int64_t day, const std::string& metric, int
   auto& slot = counts_[CountKey{d.journey, day, d.service, d.step, d.channel, d.departement, d.commune, metric, bucket}];
   slot.first += n;
   slot.second += total;
+  auto& all = rollup_[CountKey{d.journey, day, d.service, d.step, "", "", "", metric, bucket}];
+  all.first += n;
+  all.second += total;
 }
 
 Dims FoldBatch::JourneyDims(const JourneyState& j) const {
@@ -396,6 +399,15 @@ Status FoldBatch::Flush() {
                     "DO UPDATE SET n = insight_counts.n + excluded.n, total = insight_counts.total + excluded.total",
                     {journey, day, service, step, channel, dep, commune, metric, bucket, v.first, v.second})
             .status());
+  }
+  for (const auto& [k, v] : rollup_) {
+    const auto& [journey, day, service, step, channel, dep, commune, metric, bucket] = k;
+    RETURN_IF_ERROR(tx_.Execute("INSERT INTO insight_rollup (journey, day, service, step, metric, bucket, n, total) "
+                                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                                "ON CONFLICT (journey, day, service, step, metric, bucket) DO UPDATE SET "
+                                "n = insight_rollup.n + excluded.n, total = insight_rollup.total + excluded.total",
+                                {journey, day, service, step, metric, bucket, v.first, v.second})
+                        .status());
   }
   for (const auto& [id, j] : journeys_) {
     if (!j || !j->dirty) continue;

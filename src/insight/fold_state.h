@@ -74,6 +74,7 @@ class FoldBatch {
 
   store::Transaction& tx_;
   std::map<CountKey, std::pair<int64_t, int64_t>> counts_;
+  std::map<CountKey, std::pair<int64_t, int64_t>> rollup_;  // channel and territory left empty
   std::map<std::string, std::optional<JourneyState>> journeys_;
   std::map<std::pair<std::string, std::string>, StepState> steps_;
   std::map<std::string, std::optional<std::string>> persons_;

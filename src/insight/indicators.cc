@@ -127,10 +127,18 @@ Result<Indicators> Compute(store::Database& db, const Filter& f) {
   out.filter = f;
   ASSIGN_OR_RETURN(auto tx, db.BeginRead());
   const std::string key = f.journey.empty() ? f.service : f.journey;
-  std::string sql = "SELECT metric, step, service, bucket, SUM(n), SUM(total) FROM insight_counts WHERE " + Where(f) +
-                    " AND (CAST($6 AS TEXT) = '' OR commune = $6) GROUP BY metric, step, service, bucket";
-  ASSIGN_OR_RETURN(store::Rows rows,
-                   tx->Query(sql, {key, f.from_day, f.to_day, f.channel, f.departement, f.commune}));
+  store::Rows rows;
+  if (f.channel.empty() && f.departement.empty() && f.commune.empty()) {
+    // No channel nor territory: the roll-up has the same sums in far fewer rows.
+    const std::string sql = std::string("SELECT metric, step, service, bucket, SUM(n), SUM(total) FROM insight_rollup WHERE ") +
+                            (f.journey.empty() ? "service = $1" : "journey = $1") +
+                            " AND day BETWEEN $2 AND $3 GROUP BY metric, step, service, bucket";
+    ASSIGN_OR_RETURN(rows, tx->Query(sql, {key, f.from_day, f.to_day}));
+  } else {
+    const std::string sql = "SELECT metric, step, service, bucket, SUM(n), SUM(total) FROM insight_counts WHERE " +
+                            Where(f) + " AND (CAST($6 AS TEXT) = '' OR commune = $6) GROUP BY metric, step, service, bucket";
+    ASSIGN_OR_RETURN(rows, tx->Query(sql, {key, f.from_day, f.to_day, f.channel, f.departement, f.commune}));
+  }
   std::map<std::string, std::pair<int64_t, int64_t>> totals;  // metric -> (n, total)
   std::map<std::string, std::map<int64_t, int64_t>> hists;     // metric -> bucket -> n
   std::map<std::string, StepFunnel> steps;

@@ -252,6 +252,11 @@ TEST_P(InsightTest, IncrementalFoldsEqualARebuild) {
   ASSERT_TRUE(Fold(db(), now, {.batch = 29}).ok());
   auto Snapshot = [&] {
     auto tx = db().BeginRead();
+    // The roll-up is the sum of the counters over channel and territory.
+    auto check = (*tx)->Query("SELECT COUNT(*) FROM insight_rollup r WHERE n <> (SELECT SUM(c.n) FROM insight_counts c "
+                              "WHERE c.journey = r.journey AND c.day = r.day AND c.service = r.service AND "
+                              "c.step = r.step AND c.metric = r.metric AND c.bucket = r.bucket)");
+    EXPECT_EQ((*check)[0].Int(0), 0);
     auto rows = (*tx)->Query("SELECT journey, day, service, step, channel, departement, commune, metric, bucket, n, "
                              "total FROM insight_counts ORDER BY journey, day, service, step, channel, departement, "
                              "commune, metric, bucket");

@@ -1,4 +1,4 @@
-// Life events and journeys, end to end in Chromium without JavaScript, logged in as the demo
+// Life events and journeys, end to end in Chromium (pages without scripts), logged in as the demo
 // usager: Karim's move (story 1: carte grise deadline, school step, Lyon's bike aid with its
 // amount and why) and Camille's birth (story 2: not married -> reconnaissance; married -> not
 // concerned), with invalid input kept and reported, statuses saved in any order, and axe-core
@@ -27,7 +27,9 @@ after(async () => {
 const inDays = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
 async function loggedInPage(lang) {
-  const context = await browser.newContext({ locale: lang === 'fr' ? 'fr-FR' : 'en-GB', javaScriptEnabled: false });
+  // The pages carry no script and every form posts natively; JavaScript stays on only so that
+  // axe-core can be injected.
+  const context = await browser.newContext({ locale: lang === 'fr' ? 'fr-FR' : 'en-GB' });
   const page = await context.newPage();
   await page.goto(inLanguage(server.baseUrl, '/connexion', lang));
   // The demo login form, posted through the context (same cookies) with its CSRF token.

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "parcours/api/exchange_routes.h"
+#include "parcours/api/vault.h"
 #include "parcours/auth/policy.h"
 #include "parcours/auth/principal.h"
 #include "parcours/base/clock.h"
@@ -16,14 +17,6 @@ namespace parcours::api {
 namespace {
 
 using nlohmann::json;
-
-// The vault actor for a principal acting on `person_id` (the policy layer already checked
-// that it may: the person, or an aidant / agent under a mandate).
-vault::Actor ActorFor(const auth::Principal& p, const std::string& person_id) {
-  if (p.person_id == person_id) return vault::Actor::Usager(person_id);
-  if (p.HasRole(auth::Role::kAgent)) return vault::Actor::Agent(p.user_id, person_id);
-  return vault::Actor::Aidant(p.user_id, person_id);
-}
 
 std::string ChannelFor(const auth::Principal& p, const http::Request& req) {
   if (p.HasRole(auth::Role::kAgent) && p.person_id.empty()) {
@@ -139,7 +132,9 @@ void RegisterExchangeRoutes(http::Router& router, const Services& s) {
           }
           in.services = list.get<std::vector<std::string>>();
         }
-        auto decl = s.outbox->Submit(ActorFor(*p, person), in);
+        auto actor = VaultActorFor(req, person, *s.clock);  // the person, or under a mandate
+        if (!actor.ok()) return http::Problem(actor.status(), RequestId(req));
+        auto decl = s.outbox->Submit(*actor, in);
         if (!decl.ok()) return http::Problem(decl.status(), RequestId(req));
         if (s.delivery_worker) s.delivery_worker->Wake();
         auto res = http::Response::Json(DeclarationJson(*decl, req.Language()), decl->replayed ? 200 : 201);

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: insight_bench DATABASE_URL PERSONS [QUERIES]\n");
     return 2;
   }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they come, even through a pipe
   const std::string url = argv[1];
   const int64_t persons = std::atoll(argv[2]);
   const int queries = argc > 3 ? std::atoi(argv[3]) : 30;

@@ -21,9 +21,29 @@ export function launchBrowser() {
 // WCAG 2.1 A and AA rules (the RGAA's automated part).
 export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
+// Rejects with a timeout error when `promise` has not settled after `ms`.
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${what}: no answer after ${ms} ms`), { timedOut: true })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 // Runs axe on `page`; returns the violations in a readable form (empty when none).
+// On a loaded machine Chromium has been seen never to answer axe's injected evaluation; such
+// a run is abandoned after 60 s and axe runs once more on the same page (the same rules,
+// nothing relaxed), so that a stuck evaluation fails fast or recovers instead of hanging.
 export async function axeViolations(page) {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  let results;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      results = await withTimeout(new AxeBuilder({ page }).withTags(wcagTags).analyze(), 60000, 'axe-core');
+      break;
+    } catch (error) {
+      if (!error.timedOut || attempt >= 2) throw error;
+    }
+  }
   return results.violations.map((v) => ({
     rule: v.id,
     impact: v.impact,

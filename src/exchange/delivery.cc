@@ -84,7 +84,7 @@ struct DeliveryWorker::Impl {
 
   Result<std::vector<std::unique_ptr<Job>>> Claim(int max);
   void StartTransfer(Job& job);
-  // Runs transfers until none is in flight or `until_empty` is false and nothing finished.
+  // Advances the transfers, waiting up to `wait_ms` for activity; returns the finished jobs.
   std::vector<std::unique_ptr<Job>> Pump(int wait_ms);
   Status Record(const std::vector<std::unique_ptr<Job>>& done);
   void Loop();

@@ -15,6 +15,7 @@
 #include "parcours/store/store.h"
 #include "parcours/vault/vault.h"
 #include "parcours/web/page.h"
+#include "vault_format.h"
 
 namespace parcours::web {
 namespace {
@@ -25,12 +26,6 @@ const vault::Purpose kSelf{"self", "Consultation de vos informations", "web"};
 constexpr const char* kAddress[] = {"adresse . voie", "adresse . complément", "adresse . code postal",
                                     "adresse . commune"};
 
-std::string Date(int64_t ms, const std::string& lang) {
-  // dd/mm/yyyy for French, yyyy-mm-dd for English, in UTC.
-  const std::string iso = FormatRfc3339(TimePoint(std::chrono::milliseconds(ms)));
-  if (lang == "en") return iso.substr(0, 10);
-  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
-}
 
 std::string AttributeLabels(const vault::Vault& v, const std::vector<std::string>& names, const std::string& lang) {
   std::string out;
@@ -71,9 +66,9 @@ json DeclarationView(const api::Services& s, const exchange::Declaration& d, con
                     {"delay", v.expected_delay_days > 0 ? std::to_string(v.expected_delay_days) +
                                                               (lang == "en" ? " days" : " jours")
                                                         : ""},
-                    {"updated", Date(v.updated_ms, lang)}});
+                    {"updated", detail::VaultDate(v.updated_ms)}});
   }
-  return {{"id", d.id}, {"title", title}, {"created", Date(d.created_ms, lang)}, {"rows", rows}};
+  return {{"id", d.id}, {"title", title}, {"created", detail::VaultDate(d.created_ms)}, {"rows", rows}};
 }
 
 // The form of a new declaration, with `checked` services and an optional error.

@@ -2,6 +2,7 @@
 // mechanism macros: plafond, somme, par défaut, applicable si, ...).
 #include <algorithm>
 
+#include "collate.h"
 #include "compiler.h"
 
 namespace parcours::rules::detail {
@@ -254,8 +255,8 @@ int Compiler::ParseChained(const std::string& key, const RawNode& param, const R
     }
     std::vector<std::pair<std::string, const RawNode*>> entries;
     for (auto it = param.begin(); it != param.end(); ++it) entries.emplace_back(it.key(), &it.value());
-    std::sort(entries.begin(), entries.end(),
-              [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto& x, const auto& y) { return LocaleCompare(x.first, y.first) < 0; });
     for (const auto& [name, value] : entries) {
       int ref = Parse(RawNode(name));
       if (status_.ok() && g_.node(ref).kind != NodeKind::kReference) {

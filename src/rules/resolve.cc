@@ -3,6 +3,7 @@
 // inferNodeType.ts).
 #include <algorithm>
 
+#include "collate.h"
 #include "compiler.h"
 
 namespace parcours::rules::detail {
@@ -72,10 +73,7 @@ void Compiler::InlineReplacements(int node_id) {
   if (found == index->end()) return;
   std::string context = ref.context_rule < 0 ? "" : g_.rule(ref.context_rule).name;
   std::vector<const Replacement*> applicable;
-  const bool parent_link = ref.label == kParentLink;
   for (const Replacement* rep : found->second) {
-    // Parent links only follow `rend non applicable` (a disabled namespace).
-    if (parent_link && !rep->non_applicable) continue;
     const std::string& def = g_.rule(rep->definition_rule).name;
     if (def == context) continue;
     if (!rep->whitelist.empty() &&
@@ -93,7 +91,8 @@ void Compiler::InlineReplacements(int node_id) {
   std::reverse(applicable.begin(), applicable.end());
   std::stable_sort(applicable.begin(), applicable.end(), [&](const Replacement* a, const Replacement* b) {
     if (a->priority != b->priority) return a->priority > b->priority;
-    return g_.rule(a->definition_rule).name > g_.rule(b->definition_rule).name;
+    // The reference sorts with `b.localeCompare(a)` (ICU order, not byte order).
+    return LocaleCompare(g_.rule(b->definition_rule).name, g_.rule(a->definition_rule).name) < 0;
   });
   std::string key;
   for (const Replacement* rep : applicable) key += std::to_string(rep->id) + "-";

@@ -93,7 +93,9 @@ TEST_P(CrossCheckTest, AgreesWithReferenceEngine) {
   auto model = rules::LoadModelFromPath(model_path);
   ASSERT_TRUE(model.ok()) << "chargement de " << model_path << " : " << model.status().ToString();
 
-  auto checked = CrossCheck(*model, *golden, /*max_listed=*/200);
+  // PARCOURS_CROSSCHECK_MAX_LISTED raises the number of disagreements kept in the report.
+  const char* max_listed = std::getenv("PARCOURS_CROSSCHECK_MAX_LISTED");
+  auto checked = CrossCheck(*model, *golden, max_listed && *max_listed ? std::stoul(max_listed) : 200);
   ASSERT_TRUE(checked.ok()) << checked.status().ToString();
   const ModelReport& report = *checked;
   std::cout << FormatReport(report, /*max_printed=*/25);

@@ -4,9 +4,12 @@
 // the model loaded (before the golden data is read) and at the end.
 //
 //   rules_bench --model M --rule R --golden FILE --model-file M.json [--seconds S]
+//               [--evaluations N] (stop after N evaluations, for instruction counts)
+//               [--fold 0] (evaluate without the model's fold cache, to compare)
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -43,13 +46,16 @@ int main(int argc, char** argv) {
   }
   const std::string rule = args["--rule"];
   const double budget = std::stod(args["--seconds"]);
+  const size_t max_evaluations = args.count("--evaluations") ? std::stoul(args["--evaluations"]) : SIZE_MAX;
+  parcours::rules::ModelOptions options;
+  options.fold_situation_independent = !args.count("--fold") || args["--fold"] != "0";
 
   // Load a few times: the first load is cold, the best is what a warm server pays.
   double first_load_ms = 0, best_load_ms = 1e300;
   parcours::rules::ModelPtr model;
   for (int i = 0; i < 5; ++i) {
     const auto start = Clock::now();
-    auto loaded = parcours::rules::LoadModelFromPath(args["--model-file"]);
+    auto loaded = parcours::rules::LoadModelFromPath(args["--model-file"], options);
     const double ms = Seconds(Clock::now() - start) * 1000;
     if (!loaded.ok()) {
       std::cerr << "chargement du modèle : " << loaded.status().ToString() << "\n";
@@ -85,7 +91,7 @@ int main(int argc, char** argv) {
   double situation_seconds = 0;  // engine creation + SetSituation, the rest is Evaluate
   const auto start = Clock::now();
   double elapsed = 0;
-  while (elapsed < budget) {
+  while (elapsed < budget && evaluations < max_evaluations) {
     const auto begin = Clock::now();
     parcours::rules::Engine engine(model);
     const bool set = engine.SetSituation(situations[evaluations % situations.size()]).ok();

@@ -81,9 +81,8 @@ Json Value::ToJson() const {
   return nullptr;
 }
 
-Engine::Engine(ModelPtr model) : model_(std::move(model)) {
-  core_ = std::make_shared<EngineCore>(model_);
-}
+// The core is made by SetSituation, or by the first Evaluate over the empty situation.
+Engine::Engine(ModelPtr model) : model_(std::move(model)) {}
 Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
@@ -105,6 +104,7 @@ Status Engine::SetSituation(const Json& situation) {
 }
 
 Result<Evaluation> Engine::Evaluate(std::string_view rule_or_expression) {
+  if (!core_) core_ = std::make_shared<EngineCore>(model_);
   return core_->Evaluate(rule_or_expression, core_);
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler.h"
+#include "fold.h"
 
 namespace parcours::rules::detail {
 namespace {
@@ -29,7 +30,16 @@ bool ValueMatchesOption(const Graph& g, const Node& possibilities, const Res& va
 
 EngineCore::EngineCore(ModelPtr m)
     : model(std::move(m)), compiled(&model->compiled()), graph(compiled, &overlay) {
-  state = std::make_unique<EvalState>(&graph, compiled, &shared);
+  FoldCache* fold = compiled->options.fold_situation_independent ? &compiled->Fold() : nullptr;
+  state = std::make_unique<EvalState>(&graph, compiled, &shared, fold);
+  EnableFolding({});
+}
+
+void EngineCore::EnableFolding(const std::vector<int>& set_slots) {
+  if (!compiled->options.fold_situation_independent) return;
+  FoldCache& fold = compiled->Fold();
+  fold.MarkDirty(set_slots, &dirty);
+  state->EnableFolding(&fold, &dirty);
 }
 
 Status EngineCore::LoadSituation(const Json& situation) {
@@ -73,7 +83,11 @@ Status EngineCore::LoadSituation(const Json& situation) {
       warnings.push_back(error.message());
     }
   }
-  state = std::make_unique<EvalState>(&graph, compiled, &shared);
+  state->ResetCache();
+  std::vector<int> set_slots;
+  set_slots.reserve(slots.size());
+  for (const auto& [rule, node] : slots) set_slots.push_back(compiled->core.rules[rule].situation_rule);
+  EnableFolding(set_slots);
   for (const auto& [rule, node] : slots) {
     Override o;
     o.node = node;

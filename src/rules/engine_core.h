@@ -20,6 +20,8 @@ struct EngineCore {
   // Compiles and installs a situation (see Engine::SetSituation).
   Status LoadSituation(const Json& situation);
   Result<Evaluation> Evaluate(std::string_view text, const std::shared_ptr<EngineCore>& self);
+  // Lets the state read the model's folded results for the rules the set slots leave clean.
+  void EnableFolding(const std::vector<int>& set_slots);
 
   ModelPtr model;
   const CompiledModel* compiled;
@@ -27,6 +29,7 @@ struct EngineCore {
   Graph graph;
   EvalShared shared;
   std::unique_ptr<EvalState> state;
+  std::vector<unsigned char> dirty;  // per model rule: reaches a set slot (fold.h)
   std::unordered_map<std::string, int> expression_cache;
   std::vector<std::string> warnings;
 };

@@ -1,6 +1,8 @@
 // Core of the evaluator: memo cache, rules, applicability, branch disabling, cycles.
 #include "evaluator.h"
 
+#include "fold.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -79,20 +81,39 @@ Value NullValue() {
   return v;
 }
 
-EvalState::EvalState(const Graph* graph, const CompiledModel* model, EvalShared* shared)
-    : g_(graph), model_(model), shared_(shared) {
+EvalState::EvalState(const Graph* graph, const CompiledModel* model, EvalShared* shared, FoldCache* pool)
+    : g_(graph), model_(model), shared_(shared), pool_(pool) {
+  if (pool_ != nullptr) pool_->TakeBuffers(&buffers_);
   ResetCache();
 }
 
-EvalState::~EvalState() = default;
+EvalState::~EvalState() {
+  if (pool_ == nullptr) return;
+  ClearTouched();
+  pool_->GiveBuffers(&buffers_);
+}
+
+void EvalState::ClearTouched() {
+  for (int id : buffers_.touched_nodes) buffers_.node_cache[id] = nullptr;
+  for (int rule : buffers_.touched_rules) buffers_.rule_cache[rule] = nullptr;
+  buffers_.touched_nodes.clear();
+  buffers_.touched_rules.clear();
+  std::fill(buffers_.in_progress.begin(), buffers_.in_progress.end(), 0);
+  std::fill(buffers_.suppressed.begin(), buffers_.suppressed.end(), 0);
+}
 
 void EvalState::ResetCache() {
+  // Only the entries set since the last reset are cleared: engines of a large model
+  // evaluate a small part of it, and their buffers come back clean to the model's pool.
+  ClearTouched();
   store_.clear();
-  node_cache_.assign(g_->node_count(), nullptr);
-  rule_cache_.assign(g_->rule_count(), nullptr);
-  applicability_cache_.assign(g_->rule_count(), nullptr);
-  in_progress_.assign(g_->rule_count(), 0);
-  suppressed_.assign(g_->rule_count(), 0);
+  const size_t nodes = g_->node_count(), rules = g_->rule_count();
+  if (buffers_.node_cache.size() < nodes) buffers_.node_cache.resize(nodes, nullptr);
+  if (buffers_.rule_cache.size() < rules) buffers_.rule_cache.resize(rules, nullptr);
+  if (buffers_.in_progress.size() < rules) {
+    buffers_.in_progress.resize(rules, 0);
+    buffers_.suppressed.resize(rules, 0);
+  }
   rule_stack_.clear();
   sub_states_.clear();
 }
@@ -113,14 +134,15 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   fork->override_index_ = override_index_;
   if (copy_stacks) {
     fork->rule_stack_ = rule_stack_;
-    fork->in_progress_ = in_progress_;
-    fork->suppressed_ = suppressed_;
+    fork->buffers_.in_progress = buffers_.in_progress;
+    fork->buffers_.suppressed = buffers_.suppressed;
   }
   if (copy_cache) {
     // Results are shared read-only: the parent outlives its forks.
-    fork->node_cache_ = node_cache_;
-    fork->rule_cache_ = rule_cache_;
-    fork->applicability_cache_ = applicability_cache_;
+    fork->buffers_.node_cache = buffers_.node_cache;
+    fork->buffers_.rule_cache = buffers_.rule_cache;
+    fork->buffers_.touched_nodes = buffers_.touched_nodes;
+    fork->buffers_.touched_rules = buffers_.touched_rules;
   }
   return fork;
 }
@@ -139,6 +161,9 @@ void EvalState::Throw(const std::string& reason, const std::string& message) con
 }
 
 void EvalState::Warn(const std::string& message) {
+  if (track_warned_path_) {
+    for (const auto& entry : rule_stack_) warned_path_.push_back(entry.first);
+  }
   std::string rule = CurrentRuleName();
   if (shared_->warnings.size() < 200) {
     shared_->warnings.push_back((rule.empty() ? "" : "Règle « " + rule + " » : ") + message);
@@ -151,8 +176,32 @@ const Res& EvalState::Store(int id, Res r) {
   if (id >= 0) {
     if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);
     node_cache_[id] = p;
+    buffers_.touched_nodes.push_back(id);
   }
   return *p;
+}
+
+void EvalState::RollbackJournal() {
+  for (size_t i = journal_nodes_; i < buffers_.touched_nodes.size(); ++i) node_cache_[buffers_.touched_nodes[i]] = nullptr;
+  for (size_t i = journal_rules_; i < buffers_.touched_rules.size(); ++i) rule_cache_[buffers_.touched_rules[i]] = nullptr;
+  buffers_.touched_nodes.resize(journal_nodes_);
+  buffers_.touched_rules.resize(journal_rules_);
+}
+
+const Res* EvalState::FoldedRule(int rule) {
+  if (fold_ == nullptr || rule >= fold_->rule_count() || (*dirty_)[2 * rule]) return nullptr;
+  return fold_->Rule(rule);
+}
+
+const Res* EvalState::FoldedApplicability(int rule) {
+  if (fold_ == nullptr || rule >= fold_->rule_count() || (*dirty_)[2 * rule + 1]) return nullptr;
+  return fold_->Applicability(rule);
+}
+
+bool EvalState::IsFolded(int rule) const {
+  const Res* cached = CachedRule(rule);
+  if (cached == nullptr || fold_ == nullptr || rule >= fold_->rule_count() || (*dirty_)[2 * rule]) return false;
+  return fold_->Published(rule) == cached;
 }
 
 const Res& EvalState::EvalNode(int id) {
@@ -178,10 +227,16 @@ NodeType EvalState::SlotType(int rule) const {
 
 const Res& EvalState::EvalRule(int rule) {
   if (const Res* c = CachedRule(rule)) return *c;
+  if (const Res* folded = FoldedRule(rule)) {
+    rule_cache_[rule] = folded;
+    buffers_.touched_rules.push_back(rule);
+    return *folded;
+  }
   Res r = ComputeRule(rule);
   store_.push_back(std::move(r));
   if (rule >= static_cast<int>(rule_cache_.size())) rule_cache_.resize(rule + 1, nullptr);
   rule_cache_[rule] = &store_.back();
+  buffers_.touched_rules.push_back(rule);
   return store_.back();
 }
 
@@ -347,7 +402,11 @@ Res EvalState::NotApplicable(int id) {
     Throw("rules.too_deep", "Évaluation trop profonde (dépendances circulaires ou modèle trop imbriqué)");
   }
   if (n.kind == NodeKind::kReference) {
-    r = RuleApplicability(n.rule);
+    if (const Res* folded = FoldedApplicability(n.rule)) {
+      r = *folded;
+    } else {
+      r = RuleApplicability(n.rule);
+    }
   } else if (n.kind == NodeKind::kCondition) {
     r = ConditionWith(n, true);
   } else {

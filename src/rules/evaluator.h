@@ -54,9 +54,22 @@ struct EvalShared {
   long budget = 0;  // remaining node evaluations before giving up (runaway guard)
 };
 
+class FoldCache;
+
+// Per-node and per-rule buffers of a state, with the entries set since the last reset.
+struct StateBuffers {
+  std::vector<const Res*> node_cache;
+  std::vector<const Res*> rule_cache;
+  std::vector<unsigned char> in_progress;
+  std::vector<unsigned char> suppressed;
+  std::vector<int> touched_nodes;
+  std::vector<int> touched_rules;
+};
+
 class EvalState {
  public:
-  EvalState(const Graph* graph, const CompiledModel* model, EvalShared* shared);
+  // With `pool`, the per-node buffers are borrowed from the model's pool and given back.
+  EvalState(const Graph* graph, const CompiledModel* model, EvalShared* shared, FoldCache* pool = nullptr);
   ~EvalState();
 
   void SetOverride(int slot_rule, Override o);
@@ -83,11 +96,30 @@ class EvalState {
     return rule >= 0 && rule < static_cast<int>(rule_cache_.size()) ? rule_cache_[rule] : nullptr;
   }
   const Graph& graph() const { return *g_; }
+  // Reads the model's folded results (fold.h) for the rules `dirty` (per model rule,
+  // 1 = reaches a slot this situation sets) leaves clean. `dirty` must outlive the state.
+  void EnableFolding(FoldCache* fold, const std::vector<unsigned char>* dirty) {
+    fold_ = fold;
+    dirty_ = dirty;
+  }
+  // True when the cached value of `rule` is the model's folded one.
+  bool IsFolded(int rule) const;
   EvalShared* shared() { return shared_; }
   std::string CurrentRuleName() const;
 
  private:
   friend class Mechanisms;
+  friend class FoldCache;
+  // Journal of the results stored since BeginJournal, dropped again by RollbackJournal.
+  void BeginJournal() {
+    journal_nodes_ = buffers_.touched_nodes.size();
+    journal_rules_ = buffers_.touched_rules.size();
+  }
+  void RollbackJournal();
+  void ClearTouched();
+  bool StacksEmpty() const { return rule_stack_.empty() && depth_ == 0; }
+  const Res* FoldedRule(int rule);
+  const Res* FoldedApplicability(int rule);
   const Res& Store(int id, Res r);
   Res Compute(int id);
   Res ComputeRule(int rule);
@@ -143,17 +175,24 @@ class EvalState {
   std::vector<Override> overrides_;
   std::vector<int> override_index_;
   std::deque<Res> store_;
-  std::vector<const Res*> node_cache_;
-  std::vector<const Res*> rule_cache_;
-  std::vector<const Res*> applicability_cache_;
+  FoldCache* pool_ = nullptr;
+  StateBuffers buffers_;
+  std::vector<const Res*>& node_cache_ = buffers_.node_cache;
+  std::vector<const Res*>& rule_cache_ = buffers_.rule_cache;
   // Cycle detection: stack of (rule, kind) with kind 0 = value, 1 = applicability.
   std::vector<std::pair<int, int>> rule_stack_;
-  std::vector<unsigned char> in_progress_;  // per rule: occurrences on the evaluation stack
-  std::vector<unsigned char> suppressed_;   // per rule: on the parent-check stack
+  std::vector<unsigned char>& in_progress_ = buffers_.in_progress;  // per rule: occurrences on the stack
+  std::vector<unsigned char>& suppressed_ = buffers_.suppressed;    // per rule: on the parent-check stack
   std::unordered_map<int, std::unique_ptr<EvalState>> sub_states_;
   std::vector<std::pair<int, int>> contexte_situation_;
   bool has_contexte_situation_ = false;
   int depth_ = 0;
+  FoldCache* fold_ = nullptr;
+  const std::vector<unsigned char>* dirty_ = nullptr;
+  bool track_warned_path_ = false;  // fold state: remember the rules on the stack at each warning
+  std::vector<int> warned_path_;
+  size_t journal_nodes_ = 0;
+  size_t journal_rules_ = 0;
 };
 
 // Helpers shared by the mechanism files.

@@ -1,8 +1,10 @@
 // Explanations of evaluations: the evaluated part of the graph as JSON and French text.
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
 #include "engine_core.h"
+#include "fold.h"
 
 namespace parcours::rules {
 namespace {
@@ -42,9 +44,10 @@ class Explainer {
  public:
   Explainer(const detail::EngineCore& core) : core_(core), g_(core.graph) {}
 
-  Json Node(int id, int depth) {
+  // `state` is the engine's state, or the model's fold state below a folded rule.
+  Json Node(int id, int depth, const detail::EvalState* state) {
     const auto& n = g_.node(id);
-    const Res* r = core_.state->Cached(id);
+    const Res* r = state->Cached(id);
     Json j = Json::object();
     if (++count_ > kMaxNodes || depth > kMaxDepth) {
       j["tronqué"] = true;
@@ -57,17 +60,19 @@ class Explainer {
       j["règle"] = g_.rule(n.rule).name;
       if (seen_.insert(n.rule).second) {
         int value = g_.rule(n.rule).value;
-        if (const detail::Override* o = core_.state->GetOverride(g_.rule(n.rule).situation_rule)) {
+        if (const detail::Override* o = state->GetOverride(g_.rule(n.rule).situation_rule)) {
           j["source"] = "situation";
           if (o->node >= 0) value = o->node;
         }
-        if (value >= 0 && core_.state->Cached(value) != nullptr) j["explication"] = Node(value, depth + 1);
+        // A folded rule was evaluated in the model's state: explain it from there.
+        const detail::EvalState* below = state->IsFolded(n.rule) ? &fold_state() : state;
+        if (value >= 0 && below->Cached(value) != nullptr) j["explication"] = Node(value, depth + 1, below);
       }
       return j;
     }
     Json children = Json::array();
     auto add = [&](int child) {
-      if (child >= 0 && core_.state->Cached(child) != nullptr) children.push_back(Node(child, depth + 1));
+      if (child >= 0 && state->Cached(child) != nullptr) children.push_back(Node(child, depth + 1, state));
     };
     add(n.a);
     add(n.b);
@@ -84,8 +89,17 @@ class Explainer {
   }
 
  private:
+  // The fold state is shared by the model's engines: hold its lock while reading it.
+  const detail::EvalState& fold_state() {
+    if (!fold_lock_.owns_lock()) {
+      fold_lock_ = std::unique_lock<std::mutex>(core_.compiled->Fold().mutex());
+    }
+    return core_.compiled->Fold().state();
+  }
+
   const detail::EngineCore& core_;
   const Graph& g_;
+  std::unique_lock<std::mutex> fold_lock_;
   std::unordered_set<int> seen_;
   int count_ = 0;
 };
@@ -118,7 +132,7 @@ void Text(const Json& j, int depth, std::string* out) {
 Json Evaluation::ExplanationJson() const {
   if (!trace) return Json::object();
   Explainer e(*trace->core);
-  return e.Node(trace->root, 0);
+  return e.Node(trace->root, 0, trace->core->state.get());
 }
 
 std::string Evaluation::ExplanationText() const {

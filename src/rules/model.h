@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -121,8 +122,15 @@ struct Overlay {
   std::unordered_map<std::string, int> rule_index;
 };
 
+class FoldCache;
+
 class CompiledModel {
  public:
+  CompiledModel();
+  ~CompiledModel();
+  // The model's fold cache (fold.h), created on first use.
+  FoldCache& Fold() const;
+
   ModelOptions options;
   Overlay core;
   // Replacements targeting a rule id, in rule order.
@@ -130,6 +138,10 @@ class CompiledModel {
   std::vector<std::string> warnings;
   std::vector<int> public_rules;  // non-private, accessible from the root, model order
   std::vector<int> root_refs;     // per rule: reference node from the root (replacements inlined), or -1
+
+ private:
+  mutable std::once_flag fold_once_;
+  mutable std::unique_ptr<FoldCache> fold_;
 };
 
 // A view over a model and an optional overlay (ids continue after the model's).

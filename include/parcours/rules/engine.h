@@ -38,6 +38,9 @@ struct ModelOptions {
   // Upper bound on node evaluations per Evaluate call (guards against runaway models);
   // exceeding it is a "rules.evaluation_budget" error.
   long max_node_evaluations = 50'000'000;
+  // Rules that reach no rule set by the situation are evaluated once per model (over the
+  // empty situation) and shared by every engine; the results are the same either way.
+  bool fold_situation_independent = true;
 };
 
 namespace detail {

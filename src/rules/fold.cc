@@ -1,0 +1,354 @@
+// Folding of the situation-independent part of a model (see fold.h).
+#include "fold.h"
+
+#include <algorithm>
+
+namespace parcours::rules::detail {
+namespace {
+
+// Dependencies of a rule's value (vertex 2 * rule) and of its applicability (vertex
+// 2 * rule + 1), following what EvalState evaluates for each (evaluator.cc).
+class DependencyWalker {
+ public:
+  explicit DependencyWalker(const Overlay& core) : core_(core), seen_(core.nodes.size(), -1) {}
+
+  // Value: the value tree, the possibilities and the parent check.
+  void Value(int rule_id, std::vector<int>* deps, bool* volatile_vertex) {
+    const Rule& rule = core_.rules[rule_id];
+    Begin(deps, volatile_vertex);
+    WalkValue(rule.value);
+    WalkValue(rule.possibilities);
+    Parent(rule);
+  }
+
+  // Applicability: the parent check and "est non applicable" of the value tree.
+  void Applicability(int rule_id, std::vector<int>* deps, bool* volatile_vertex) {
+    const Rule& rule = core_.rules[rule_id];
+    Begin(deps, volatile_vertex);
+    Parent(rule);
+    WalkNotApplicable(rule.value);
+  }
+
+ private:
+  void Begin(std::vector<int>* deps, bool* volatile_vertex) {
+    deps_ = deps;
+    volatile_ = volatile_vertex;
+    ++stamp_;
+  }
+
+  // As EvalState::DisablingParent: slots check no parent; others the nearest parent that
+  // may be non applicable (its applicability) or is a condition (its value).
+  void Parent(const Rule& rule) {
+    if (rule.is_situation_slot) return;
+    for (int ref : rule.parent_refs) {
+      if (ref < 0) continue;
+      const NodeType& t = core_.node_types[ref];
+      if (t.nullable != Tri::kTrue && t.type != VType::kBoolean) continue;
+      const int parent = core_.nodes[ref].kind == NodeKind::kReference ? core_.nodes[ref].rule : -1;
+      if (parent < 0) {
+        WalkValue(ref);  // a replaced parent link: its whole tree
+      } else {
+        if (t.nullable == Tri::kTrue) deps_->push_back(2 * parent + 1);
+        if (t.type == VType::kBoolean) deps_->push_back(2 * parent);
+      }
+      return;
+    }
+  }
+
+  void WalkValue(int root) {
+    if (root < 0 || seen_[root] == stamp_) return;
+    stack_.clear();
+    seen_[root] = stamp_;
+    stack_.push_back(root);
+    while (!stack_.empty()) {
+      const int id = stack_.back();
+      stack_.pop_back();
+      const Node& n = core_.nodes[id];
+      switch (n.kind) {
+        case NodeKind::kReference:
+          if (n.rule >= 0) {
+            deps_->push_back(2 * n.rule);
+            deps_->push_back(2 * n.rule + 1);  // "est non applicable" of a reference
+          }
+          break;
+        case NodeKind::kContexte:
+        case NodeKind::kInversion:
+        case NodeKind::kResoudre:
+          *volatile_ = true;
+          break;
+        default:
+          break;
+      }
+      for (int k : {n.a, n.b, n.c}) Push(k);
+      for (int k : n.kids) Push(k);
+      for (int k : n.kids2) Push(k);
+    }
+  }
+
+  // As EvalState::NotApplicable: statically applicable nodes are not evaluated; a
+  // reference asks its rule's applicability, a condition evaluates its test.
+  void WalkNotApplicable(int id) {
+    if (id < 0) return;
+    const Node& n = core_.nodes[id];
+    if (core_.node_types[id].nullable == Tri::kFalse && n.kind != NodeKind::kReference) return;
+    if (n.kind == NodeKind::kReference) {
+      if (n.rule >= 0) deps_->push_back(2 * n.rule + 1);
+    } else if (n.kind == NodeKind::kCondition) {
+      WalkValue(n.a);
+      WalkNotApplicable(n.b);
+      WalkNotApplicable(n.c);
+    } else {
+      WalkValue(id);
+    }
+  }
+
+  void Push(int id) {
+    if (id >= 0 && seen_[id] != stamp_) {
+      seen_[id] = stamp_;
+      stack_.push_back(id);
+    }
+  }
+
+  const Overlay& core_;
+  std::vector<int> seen_;
+  std::vector<int> stack_;
+  int stamp_ = 0;
+  std::vector<int>* deps_ = nullptr;
+  bool* volatile_ = nullptr;
+};
+
+}  // namespace
+
+FoldCache::FoldCache(const CompiledModel* model) : model_(model) {
+  rule_count_ = static_cast<int>(model->core.rules.size());
+  rule_state_ = std::make_unique<std::atomic<unsigned char>[]>(rule_count_);
+  applicability_state_ = std::make_unique<std::atomic<unsigned char>[]>(rule_count_);
+  for (int i = 0; i < rule_count_; ++i) {
+    rule_state_[i].store(0, std::memory_order_relaxed);
+    applicability_state_[i].store(0, std::memory_order_relaxed);
+  }
+  rule_results_.assign(rule_count_, nullptr);
+  applicability_results_.assign(rule_count_, nullptr);
+}
+
+FoldCache::~FoldCache() = default;
+
+void FoldCache::BuildGraph() {
+  const Overlay& core = model_->core;
+  const int n = 2 * rule_count_;
+  std::vector<std::vector<int>> deps(n);
+  volatile_.assign(n, 0);
+  DependencyWalker walker(core);
+  for (int r = 0; r < rule_count_; ++r) {
+    for (int kind = 0; kind < 2; ++kind) {
+      const int v = 2 * r + kind;
+      bool is_volatile = false;
+      if (kind == 0) {
+        walker.Value(r, &deps[v], &is_volatile);
+      } else {
+        walker.Applicability(r, &deps[v], &is_volatile);
+      }
+      std::sort(deps[v].begin(), deps[v].end());
+      deps[v].erase(std::unique(deps[v].begin(), deps[v].end()), deps[v].end());
+      volatile_[v] = is_volatile ? 1 : 0;
+    }
+  }
+  // Rules on a dependency cycle (Tarjan's strongly connected components, iterative).
+  std::vector<int> index(n, -1), low(n, 0), on_stack(n, 0), scc_stack;
+  std::vector<std::pair<int, size_t>> call;
+  int counter = 0;
+  for (int root = 0; root < n; ++root) {
+    if (index[root] >= 0) continue;
+    call.emplace_back(root, 0);
+    while (!call.empty()) {
+      auto& [v, next] = call.back();
+      if (next == 0 && index[v] < 0) {
+        index[v] = low[v] = counter++;
+        scc_stack.push_back(v);
+        on_stack[v] = 1;
+      }
+      if (next < deps[v].size()) {
+        const int w = deps[v][next++];
+        if (w == v) {
+          volatile_[v] = 1;  // self-reference
+        } else if (index[w] < 0) {
+          call.emplace_back(w, 0);
+        } else if (on_stack[w]) {
+          low[v] = std::min(low[v], index[w]);
+        }
+        continue;
+      }
+      if (low[v] == index[v]) {
+        int size = 0;
+        std::vector<int> component;
+        while (true) {
+          const int w = scc_stack.back();
+          scc_stack.pop_back();
+          on_stack[w] = 0;
+          component.push_back(w);
+          ++size;
+          if (w == v) break;
+        }
+        if (size > 1) {
+          for (int w : component) volatile_[w] = 1;
+        }
+      }
+      const int done = v;
+      call.pop_back();
+      if (!call.empty()) low[call.back().first] = std::min(low[call.back().first], low[done]);
+    }
+  }
+  volatile_seed_ = volatile_;
+  // Reverse edges, then volatility flows to every rule that reads a volatile one.
+  dependents_start_.assign(n + 1, 0);
+  for (int r = 0; r < n; ++r) {
+    for (int d : deps[r]) ++dependents_start_[d + 1];
+  }
+  for (int r = 0; r < n; ++r) dependents_start_[r + 1] += dependents_start_[r];
+  dependents_.assign(dependents_start_[n], 0);
+  std::vector<int> fill(dependents_start_.begin(), dependents_start_.end() - 1);
+  for (int r = 0; r < n; ++r) {
+    for (int d : deps[r]) dependents_[fill[d]++] = r;
+  }
+  std::vector<int> queue;
+  for (int r = 0; r < n; ++r) {
+    if (volatile_[r]) queue.push_back(r);
+  }
+  while (!queue.empty()) {
+    const int r = queue.back();
+    queue.pop_back();
+    for (int i = dependents_start_[r]; i < dependents_start_[r + 1]; ++i) {
+      const int d = dependents_[i];
+      if (!volatile_[d]) {
+        volatile_[d] = 1;
+        queue.push_back(d);
+      }
+    }
+  }
+}
+
+void FoldCache::MarkDirty(const std::vector<int>& seeds, std::vector<unsigned char>* dirty) {
+  std::call_once(graph_once_, [this] { BuildGraph(); });
+  dirty->assign(2 * static_cast<size_t>(rule_count_), 0);
+  std::vector<int> queue;
+  for (int s : seeds) {
+    if (s < 0 || s >= rule_count_) continue;
+    for (int v : {2 * s, 2 * s + 1}) {
+      if (!(*dirty)[v]) {
+        (*dirty)[v] = 1;
+        queue.push_back(v);
+      }
+    }
+  }
+  while (!queue.empty()) {
+    const int r = queue.back();
+    queue.pop_back();
+    for (int i = dependents_start_[r]; i < dependents_start_[r + 1]; ++i) {
+      const int d = dependents_[i];
+      if (!(*dirty)[d]) {
+        (*dirty)[d] = 1;
+        queue.push_back(d);
+      }
+    }
+  }
+}
+
+const Res* FoldCache::Rule(int rule) {
+  const unsigned char s = rule_state_[rule].load(std::memory_order_acquire);
+  if (s == 1) return rule_results_[rule];
+  if (s == 2) return nullptr;
+  return Compute(rule, false);
+}
+
+const Res* FoldCache::Applicability(int rule) {
+  const unsigned char s = applicability_state_[rule].load(std::memory_order_acquire);
+  if (s == 1) return applicability_results_[rule];
+  if (s == 2) return nullptr;
+  return Compute(rule, true);
+}
+
+const Res* FoldCache::Compute(int rule, bool applicability) {
+  std::call_once(graph_once_, [this] { BuildGraph(); });
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& states = applicability ? applicability_state_ : rule_state_;
+  auto& results = applicability ? applicability_results_ : rule_results_;
+  const unsigned char s = states[rule].load(std::memory_order_relaxed);
+  if (s != 0) return s == 1 ? results[rule] : nullptr;
+  if (volatile_[2 * rule + (applicability ? 1 : 0)]) {
+    states[rule].store(2, std::memory_order_release);
+    return nullptr;
+  }
+  if (!state_) {
+    graph_ = std::make_unique<Graph>(model_, &overlay_);
+    state_ = std::make_unique<EvalState>(graph_.get(), model_, &shared_);
+    state_->track_warned_path_ = true;
+  }
+  // Every result kept in the model-level state was computed without error, warning or
+  // rule left on the stack, in an evaluation that only read such results: reading it
+  // instead of evaluating it again changes nothing but the time spent.
+  shared_.warnings.clear();
+  shared_.inversion_fail = false;
+  shared_.budget = model_->options.max_node_evaluations;
+  state_->BeginJournal();
+  bool ok = true;
+  const Res* out = nullptr;
+  Res applicable;
+  try {
+    if (applicability) {
+      applicable = state_->RuleApplicability(rule);
+    } else {
+      out = &state_->EvalRule(rule);
+    }
+  } catch (const std::exception&) {
+    ok = false;
+  }
+  ok = ok && shared_.warnings.empty() && !shared_.inversion_fail && state_->StacksEmpty();
+  if (!ok) {
+    // The rules on the way to the error or warning are never folded either, so that a
+    // long chain of them is not evaluated again from each of its links.
+    for (int r : state_->warned_path_) Never(r);
+    for (const auto& entry : state_->rule_stack_) Never(entry.first);
+    state_->warned_path_.clear();
+    state_->RollbackJournal();
+    state_->BeginEvaluation();
+    states[rule].store(2, std::memory_order_release);
+    return nullptr;
+  }
+  if (applicability) {
+    applicability_store_.push_back(std::move(applicable));
+    out = &applicability_store_.back();
+  }
+  results[rule] = out;
+  states[rule].store(1, std::memory_order_release);
+  return out;
+}
+
+void FoldCache::Never(int rule) {
+  if (rule < 0 || rule >= rule_count_) return;
+  if (rule_state_[rule].load(std::memory_order_relaxed) == 0) rule_state_[rule].store(2, std::memory_order_release);
+  if (applicability_state_[rule].load(std::memory_order_relaxed) == 0) {
+    applicability_state_[rule].store(2, std::memory_order_release);
+  }
+}
+
+void FoldCache::TakeBuffers(StateBuffers* out) {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  if (pool_.empty()) return;
+  *out = std::move(pool_.back());
+  pool_.pop_back();
+}
+
+void FoldCache::GiveBuffers(StateBuffers* in) {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  if (pool_.size() < 64) pool_.push_back(std::move(*in));
+}
+
+CompiledModel::CompiledModel() = default;
+CompiledModel::~CompiledModel() = default;
+
+FoldCache& CompiledModel::Fold() const {
+  std::call_once(fold_once_, [this] { fold_ = std::make_unique<FoldCache>(this); });
+  return *fold_;
+}
+
+}  // namespace parcours::rules::detail

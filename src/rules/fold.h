@@ -1,0 +1,93 @@
+// Folding of the situation-independent part of a model (one per model, shared by engines).
+//
+// Most of a large model (modele-social: barèmes, plafonds, taux, whole namespaces nobody
+// answered) does not depend on the few rules a situation sets. A rule's value and
+// applicability are functions of the slots ("X . $SITUATION") it reaches through its
+// value, possibilities and parents; when a situation sets none of them, the rule evaluates
+// exactly as in the empty situation. The fold cache evaluates such rules once, in a
+// model-level state over the empty situation, and engines read those results instead of
+// recomputing them. Each engine marks "dirty" every rule that reaches a slot its situation
+// sets (reverse dependency walk from the set slots) and evaluates those afresh.
+//
+// Results that would depend on the evaluation path are never folded: rules in a dependency
+// cycle (parents included), rules using `contexte`, `inversion numérique` or `résoudre la
+// référence circulaire`, and everything that depends on them. A rule whose evaluation
+// raises an error or a warning is not folded either (the engine raises it again), so that
+// folded and direct evaluations give the same values, units, missing variables and warnings.
+//
+// Thread-safety: Rule/Applicability may be called concurrently; the model-level state is
+// evaluated under a mutex and results are published once, read lock-free afterwards.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "evaluator.h"
+
+namespace parcours::rules::detail {
+
+class FoldCache {
+ public:
+  explicit FoldCache(const CompiledModel* model);
+  ~FoldCache();
+
+  // Values and applicabilities reverse-reachable from `seeds` (set slots): what to
+  // evaluate afresh. `dirty` gets two entries per model rule: 2 * rule for its value,
+  // 2 * rule + 1 for its applicability; 1 = dirty.
+  void MarkDirty(const std::vector<int>& seeds, std::vector<unsigned char>* dirty);
+
+  // The empty-situation value of a clean rule, or nullptr when it must not be folded.
+  const Res* Rule(int rule);
+  // The published value of `rule`, without computing it (nullptr when not published).
+  const Res* Published(int rule) const {
+    return rule_state_[rule].load(std::memory_order_acquire) == 1 ? rule_results_[rule] : nullptr;
+  }
+  // The empty-situation applicability ("est non applicable") of a clean rule, or nullptr.
+  const Res* Applicability(int rule);
+
+  // The model-level state (for explanations of folded rules); lock `mutex()` to read it.
+  const EvalState& state() const { return *state_; }
+  std::mutex& mutex() { return mutex_; }
+  int rule_count() const { return rule_count_; }
+  // Per vertex: 2 * rule (value), 2 * rule + 1 (applicability).
+  bool IsVolatile(int vertex) const { return volatile_[vertex] != 0; }
+  bool IsVolatileSeed(int vertex) const { return volatile_seed_[vertex] != 0; }
+
+  // Pool of state buffers (StateBuffers come back with every entry cleared).
+  void TakeBuffers(StateBuffers* out);
+  void GiveBuffers(StateBuffers* in);
+
+ private:
+  void BuildGraph();
+  const Res* Compute(int rule, bool applicability);
+  void Never(int rule);  // under mutex_
+
+  const CompiledModel* model_;
+  int rule_count_ = 0;
+  std::once_flag graph_once_;
+  // Reverse dependencies between vertices (2 * rule: value, 2 * rule + 1: applicability):
+  // vertex -> vertices whose evaluation may read it, CSR form.
+  std::vector<int> dependents_start_;
+  std::vector<int> dependents_;
+  std::vector<unsigned char> volatile_;  // never folded
+  std::vector<unsigned char> volatile_seed_;  // volatile by itself (cycle or mechanism)
+
+  std::mutex mutex_;
+  Overlay overlay_;
+  std::unique_ptr<Graph> graph_;
+  EvalShared shared_;
+  std::unique_ptr<EvalState> state_;
+  std::deque<Res> applicability_store_;
+  // 0 = unknown, 1 = published, 2 = never.
+  std::unique_ptr<std::atomic<unsigned char>[]> rule_state_;
+  std::unique_ptr<std::atomic<unsigned char>[]> applicability_state_;
+  std::vector<const Res*> rule_results_;
+  std::vector<const Res*> applicability_results_;
+
+  std::mutex pool_mutex_;
+  std::vector<StateBuffers> pool_;
+};
+
+}  // namespace parcours::rules::detail

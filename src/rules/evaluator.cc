@@ -129,7 +129,8 @@ void EvalState::SetOverride(int slot_rule, Override o) {
 }
 
 std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) const {
-  auto fork = std::make_unique<EvalState>(g_, model_, shared_);
+  // Forks borrow pooled buffers too (contexte and inversions fork often).
+  auto fork = std::make_unique<EvalState>(g_, model_, shared_, pool_);
   fork->overrides_ = overrides_;
   fork->override_index_ = override_index_;
   if (copy_stacks) {
@@ -138,11 +139,15 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
     fork->buffers_.suppressed = buffers_.suppressed;
   }
   if (copy_cache) {
-    // Results are shared read-only: the parent outlives its forks.
-    fork->buffers_.node_cache = buffers_.node_cache;
-    fork->buffers_.rule_cache = buffers_.rule_cache;
-    fork->buffers_.touched_nodes = buffers_.touched_nodes;
-    fork->buffers_.touched_rules = buffers_.touched_rules;
+    // Results are shared read-only: the parent outlives its forks. Only the entries set
+    // in the parent are copied.
+    StateBuffers& b = fork->buffers_;
+    if (b.node_cache.size() < buffers_.node_cache.size()) b.node_cache.resize(buffers_.node_cache.size(), nullptr);
+    if (b.rule_cache.size() < buffers_.rule_cache.size()) b.rule_cache.resize(buffers_.rule_cache.size(), nullptr);
+    for (int id : buffers_.touched_nodes) b.node_cache[id] = buffers_.node_cache[id];
+    for (int rule : buffers_.touched_rules) b.rule_cache[rule] = buffers_.rule_cache[rule];
+    b.touched_nodes = buffers_.touched_nodes;
+    b.touched_rules = buffers_.touched_rules;
   }
   return fork;
 }

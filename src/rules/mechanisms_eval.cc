@@ -92,28 +92,35 @@ bool IsFalse(const Value& v) { return v.is_boolean() && !v.boolean; }
 
 Res EvalState::Operation(const Node& n) {
   const Op op = n.op;
-  Res n1 = EvalNode(n.a);
+  // Operands are read in place; only their value and unit are copied (converted below).
+  struct Operand {
+    Value value;
+    UnitId unit;
+  };
+  const Res& e1 = EvalNode(n.a);
+  Operand n1{e1.value, e1.unit};
   if ((n1.value.is_null() &&
        IsOneOf(op, {Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kDiv, Op::kMul, Op::kIntDiv, Op::kSub, Op::kAnd})) ||
       (IsZero(n1.value) && IsOneOf(op, {Op::kDiv, Op::kMul})) || (IsFalse(n1.value) && op == Op::kAnd) ||
       (IsTrue(n1.value) && op == Op::kOr)) {
     Res r;
     r.value = op == Op::kAnd ? BoolValue(false) : n1.value;
-    r.missing = std::move(n1.missing);
+    r.missing = e1.missing;
     return r;
   }
-  Res n2 = EvalNode(n.b);
+  const Res& e2 = EvalNode(n.b);
+  Operand n2{e2.value, e2.unit};
   if (op == Op::kDiv && IsZero(n2.value)) Throw("rules.division_by_zero", "Division by zero");
   if ((n2.value.is_null() && IsOneOf(op, {Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kDiv, Op::kMul, Op::kIntDiv, Op::kAnd})) ||
       (IsZero(n2.value) && op == Op::kMul) || (IsFalse(n2.value) && op == Op::kAnd) ||
       (IsTrue(n2.value) && op == Op::kOr)) {
     Res r;
     r.value = op == Op::kAnd ? BoolValue(false) : n2.value;
-    r.missing = std::move(n2.missing);
+    r.missing = e2.missing;
     return r;
   }
   Res r;
-  r.missing = MergeMissing(n1.missing, n2.missing);
+  r.missing = MergeMissing(e1.missing, e2.missing);
   bool undefined = n1.value.is_undefined() || n2.value.is_undefined();
   bool pct = IsOneOf(op, {Op::kAdd, Op::kSub}) && n2.unit != kNoUnit && SerializeUnit(n2.unit) == "%" &&
              (n1.unit == kNoUnit || SerializeUnit(n1.unit) != "%");

@@ -228,5 +228,50 @@ TEST(Engine, ExpressionsAndJsonModels) {
   EXPECT_FALSE(engine.Evaluate("a . inconnue").ok());
 }
 
+// Rules that reach no answered question are folded once per model; every engine must get
+// the same values, units, missing variables, warnings and explanations as without folding.
+TEST(Engine, FoldedEvaluationsEqualDirectOnes) {
+  const std::string yaml =
+      "plafond: 3000 €/mois\n"
+      "taux: 10%\n"
+      "salaire:\n  question: Salaire ?\n  unité: €/mois\n"
+      "contrat:\n  une possibilité:\n    - \"'CDI'\"\n    - \"'CDD'\"\n  par défaut: \"'CDI'\"\n"
+      "cotisation:\n  produit:\n    - valeur: salaire\n      plafond: plafond\n    - taux\n"
+      "prime:\n  applicable si: contrat = 'CDD'\n  valeur: salaire * 10%\n"
+      "forfait: 1 kg + 2 €\n"
+      "net: salaire - cotisation + prime\n";
+  ModelOptions direct;
+  direct.fold_situation_independent = false;
+  auto folded_model = LoadModelFromYaml(yaml, "fold.publicodes");
+  auto direct_model = LoadModelFromYaml(yaml, "fold.publicodes", direct);
+  ASSERT_TRUE(folded_model.ok()) << folded_model.status().ToString();
+  ASSERT_TRUE(direct_model.ok());
+  const std::vector<Json> situations = {
+      Json::object(), Json{{"salaire", "2000 €/mois"}}, Json{{"salaire", "4000 €/mois"}, {"contrat", "'CDD'"}},
+      Json{{"plafond", "1000 €/mois"}, {"salaire", "2000 €/mois"}}, Json{{"taux", "20%"}}};
+  for (int round = 0; round < 2; ++round) {  // the second round reads the folded results
+    for (const Json& situation : situations) {
+      for (const char* rule : {"net", "cotisation", "prime", "plafond", "forfait", "plafond * 2"}) {
+        Engine a(*folded_model), b(*direct_model);
+        ASSERT_TRUE(a.SetSituation(situation).ok());
+        ASSERT_TRUE(b.SetSituation(situation).ok());
+        auto x = a.Evaluate(rule);
+        auto y = b.Evaluate(rule);
+        ASSERT_TRUE(x.ok() && y.ok()) << rule;
+        const std::string where = std::string(rule) + " in " + situation.dump();
+        EXPECT_EQ(x->value.ToJson(), y->value.ToJson()) << where;
+        EXPECT_EQ(x->unit, y->unit) << where;
+        ASSERT_EQ(x->missing.size(), y->missing.size()) << where;
+        for (size_t i = 0; i < x->missing.size(); ++i) {
+          EXPECT_EQ(x->missing[i].name, y->missing[i].name) << where;
+          EXPECT_EQ(x->missing[i].score, y->missing[i].score) << where;
+        }
+        EXPECT_EQ(x->warnings, y->warnings) << where;
+        EXPECT_EQ(x->ExplanationText(), y->ExplanationText()) << where;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace parcours::rules

@@ -103,6 +103,19 @@ TEST_F(ConfigTest, SecretKeyFileMustHoldSomething) {
   EXPECT_EQ(config->secret_key_file, key);
 }
 
+TEST_F(ConfigTest, ComplaintSlaDaysDefaultsToThirtyAndStaysWithinAYear) {
+  EXPECT_EQ(LoadConfig("", Env({}))->complaint_sla_days, 30);
+  std::string file = Write("sla.yaml", "complaint_sla_days: 15\n");
+  EXPECT_EQ(LoadConfig(file, Env({}))->complaint_sla_days, 15);
+  EXPECT_EQ(LoadConfig(file, Env({{"PARCOURS_COMPLAINT_SLA_DAYS", "60"}}))->complaint_sla_days, 60);
+  for (const char* bad : {"0", "367", "trente", "-5"}) {
+    auto config = LoadConfig("", Env({{"PARCOURS_COMPLAINT_SLA_DAYS", bad}}));
+    ASSERT_FALSE(config.ok()) << bad;
+    EXPECT_NE(config.status().message().find("PARCOURS_COMPLAINT_SLA_DAYS"), std::string::npos)
+        << config.status().message();
+  }
+}
+
 TEST_F(ConfigTest, PostgresUrlsAreAccepted) {
   EXPECT_TRUE(LoadConfig("", Env({{"PARCOURS_DATABASE", "postgresql://u@h:5432/db"}})).ok());
   EXPECT_TRUE(LoadConfig("", Env({{"PARCOURS_DATABASE", "postgres://u@h/db"}})).ok());

@@ -1,5 +1,6 @@
 // Every route and middleware of a node, in one place. A module adds one line here: its
 // Register...Routes call (API routes first, then web pages).
+#include "parcours/api/complaints.h"
 #include "parcours/api/exchange_routes.h"
 #include "parcours/api/insight.h"
 #include "parcours/api/journeys.h"
@@ -13,6 +14,7 @@
 #include "parcours/http/metrics.h"
 #include "parcours/http/middleware.h"
 #include "parcours/http/router.h"
+#include "parcours/web/complaint_pages.h"
 #include "parcours/web/exchange_pages.h"
 #include "parcours/web/insight_pages.h"
 #include "parcours/web/journey_pages.h"
@@ -45,6 +47,7 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   api::RegisterInsightRoutes(router, services);
   api::RegisterExchangeRoutes(router, services);
   if (services.auth) api::RegisterExchangeResolvers(services.auth->authorizer(), services);
+  api::RegisterComplaintRoutes(router, services);
 
   // Web pages.
   web::RegisterSiteRoutes(router, services, assets);
@@ -53,6 +56,7 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   web::RegisterJourneyPages(router, services);
   web::RegisterInsightPages(router, services);
   web::RegisterExchangePages(router, services);
+  web::RegisterComplaintPages(router, services);
 }
 
 }  // namespace parcours::app

@@ -14,6 +14,7 @@
 #include "parcours/base/log.h"
 #include "parcours/exchange/runtime.h"
 #include "parcours/catalog/catalog.h"
+#include "parcours/complaints/complaints.h"
 #include "parcours/http/metrics.h"
 #include "parcours/http/router.h"
 #include "parcours/http/server.h"
@@ -124,6 +125,12 @@ int Serve(const Config& input, const std::string& port_file) {
   services.journeys = &journey_service;
   insight::InsightService insight_service(**db, SystemClock::Get());  // indicators and feedback
   services.insight = &insight_service;
+  // Complaints with a deadline: the organisation in charge comes from the catalogue, the
+  // person's dossiers and journeys; the SLA from the configuration (complaint_sla_days).
+  complaints::ComplaintService complaint_service(
+      **db, SystemClock::Get(), complaints::NewTargetResolver(**db, **life_events, journey_service),
+      config.complaint_sla_days);
+  services.complaints = &complaint_service;
 
   // The once-only data vault: keys from PARCOURS_VAULT_KEY_FILE / PARCOURS_VAULT_KEYS, else var/vault.keys.
   auto data_vault = vault::OpenVault(**db, SystemClock::Get(), "var/vault.keys");

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "demo_profiles.h"
+#include "parcours/base/clock.h"
 #include "parcours/base/id.h"
 #include "parcours/store/events.h"
 
@@ -160,13 +161,32 @@ class Simulator {
       }
     }
     if (U() < (dropped ? 0.06 : 0.02)) {
+      // The shapes the complaints module emits (include/parcours/complaints/complaints.h), with
+      // its default 30-day SLA; category and outcome follow the index so that the random
+      // sequence (and every other demo figure) stays what it was.
+      static constexpr const char* kCategories[] = {"delai", "erreur", "accueil", "information", "autre"};
       const std::string id = "demo-complaint-" + std::to_string(o_.seed) + "-" + std::to_string(index);
       const std::string service(plan.empty() ? "service-public" : plan.back()->administration);
-      RETURN_IF_ERROR(Emit("complaint.filed", "/agent", id, person, "usager:" + person, channel, t,
-                           {{"service", service}, {"topic", "delai"}}));
+      const Json base = {{"service", service}, {"organisation", service}};
+      Json filed = base;
+      filed["category"] = kCategories[index % 5];
+      filed["about"] = "service";
+      filed["sla_days"] = 30;
+      filed["due"] = FormatRfc3339(TimePoint(std::chrono::milliseconds(t + 30 * kDayMs)));
+      RETURN_IF_ERROR(Emit("complaint.filed", "/complaints", id, person, "usager:" + person, channel, t, filed));
       if (U() < 0.8) {
-        RETURN_IF_ERROR(Emit("complaint.resolved", "/agent", id, person, agent, "counter",
-                             t + static_cast<int64_t>(Exp(8) * kDayMs), {{"service", service}}));
+        const int64_t closed = t + static_cast<int64_t>(Exp(8) * kDayMs);
+        Json assigned = base;
+        assigned["assignee"] = agent;
+        RETURN_IF_ERROR(Emit("complaint.assigned", "/complaints", id, person, agent, "web", t + (closed - t) / 4,
+                             assigned));
+        RETURN_IF_ERROR(Emit("complaint.answered", "/complaints", id, person, agent, "web",
+                             t + (closed - t) * 3 / 4, base));
+        Json resolved = base;
+        resolved["outcome"] = index % 10 == 0 ? "rejetee" : "resolue";
+        resolved["overdue"] = closed - t > 30 * kDayMs;
+        resolved["delay_ms"] = closed - t;
+        RETURN_IF_ERROR(Emit("complaint.resolved", "/complaints", id, person, agent, "web", closed, resolved));
       }
     }
     if (U() < (dropped ? 0.12 : 0.35)) RETURN_IF_ERROR(Feedback(*profile, person, channel, commune, t, dropped, total_wait_days));

@@ -143,8 +143,10 @@ json RoleSpaces(const api::Services& s, const http::Request& request, const auth
     add("/mes-parcours", "auth.space_journeys");
     add("/mes-informations", "auth.space_information");
     add("/mes-declarations", "auth.space_declarations");
+    add("/mes-reclamations", "auth.space_complaints");
   }
   if (p.HasRole(auth::Role::kAgent) || p.HasRole(auth::Role::kAidant)) add("/agent", "auth.space_agent");
+  if (p.HasRole(auth::Role::kAgent)) add("/agent/reclamations", "auth.space_complaints_agent");
   if (p.HasRole(auth::Role::kPilote) || p.HasRole(auth::Role::kAdmin)) add("/pilote", "auth.space_pilote");
   if (p.HasRole(auth::Role::kAdmin)) add("/admin", "auth.space_admin");
   if (p.HasRole(auth::Role::kIntegrateur)) add("/openapi.json", "auth.space_integrateur");

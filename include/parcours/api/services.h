@@ -46,6 +46,10 @@ namespace parcours::insight {
 class InsightService;
 }
 
+namespace parcours::complaints {
+class ComplaintService;
+}
+
 namespace parcours::api {
 
 struct Services {
@@ -64,6 +68,7 @@ struct Services {
   vault::Vault* vault = nullptr;  // once-only data vault: attributes, consents, access log (vault/vault.h)
   journeys::JourneyService* journeys = nullptr;  // life-event catalogue and journeys (journeys/journeys.h)
   insight::InsightService* insight = nullptr;  // indicators and feedback (insight/service.h)
+  complaints::ComplaintService* complaints = nullptr;  // complaints with a deadline (complaints/complaints.h)
 };
 
 }  // namespace parcours::api

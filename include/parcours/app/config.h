@@ -18,6 +18,7 @@
 // | theme_dir       | PARCOURS_THEME_DIR         | (none: neutral theme)    |
 // | behind_tls      | PARCOURS_BEHIND_TLS        | false                    |
 // | max_body_bytes  | PARCOURS_MAX_BODY_BYTES    | 1048576                  |
+// | complaint_sla_days | PARCOURS_COMPLAINT_SLA_DAYS | 30                    |
 //
 // Thread-safety: a validated Config is immutable and shared by every thread.
 #pragma once
@@ -54,6 +55,10 @@ struct Config {
   int delivery_timeout_ms = 10000;          // one webhook attempt
   int delivery_base_backoff_ms = 1000;      // first retry delay (doubles, with jitter)
   int delivery_max_backoff_ms = 1800000;    // cap of the retry delay
+  // Complaints (docs/COMPLAINTS.md): days an organisation commits to answer a complaint in.
+  // 30 is a service-quality choice well inside the two months after which the silence of
+  // the administration is an implicit decision (CRPA art. L. 231-1 and L. 231-4).
+  int complaint_sla_days = 30;
 };
 
 // Reads an environment variable; returns nullopt when unset.

@@ -1,0 +1,21 @@
+// Checks of the free texts of complaints (private to the module).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace parcours::complaints::detail {
+
+// `text` without leading and trailing white space.
+std::string Trim(std::string_view text);
+
+// "" when `text` is valid UTF-8 without control characters (line breaks and tabs allowed) and
+// holds between `min` and `max` characters; otherwise a French sentence about `what`
+// ("Le texte de la réclamation", "La référence"...). `min` = 0 makes the text optional.
+std::string CheckText(std::string_view text, std::size_t min, std::size_t max, std::string_view what);
+
+// The number of characters (code points) of valid UTF-8 `text`.
+std::size_t CountChars(std::string_view text);
+
+}  // namespace parcours::complaints::detail

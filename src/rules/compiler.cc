@@ -37,14 +37,6 @@ std::string Join(const std::vector<std::string>& parts, size_t n) {
   return out;
 }
 
-std::string FindCommonAncestor(const std::string& a, const std::string& b) {
-  auto pa = SplitName(a), pb = SplitName(b);
-  for (size_t i = 0; i < pa.size(); ++i) {
-    if (i >= pb.size() || pa[i] != pb[i]) return Join(pa, i);
-  }
-  return a;
-}
-
 
 }  // namespace
 
@@ -59,16 +51,38 @@ std::vector<std::string> RuleParents(const std::string& name) {
   return out;
 }
 
+// Reference getParentsAccessibleFromContext: `name` and its ancestors below the one
+// just under the common ancestor with `context` must not be private. Works on prefix
+// lengths of `name` instead of building the lists of names (it runs for every reference).
 bool IsAccessible(const Graph& graph, const std::string& context, const std::string& name) {
-  std::string common = FindCommonAncestor(context, name);
-  std::vector<std::string> parents = {name};
-  for (auto& p : RuleParents(name)) parents.push_back(p);
-  parents.push_back("");
-  auto it = std::find(parents.begin(), parents.end(), common);
-  long index = it == parents.end() ? -1 : it - parents.begin();
-  long count = std::max(index - 1, 0L);
-  for (long i = 0; i < count; ++i) {
-    int id = graph.FindRule(parents[i]);
+  constexpr std::string_view kSep = " . ";
+  // ends[j] = length of the prefix of `name` made of its first j + 1 components.
+  std::vector<size_t> ends;
+  for (size_t start = 0;;) {
+    size_t sep = name.find(kSep, start);
+    if (sep == std::string::npos) {
+      ends.push_back(name.size());
+      break;
+    }
+    ends.push_back(sep);
+    start = sep + kSep.size();
+  }
+  const size_t k = ends.size();
+  // m = number of leading components shared with `context`.
+  size_t m = 0;
+  for (size_t start = 0, cstart = 0; m < k;) {
+    const size_t len = ends[m] - start;
+    size_t csep = context.find(kSep, cstart);
+    const size_t cend = csep == std::string::npos ? context.size() : csep;
+    if (cend - cstart != len || context.compare(cstart, len, name, start, len) != 0) break;
+    ++m;
+    if (csep == std::string::npos) break;
+    start = ends[m - 1] + kSep.size();
+    cstart = csep + kSep.size();
+  }
+  // Prefixes of j components, for j from k down to m + 2.
+  for (size_t j = k; j >= m + 2 && j >= 1; --j) {
+    int id = graph.FindRule(name.substr(0, ends[j - 1]));
     if (id >= 0 && graph.rule(id).is_private) return false;
   }
   return true;

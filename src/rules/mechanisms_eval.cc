@@ -195,41 +195,44 @@ Res EvalState::Condition(const Node& n) { return ConditionWith(n, false); }
 Res EvalState::ConditionWith(const Node& n, bool not_applicable) {
   const Res& si = EvalNode(n.a);
   if (si.unit != kNoUnit && !not_applicable) Throw("rules.invalid_condition", "La condition doit être de type booléen");
-  auto branch = [&](int id) -> Res { return not_applicable ? NotApplicable(id) : EvalNode(id); };
-  Res evaluation;
-  Res alors_eval;
-  bool alors_done = false;
+  // Branch results are read in place (memoised); "est non applicable" results are kept here.
+  Res alors_storage, sinon_storage, merged;
+  auto branch = [&](int id, Res* storage) -> const Res* {
+    if (!not_applicable) return &EvalNode(id);
+    *storage = NotApplicable(id);
+    return storage;
+  };
+  const Res* evaluation = nullptr;
+  const Res* alors_eval = nullptr;
   if (IsTrue(si.value)) {
-    alors_eval = branch(n.b);
-    alors_done = true;
+    alors_eval = branch(n.b, &alors_storage);
     evaluation = alors_eval;
   } else if (IsFalse(si.value)) {
-    evaluation = branch(n.c);
+    evaluation = branch(n.c, &sinon_storage);
   } else if (si.value.is_null()) {
-    evaluation = si;
+    evaluation = &si;
   } else if (si.value.is_undefined()) {
-    Res sinon = branch(n.c);
-    alors_eval = branch(n.b);
-    alors_done = true;
-    evaluation.value = Value();
-    evaluation.missing = MergeMissing(sinon.missing, alors_eval.missing);
+    const Res* sinon = branch(n.c, &sinon_storage);
+    alors_eval = branch(n.b, &alors_storage);
+    merged.missing = MergeMissing(sinon->missing, alors_eval->missing);
+    evaluation = &merged;
   } else {
     Throw("rules.invalid_condition", "La condition doit être de type booléen");
   }
   Res r;
-  r.value = evaluation.value;
+  r.value = evaluation->value;
   if (!not_applicable) {
-    r.unit = evaluation.unit;
+    r.unit = evaluation->unit;
     if (r.unit == kNoUnit) {
-      if (alors_done) {
-        r.unit = alors_eval.unit;
+      if (alors_eval != nullptr) {
+        r.unit = alors_eval->unit;
       } else if (g_->node(n.b).kind == NodeKind::kConstant || g_->node(n.b).kind == NodeKind::kUnite ||
                  g_->node(n.b).kind == NodeKind::kDuree) {
         r.unit = g_->node(n.b).unit;
       }
     }
   }
-  r.missing = MergeMissing(Bonus(si.missing), evaluation.missing);
+  r.missing = MergeMissing(Bonus(si.missing), evaluation->missing);
   return r;
 }
 

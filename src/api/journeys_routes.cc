@@ -29,6 +29,16 @@ http::Handler Own(const Services& s, OwnHandler fn) {
   };
 }
 
+// The vault's refusal of an answer names the rule: the API points at it in the body.
+Status AnswerPaths(const Status& s) {
+  if (s.reason() != "journeys.invalid_answers") return s;
+  Status out(s.code(), s.reason(), s.message());
+  for (const FieldError& fe : s.field_errors()) {
+    out.WithField(fe.field.rfind("/", 0) == 0 ? fe.field : "/answers/" + fe.field, fe.message);
+  }
+  return out;
+}
+
 Result<json> ObjectBody(const http::Request& r) {
   ASSIGN_OR_RETURN(json body, r.JsonBody());
   if (!body.is_object()) {
@@ -73,7 +83,7 @@ http::Response StartJourney(http::Request& r, journeys::JourneyService& svc, con
       Status mapped(st.code(), st.reason(), st.message());
       return Fail(mapped.WithField("/event_date", st.message()), r);
     }
-    return Fail(st, r);
+    return Fail(AnswerPaths(st), r);
   }
   http::Response res = http::Response::Json(detail::JourneyJson(*view, svc.catalog(), r.Language()), 201);
   res.SetHeader("Location", "/api/v1/me/journeys/" + view->journey.id);
@@ -142,7 +152,7 @@ void RegisterJourneyRoutes(http::Router& router, const Services& s) {
                auto answers = journeys::AnswersFromJson(*current->event, (*body)["answers"], "/answers");
                if (!answers.ok()) return Fail(answers.status(), r);
                auto view = svc.UpdateSituation(a, person, r.Param("journey_id"), *answers);
-               if (!view.ok()) return Fail(view.status(), r);
+               if (!view.ok()) return Fail(AnswerPaths(view.status()), r);
                return http::Response::Json(detail::JourneyJson(*view, svc.catalog(), r.Language()));
              }),
              "journeys.situation", "usager");

@@ -120,9 +120,6 @@ int Serve(const Config& input, const std::string& port_file) {
     for (const auto& d : diagnostics) log::Error("catalog", {{"problem", d.ToString()}});
     return Fail("catalogue invalide", "invalid catalogue", life_events.status(), kExitConfig);
   }
-  std::unique_ptr<journeys::SituationSource> situation = journeys::NewStoreSituationSource(**db, SystemClock::Get());
-  journeys::JourneyService journey_service(**db, *life_events, *situation, SystemClock::Get());
-  services.journeys = &journey_service;
   insight::InsightService insight_service(**db, SystemClock::Get());  // indicators and feedback
   services.insight = &insight_service;
   // Complaints with a deadline: the organisation in charge comes from the catalogue, the
@@ -132,12 +129,22 @@ int Serve(const Config& input, const std::string& port_file) {
       config.complaint_sla_days);
   services.complaints = &complaint_service;
 
-  // The once-only data vault: keys from PARCOURS_VAULT_KEY_FILE / PARCOURS_VAULT_KEYS, else var/vault.keys.
-  auto data_vault = vault::OpenVault(**db, SystemClock::Get(), "var/vault.keys");
+  // The once-only data vault: keys from PARCOURS_VAULT_KEY_FILE / PARCOURS_VAULT_KEYS, else
+  // var/vault.keys. Its attributes are the built-in ones plus every question of the catalogue.
+  auto registry = std::make_shared<vault::AttributeRegistry>(vault::AttributeRegistry::Default());
+  if (Status st = journeys::RegisterCatalogAttributes(**life_events, *registry); !st.ok()) {
+    return Fail("catalogue incompatible avec le coffre", "catalogue incompatible with the vault", st, kExitConfig);
+  }
+  auto data_vault = vault::OpenVault(**db, SystemClock::Get(), "var/vault.keys", registry);
   if (!data_vault.ok()) {
     return Fail("coffre de données inutilisable", "data vault unusable", data_vault.status(), kExitConfig);
   }
   services.vault = data_vault->get();
+  // The journeys' situation is the person's vault.
+  std::unique_ptr<journeys::SituationSource> situation =
+      journeys::NewVaultSituationSource(*services.vault, *life_events, SystemClock::Get());
+  journeys::JourneyService journey_service(**db, *life_events, *situation, SystemClock::Get());
+  services.journeys = &journey_service;
 
   // Identity, sessions and authorisation (PARCOURS_OIDC_*, PARCOURS_SESSION_*: auth/config.h).
   const std::string auth_base_url =

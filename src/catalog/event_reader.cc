@@ -23,7 +23,7 @@ void CheckAttribute(YamlReader& r, const EventContext& ctx, const YAML::Node& at
 Question ReadQuestion(YamlReader& r, const YAML::Node& q, const EventContext& ctx) {
   Question out;
   out.pos = r.Pos(q);
-  if (!r.ExpectMap(q, "question", {"rule", "label", "hint", "type", "unit", "min", "max", "choices"})) {
+  if (!r.ExpectMap(q, "question", {"rule", "label", "hint", "type", "unit", "min", "max", "choices", "sensitive"})) {
     return out;
   }
   out.rule = r.RequiredString(q, "rule");
@@ -40,6 +40,11 @@ Question ReadQuestion(YamlReader& r, const YAML::Node& q, const EventContext& ct
   out.min = r.OptionalNumber(q, "min");
   out.max = r.OptionalNumber(q, "max");
   if (out.min && out.max && *out.min > *out.max) r.Error(q, "« min » est supérieur à « max ».");
+  if (const YAML::Node sensitive = q["sensitive"]) {
+    const std::string v = sensitive.IsScalar() ? sensitive.Scalar() : "";
+    if (v != "true" && v != "false") r.Error(sensitive, "« sensitive » vaut true ou false.");
+    out.sensitive = v == "true";
+  }
   if (const YAML::Node choices = q["choices"]) {
     if (!choices.IsSequence()) {
       r.Error(choices, "« choices » doit être une liste.");

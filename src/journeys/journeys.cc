@@ -53,7 +53,7 @@ JourneyService::JourneyService(store::Database& db, catalog::CatalogPtr catalog,
 
 Result<JourneyView> JourneyService::Start(const Actor& actor, const std::string& person_id,
                                           std::string_view event_id, std::string_view event_date,
-                                          const Answers& answers) {
+                                          const Answers& answers, const FormSubmission* form) {
   const catalog::Event* event = catalog_->FindEvent(event_id);
   if (event == nullptr) {
     const std::string message = "Événement de vie inconnu : « " + std::string(event_id) + " ».";
@@ -70,8 +70,8 @@ Result<JourneyView> JourneyService::Start(const Actor& actor, const std::string&
                                 today.ToDisplay("fr") + ").";
     return InvalidArgument("journeys.date_out_of_range", message).WithField("event_date", message);
   }
-  RETURN_IF_ERROR(situation_.Save(actor, person_id, answers));
-  ASSIGN_OR_RETURN(Answers situation, situation_.Load(actor, person_id));
+  RETURN_IF_ERROR(situation_.Save(actor, person_id, event->id, answers, form));
+  ASSIGN_OR_RETURN(Answers situation, situation_.Load(actor, person_id, event->id));
   ASSIGN_OR_RETURN(Plan plan, ComputePlan(*catalog_, *event, *date, situation, {}, today));
 
   Journey journey;
@@ -86,10 +86,14 @@ Result<JourneyView> JourneyService::Start(const Actor& actor, const std::string&
         "VALUES ($1, $2, $3, $4, $5, $6)",
         {journey.id, journey.person_id, journey.event_id, journey.event_date.ToIso(), journey.created_ms,
          journey.updated_ms}));
-    const Json data = {{"event_id", journey.event_id},
-                       {"event_date", journey.event_date.ToIso()},
-                       {"applicable_steps", StepIds(plan, Applicability::kApplies)},
-                       {"undetermined_steps", StepIds(plan, Applicability::kUndetermined)}};
+    Json data = {{"event_id", journey.event_id},
+                 {"event_date", journey.event_date.ToIso()},
+                 {"applicable_steps", StepIds(plan, Applicability::kApplies)},
+                 {"undetermined_steps", StepIds(plan, Applicability::kUndetermined)}};
+    // The commune (an INSEE code, not personal on its own) lets indicators split by territory.
+    if (auto it = situation.find(kCommuneAttribute); it != situation.end() && !it->second.empty()) {
+      data["commune"] = it->second;
+    }
     return store::AppendEvent(tx, JourneyEvent("fr.parcours.journey.started", actor, journey, data,
                                                journey.created_ms), &clock_)
         .status();
@@ -140,13 +144,18 @@ Result<Journey> JourneyService::LoadJourney(const std::string& person_id, std::s
   return j;
 }
 
-Result<JourneyView> JourneyService::View(const Actor& actor, Journey journey) {
+Result<JourneyView> JourneyService::View(const Actor& actor, Journey journey, const Answers* answers) {
   const catalog::Event* event = catalog_->FindEvent(journey.event_id);
   if (event == nullptr) {
     return NotFound("journeys.event_removed",
                     "L'événement « " + journey.event_id + " » de ce parcours n'est plus au catalogue.");
   }
-  ASSIGN_OR_RETURN(Answers situation, situation_.Load(actor, journey.person_id));
+  Answers situation;
+  if (answers != nullptr) {
+    situation = *answers;
+  } else {
+    ASSIGN_OR_RETURN(situation, situation_.Load(actor, journey.person_id, journey.event_id));
+  }
   const CivilDate today = CivilDate::FromTimePoint(clock_.Now());
   ASSIGN_OR_RETURN(Plan plan, ComputePlan(*catalog_, *event, journey.event_date, situation, journey.statuses, today));
   return JourneyView{std::move(journey), event, std::move(situation), std::move(plan)};
@@ -159,11 +168,21 @@ Result<JourneyView> JourneyService::Get(const Actor& actor, const std::string& p
 }
 
 Result<JourneyView> JourneyService::UpdateSituation(const Actor& actor, const std::string& person_id,
-                                                    std::string_view journey_id, const Answers& changes) {
+                                                    std::string_view journey_id, const Answers& changes,
+                                                    const FormSubmission* form) {
   ASSIGN_OR_RETURN(Journey journey, LoadJourney(person_id, journey_id));
   ASSIGN_OR_RETURN(JourneyView before, View(actor, journey));
-  RETURN_IF_ERROR(situation_.Save(actor, person_id, changes));
-  ASSIGN_OR_RETURN(JourneyView after, View(actor, std::move(journey)));
+  RETURN_IF_ERROR(situation_.Save(actor, person_id, journey.event_id, changes, form));
+  // The situation after the change, without reading the vault again.
+  Answers merged = before.answers;
+  for (const auto& [name, value] : changes) {
+    if (value.empty()) {
+      merged.erase(name);
+    } else {
+      merged[name] = value;
+    }
+  }
+  ASSIGN_OR_RETURN(JourneyView after, View(actor, std::move(journey), &merged));
   const std::set<std::string> was = Applicable(before.plan);
   const std::set<std::string> now = Applicable(after.plan);
   if (was == now) return after;
@@ -223,7 +242,7 @@ Result<JourneyView> JourneyService::SetStepStatus(const Actor& actor, const std:
   }));
   view.journey.statuses[id] = status;
   view.journey.updated_ms = now_ms;
-  return View(actor, std::move(view.journey));
+  return View(actor, std::move(view.journey), &view.answers);
 }
 
 }  // namespace parcours::journeys

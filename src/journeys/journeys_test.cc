@@ -6,10 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "parcours/base/clock.h"
+#include "parcours/base/id.h"
 #include "parcours/base/json.h"
 #include "parcours/store/events.h"
 #include "parcours/store/migrations.h"
 #include "parcours/store/testing.h"
+#include "parcours/vault/vault.h"
 
 namespace parcours::journeys {
 namespace {
@@ -31,8 +33,14 @@ class JourneyServiceTest : public ::testing::Test {
     ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
     scratch_ = std::move(*scratch);
     ASSERT_TRUE(store::Migrate(scratch_->db()).ok());
-    situation_ = NewStoreSituationSource(scratch_->db(), clock_);
+    auto registry = std::make_shared<vault::AttributeRegistry>(vault::AttributeRegistry::Default());
+    ASSERT_TRUE(RegisterCatalogAttributes(**catalog_, *registry).ok());
+    auto keys = vault::KeyRing::Parse(vault::KeyRing::GenerateKeyLine());
+    ASSERT_TRUE(keys.ok());
+    vault_ = vault::NewVault(scratch_->db(), clock_, std::move(*keys), registry);
+    situation_ = NewVaultSituationSource(*vault_, *catalog_, clock_);
     service_ = std::make_unique<JourneyService>(scratch_->db(), *catalog_, *situation_, clock_);
+    camille_ = {"usager:" + camille_id_, "web"};
   }
 
   std::vector<store::Event> Events(const std::string& person) {
@@ -51,14 +59,16 @@ class JourneyServiceTest : public ::testing::Test {
   static catalog::CatalogPtr* catalog_;
   ManualClock clock_{std::chrono::sys_days{std::chrono::year{2026} / 3 / 1}};
   std::unique_ptr<store::testing::ScratchDatabase> scratch_;
+  std::unique_ptr<vault::Vault> vault_;
   std::unique_ptr<SituationSource> situation_;
   std::unique_ptr<JourneyService> service_;
-  const Actor camille_{"usager:camille", "web"};
+  const std::string camille_id_ = NewId();
+  Actor camille_;
 };
 catalog::CatalogPtr* JourneyServiceTest::catalog_ = nullptr;
 
 TEST_F(JourneyServiceTest, CamillesBirthPlanFollowsHerSituation) {
-  Result<JourneyView> started = service_->Start(camille_, "camille", "devenir-parent", "2026-04-20",
+  Result<JourneyView> started = service_->Start(camille_, camille_id_, "devenir-parent", "2026-04-20",
                                                 {{"naissance . parents mariés", "non"}});
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   const std::string id = started->journey.id;
@@ -66,64 +76,182 @@ TEST_F(JourneyServiceTest, CamillesBirthPlanFollowsHerSituation) {
   EXPECT_EQ(*started->plan.Find("declaration-naissance")->deadline, (CivilDate{2026, 4, 25}));
 
   // She marries: the plan is recomputed and the change is an event.
-  Result<JourneyView> married = service_->UpdateSituation(camille_, "camille", id, {{"naissance . parents mariés", "oui"}});
+  Result<JourneyView> married = service_->UpdateSituation(camille_, camille_id_, id, {{"naissance . parents mariés", "oui"}});
   ASSERT_TRUE(married.ok()) << married.status().ToString();
   EXPECT_EQ(married->plan.Find("reconnaissance-anticipee")->applicability, Applicability::kNotApplicable);
 
   // Non-linear progress, saved.
-  ASSERT_TRUE(service_->SetStepStatus(camille_, "camille", id, "complementaire-sante", StepStatus::kInProgress).ok());
-  ASSERT_TRUE(service_->SetStepStatus(camille_, "camille", id, "declaration-naissance", StepStatus::kDone).ok());
-  Result<JourneyView> again = service_->Get(camille_, "camille", id);
+  ASSERT_TRUE(service_->SetStepStatus(camille_, camille_id_, id, "complementaire-sante", StepStatus::kInProgress).ok());
+  ASSERT_TRUE(service_->SetStepStatus(camille_, camille_id_, id, "declaration-naissance", StepStatus::kDone).ok());
+  Result<JourneyView> again = service_->Get(camille_, camille_id_, id);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->plan.Find("complementaire-sante")->status, StepStatus::kInProgress);
   EXPECT_EQ(again->plan.Find("declaration-naissance")->status, StepStatus::kDone);
 
-  std::vector<store::Event> events = Events("camille");
-  EXPECT_THAT(Types(events), ElementsAre("fr.parcours.journey.situation.updated", "fr.parcours.journey.started",
-                                         "fr.parcours.journey.situation.updated", "fr.parcours.journey.plan.changed",
-                                         "fr.parcours.journey.step.status_changed",
+  std::vector<store::Event> events = Events(camille_id_);
+  EXPECT_THAT(Types(events), ElementsAre("fr.parcours.vault.person_created", "fr.parcours.vault.attributes_changed",
+                                         "fr.parcours.journey.started", "fr.parcours.vault.attributes_changed",
+                                         "fr.parcours.journey.plan.changed", "fr.parcours.journey.step.status_changed",
                                          "fr.parcours.journey.step.status_changed"));
-  Result<Json> changed = ParseJson(events[3].data_json);
+  Result<Json> changed = ParseJson(events[4].data_json);
   ASSERT_TRUE(changed.ok());
   EXPECT_THAT((*changed)["no_longer_applicable"], Contains("reconnaissance-anticipee"));
   // Events carry attribute names, never values.
-  EXPECT_EQ(events[0].data_json.find("non"), std::string::npos);
+  EXPECT_EQ(events[1].data_json.find("non"), std::string::npos);
 }
 
 TEST_F(JourneyServiceTest, SeveralJourneysAndOwnership) {
-  ASSERT_TRUE(service_->Start(camille_, "camille", "devenir-parent", "2026-04-20", {}).ok());
-  Result<JourneyView> move = service_->Start(camille_, "camille", "demenager", "2026-05-01", {});
+  ASSERT_TRUE(service_->Start(camille_, camille_id_, "devenir-parent", "2026-04-20", {}).ok());
+  Result<JourneyView> move = service_->Start(camille_, camille_id_, "demenager", "2026-05-01", {});
   ASSERT_TRUE(move.ok());
-  Result<std::vector<Journey>> list = service_->List("camille");
+  Result<std::vector<Journey>> list = service_->List(camille_id_);
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->size(), 2u);
-  Result<JourneyView> other = service_->Get({"usager:karim", "web"}, "karim", move->journey.id);
+  const std::string karim = NewId();
+  Result<JourneyView> other = service_->Get({"usager:" + karim, "web"}, karim, move->journey.id);
   EXPECT_EQ(other.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(service_->Get(camille_, "camille", "not-an-id").status().reason(), "journeys.not_found");
+  EXPECT_EQ(service_->Get(camille_, camille_id_, "not-an-id").status().reason(), "journeys.not_found");
 }
 
 TEST_F(JourneyServiceTest, BadInputIsRefusedWithFieldErrors) {
-  Result<JourneyView> unknown = service_->Start(camille_, "camille", "partir-sur-mars", "2026-04-20", {});
+  Result<JourneyView> unknown = service_->Start(camille_, camille_id_, "partir-sur-mars", "2026-04-20", {});
   EXPECT_EQ(unknown.status().reason(), "journeys.unknown_event");
   EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
-  Result<JourneyView> impossible = service_->Start(camille_, "camille", "devenir-parent", "2026-02-30", {});
+  Result<JourneyView> impossible = service_->Start(camille_, camille_id_, "devenir-parent", "2026-02-30", {});
   EXPECT_EQ(impossible.status().reason(), "journeys.invalid_date");
   ASSERT_EQ(impossible.status().field_errors().size(), 1u);
   EXPECT_EQ(impossible.status().field_errors()[0].field, "event_date");
-  EXPECT_EQ(service_->Start(camille_, "camille", "devenir-parent", "2031-01-01", {}).status().reason(),
+  EXPECT_EQ(service_->Start(camille_, camille_id_, "devenir-parent", "2031-01-01", {}).status().reason(),
             "journeys.date_out_of_range");
 
-  Result<JourneyView> j = service_->Start(camille_, "camille", "demenager", "2026-05-01",
+  Result<JourneyView> j = service_->Start(camille_, camille_id_, "demenager", "2026-05-01",
                                           {{"véhicule . possède un véhicule", "non"}});
   ASSERT_TRUE(j.ok());
-  EXPECT_EQ(service_->SetStepStatus(camille_, "camille", j->journey.id, "teleportation", StepStatus::kDone)
+  EXPECT_EQ(service_->SetStepStatus(camille_, camille_id_, j->journey.id, "teleportation", StepStatus::kDone)
                 .status()
                 .reason(),
             "journeys.unknown_step");
-  EXPECT_EQ(service_->SetStepStatus(camille_, "camille", j->journey.id, "carte-grise", StepStatus::kDone)
+  EXPECT_EQ(service_->SetStepStatus(camille_, camille_id_, j->journey.id, "carte-grise", StepStatus::kDone)
                 .status()
                 .code(),
             StatusCode::kConflict);
+}
+
+// The vault IS the situation: what the first journey learnt prefills the second, nothing
+// known is asked again, the form's DLNUF counters are recorded, and the plan's reads are in
+// the person's access log.
+TEST_F(JourneyServiceTest, SecondJourneyAsksNothingAlreadyKnown) {
+  const FormSubmission first{"demenager/debut", {}};
+  ASSERT_TRUE(service_->Start(camille_, camille_id_, "demenager", "2026-05-01",
+                              {{"personne . demandeur d'emploi", "oui"},
+                               {"localisation . epci", "Bordeaux Métropole"},
+                               {"revenu fiscal de référence par part . revenu de référence", "18000"},
+                               {"logement . locataire", "oui"}},
+                              &first)
+                  .ok());
+  const catalog::Event* transports = (*catalog_)->FindEvent("prendre-les-transports");
+  ASSERT_NE(transports, nullptr);
+  std::vector<std::string> rules;
+  for (const auto& q : transports->questions) rules.push_back(q.rule);
+  Result<Prefill> prefill = service_->PrefillFor(camille_, camille_id_, "prendre-les-transports", rules);
+  ASSERT_TRUE(prefill.ok()) << prefill.status().ToString();
+  std::vector<std::string> known;
+  for (const auto& k : prefill->known) known.push_back(k.rule);
+  EXPECT_THAT(known, ElementsAre("personne . demandeur d'emploi", "localisation . epci",
+                                 "revenu fiscal de référence par part . revenu de référence"));
+  for (const auto& name : known) EXPECT_THAT(prefill->missing, ::testing::Not(Contains(name)));
+  EXPECT_EQ(prefill->known[0].provenance.kind, vault::ProvenanceKind::kDeclared);
+
+  // She confirms what was known and answers one new question.
+  const FormSubmission second{"prendre-les-transports/debut", known};
+  Result<JourneyView> j = service_->Start(camille_, camille_id_, "prendre-les-transports", "2026-06-01",
+                                          {{"personne . demandeur d'emploi", "oui"},
+                                           {"localisation . epci", "Bordeaux Métropole"},
+                                           {"revenu fiscal de référence par part . revenu de référence", "18000"},
+                                           {"transport . projet vélo", "oui"}},
+                                          &second);
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  EXPECT_EQ(j->answers.at("logement . locataire"), "oui");  // from the first journey
+  std::vector<store::Event> events = Events(camille_id_);
+  Json submitted;
+  for (const auto& e : events) {
+    if (e.type == "fr.parcours.vault.form_submitted") submitted = *ParseJson(e.data_json);
+  }
+  EXPECT_EQ(submitted["form"], "prendre-les-transports/debut");
+  EXPECT_EQ(submitted["prefilled"], 3);
+  EXPECT_EQ(submitted["asked"], 1);
+  EXPECT_EQ(submitted["reasked"], 0);
+
+  // The income is sealed; the plan's reads are logged for the person, with the journey's purpose.
+  auto log = vault_->AccessLog(vault::Actor::Usager(camille_id_), camille_id_, 100);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  bool journey_read = false;
+  for (const auto& e : *log) {
+    if (e.actor.kind == vault::ActorKind::kPlatform &&
+        e.purpose.find("« Prendre les transports »") != std::string::npos) {
+      journey_read = true;
+    }
+  }
+  EXPECT_TRUE(journey_read);
+}
+
+TEST_F(JourneyServiceTest, RejectedAnswersChangeNothing) {
+  ASSERT_TRUE(service_->Start(camille_, camille_id_, "faire-valoir-ses-droits", "2026-05-01",
+                              {{"personne . âge", "30"}}, nullptr)
+                  .ok());
+  // A value the vault refuses (a control character in a number's place is caught earlier by
+  // the questions; here an age beyond the question's bounds reaches the vault directly).
+  Result<JourneyView> bad = service_->Start(camille_, camille_id_, "faire-valoir-ses-droits", "2026-05-01",
+                                            {{"personne . âge", "31"}, {"personne . taux d'incapacité", "250"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().reason(), "journeys.invalid_answers");
+  ASSERT_EQ(bad.status().field_errors().size(), 1u);
+  EXPECT_EQ(bad.status().field_errors()[0].field, "personne . taux d'incapacité");
+  Result<Answers> kept = situation_->Load(camille_, camille_id_, "faire-valoir-ses-droits");
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->at("personne . âge"), "30");
+  EXPECT_FALSE(kept->contains("personne . taux d'incapacité"));
+}
+
+TEST_F(JourneyServiceTest, StartedEventCarriesTheCommune) {
+  ASSERT_TRUE(vault_->EnsurePerson(vault::Actor::Usager(camille_id_), camille_id_).ok());
+  ASSERT_TRUE(vault_->Write(vault::Actor::Usager(camille_id_), camille_id_,
+                            {{"adresse . commune", "33063", {}, vault::Verification::kUnverified, {}, {}}},
+                            {"test", "test", "web"})
+                  .ok());
+  ASSERT_TRUE(service_->Start(camille_, camille_id_, "demenager", "2026-05-01", {}).ok());
+  for (const auto& e : Events(camille_id_)) {
+    if (e.type == "fr.parcours.journey.started") {
+      EXPECT_EQ((*ParseJson(e.data_json))["commune"], "33063");
+    }
+  }
+}
+
+TEST(RegisterCatalogAttributes, EveryQuestionBecomesAnAttribute) {
+  auto loaded = catalog::LoadCatalog(std::string(PARCOURS_SOURCE_DIR) + "/catalog");
+  ASSERT_TRUE(loaded.ok());
+  vault::AttributeRegistry registry = vault::AttributeRegistry::Default();
+  ASSERT_TRUE(RegisterCatalogAttributes(**loaded, registry).ok());
+  int questions = 0;
+  for (const auto& e : (*loaded)->events()) {
+    for (const auto& q : e.questions) {
+      ++questions;
+      const vault::AttributeDef* def = registry.Find(q.rule);
+      ASSERT_NE(def, nullptr) << q.rule;
+      EXPECT_EQ(def->sensitive, q.sensitive || def->sensitive) << q.rule;
+      for (const auto& c : q.choices) EXPECT_THAT(def->choices, Contains(c.value)) << q.rule;
+    }
+  }
+  EXPECT_EQ(questions, 47);
+  EXPECT_TRUE(registry.Find("foyer . ressources mensuelles")->sensitive);
+  EXPECT_EQ(registry.Find("vélo . prix")->unit, "€");
+  // A rule the vault already defines with another type is refused.
+  vault::AttributeRegistry clash;
+  vault::AttributeDef def;
+  def.name = "vélo . prix";
+  def.type = vault::AttributeType::kText;
+  ASSERT_TRUE(clash.Register(def).ok());
+  EXPECT_EQ(RegisterCatalogAttributes(**loaded, clash).reason(), "journeys.attribute_conflict");
 }
 
 }  // namespace

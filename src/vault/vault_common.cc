@@ -1,5 +1,6 @@
 // Shared plumbing of the Vault implementation: persons, events, access logging, decoding.
 #include <ctime>
+#include <set>
 
 #include "vault_impl.h"
 
@@ -147,7 +148,16 @@ Result<std::vector<AttributeRecord>> VaultImpl::GatedRead(store::Transaction& tx
   if (!values.empty()) {
     ASSIGN_OR_RETURN(out, LoadCurrent(tx, person_id, values));
   }
-  RETURN_IF_ERROR(LogAccess(tx, d, actor, person_id, AccessAction::kRead, purpose));
+  // The log names what was released: the values found (and the household), not every name
+  // asked for (a journey asks for every question of the catalogue).
+  Decision logged = d;
+  logged.allowed.clear();
+  std::set<std::string> found;
+  for (const auto& r : out) found.insert(r.name);
+  for (const auto& n : d.allowed) {
+    if (n == kHouseholdAttribute || found.count(n)) logged.allowed.push_back(n);
+  }
+  RETURN_IF_ERROR(LogAccess(tx, logged, actor, person_id, AccessAction::kRead, purpose));
   if (decision) *decision = std::move(d);
   return out;
 }

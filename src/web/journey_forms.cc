@@ -1,6 +1,9 @@
 #include "journey_forms.h"
 
+#include <cctype>
+
 #include "parcours/journeys/answers.h"
+#include "vault_format.h"
 
 namespace parcours::web::detail {
 namespace {
@@ -95,6 +98,52 @@ Result<journeys::Answers> ReadAnswers(const catalog::Event& event, const std::ve
     converted.emplace(rule, value);
   }
   return journeys::AnswersFromForm(event, converted, false);
+}
+
+void AddHint(json& component, const std::string& text) {
+  json& data = component.contains("radios") ? component["radios"] : component["field"];
+  const std::string hint = data.value("hint", std::string());
+  data["hint"] = hint.empty() ? text : hint + " " + text;
+}
+
+std::string KnownSource(const journeys::KnownAnswer& known, const std::string& lang) {
+  std::string out = vault::DescribeProvenance(known.provenance, lang);
+  if (known.collected_ms > 0) out += (lang == "en" ? ", on " : ", le ") + VaultDate(known.collected_ms);
+  return out;
+}
+
+journeys::Answers KnownAnswers(const journeys::Prefill& prefill) {
+  journeys::Answers out;
+  for (const journeys::KnownAnswer& k : prefill.known) out[k.rule] = k.value;
+  return out;
+}
+
+std::vector<std::string> KnownNames(const journeys::Prefill& prefill) {
+  std::vector<std::string> out;
+  for (const journeys::KnownAnswer& k : prefill.known) out.push_back(k.rule);
+  return out;
+}
+
+namespace {
+std::string UrlEncode(const std::string& in) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string FeedbackHref(const std::string& event_id, const std::string& step_id, const std::string& service) {
+  std::string href = "/avis?parcours=" + UrlEncode(event_id);
+  if (!step_id.empty()) href += "&etape=" + UrlEncode(step_id);
+  if (!service.empty()) href += "&service=" + UrlEncode(service);
+  return href;
 }
 
 void CollectErrors(const catalog::Event& event, const Status& status, json* summary,

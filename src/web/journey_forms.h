@@ -7,6 +7,7 @@
 
 #include "parcours/base/status.h"
 #include "parcours/catalog/catalog.h"
+#include "parcours/journeys/journeys.h"
 #include "parcours/journeys/plan.h"
 
 namespace parcours::web::detail {
@@ -27,6 +28,21 @@ nlohmann::json QuestionComponent(const catalog::Event& event, const catalog::Que
 // position ("c0", "c1"...), so that option ids stay valid HTML. Empty fields are left out.
 Result<journeys::Answers> ReadAnswers(const catalog::Event& event, const std::vector<std::string>& questions,
                                       const FormFields& form);
+
+// Adds `text` to the hint of a question component (known answers say where they came from).
+void AddHint(nlohmann::json& component, const std::string& text);
+
+// Where a known answer came from, for its hint: "Déclaré par vous, le 05/12/2026".
+std::string KnownSource(const journeys::KnownAnswer& known, const std::string& lang);
+
+// The answers a prefill knows, as the situation of a form.
+journeys::Answers KnownAnswers(const journeys::Prefill& prefill);
+
+// The names a prefill showed prefilled, for the DLNUF counters of a submission.
+std::vector<std::string> KnownNames(const journeys::Prefill& prefill);
+
+// The "Je donne mon avis" link of a journey or one of its steps ("/avis?parcours=...").
+std::string FeedbackHref(const std::string& event_id, const std::string& step_id, const std::string& service);
 
 // Error summary entries ({href, message}) and the per-field messages of a failed Status.
 void CollectErrors(const catalog::Event& event, const Status& status, nlohmann::json* summary,

@@ -61,6 +61,12 @@ json Breadcrumb(const api::Services& s, const http::Request& r, std::vector<std:
   return out;
 }
 
+std::vector<std::string> QuestionRules(const catalog::Event& event) {
+  std::vector<std::string> rules;
+  for (const catalog::Question& q : event.questions) rules.push_back(q.rule);
+  return rules;
+}
+
 std::string QuestionLabels(const catalog::Event& event, const std::vector<std::string>& rules, const std::string& lang) {
   std::string out;
   for (const std::string& rule : rules) {
@@ -96,17 +102,30 @@ http::Response EventPage(const api::Services& s, http::Request& r, const FormFie
   if (event == nullptr) return Refuse(s, r, NotFound("journeys.unknown_event", "Événement de vie inconnu."));
   const auth::Principal* p = auth::PrincipalOf(r);
   const bool logged_in = p != nullptr && !p->person_id.empty();
-  journeys::Answers answers;  // what the person already told us: the form is prefilled with it
-  if (logged_in && posted == nullptr) {
+  // What the vault already holds is shown prefilled, apart, with where it came from: the
+  // person confirms or corrects it; only the rest is asked.
+  journeys::Prefill prefill;
+  if (logged_in) {
     auto who = Person(s, r);
-    if (who.ok()) answers = s.journeys->Situation(who->actor, who->person).value_or(journeys::Answers{});
+    if (who.ok()) {
+      auto found = s.journeys->PrefillFor(who->actor, who->person, event->id, QuestionRules(*event));
+      if (found.ok()) prefill = std::move(*found);
+    }
   }
+  const journeys::Answers answers = detail::KnownAnswers(prefill);
   json summary = json::array();
   std::map<std::string, std::string> by_field;
   if (error != nullptr) detail::CollectErrors(*event, *error, &summary, &by_field);
   json questions = json::array();
+  json known = json::array();
   for (const catalog::Question& q : event->questions) {
-    questions.push_back(detail::QuestionComponent(*event, q, answers, posted, by_field, lang));
+    json component = detail::QuestionComponent(*event, q, answers, posted, by_field, lang);
+    if (const journeys::KnownAnswer* k = prefill.Find(q.rule)) {
+      detail::AddHint(component, Msg(s, r, "journeys.known_hint", {{"source", detail::KnownSource(*k, lang)}}));
+      known.push_back(std::move(component));
+    } else {
+      questions.push_back(std::move(component));
+    }
   }
   std::string date_value;
   if (posted != nullptr) {
@@ -131,6 +150,10 @@ http::Response EventPage(const api::Services& s, http::Request& r, const FormFie
                {"csrf_token", p != nullptr ? p->csrf_token : ""},
                {"date_field", date_field},
                {"questions", questions},
+               {"has_questions", !questions.empty()},
+               {"known", known},
+               {"has_known", !known.empty()},
+               {"known_summary", Msg(s, r, "journeys.known_summary", {{"count", std::to_string(known.size())}})},
                {"steps", steps},
                {"logged_in", logged_in},
                {"login_notice", {{"text", Msg(s, r, "journeys.login_needed")}}},
@@ -147,8 +170,7 @@ http::Response StartJourney(const api::Services& s, http::Request& r) {
   const catalog::Event* event = s.journeys->catalog().FindEvent(r.Param("event_id"));
   if (event == nullptr) return Refuse(s, r, NotFound("journeys.unknown_event", "Événement de vie inconnu."));
   const FormFields form = r.FormFields();
-  std::vector<std::string> rules;
-  for (const auto& q : event->questions) rules.push_back(q.rule);
+  const std::vector<std::string> rules = QuestionRules(*event);
   auto answers = detail::ReadAnswers(*event, rules, form);
   std::string date;
   if (auto it = form.find("event_date"); it != form.end()) date = it->second;
@@ -160,7 +182,11 @@ http::Response StartJourney(const api::Services& s, http::Request& r) {
     }
     return EventPage(s, r, &form, &all);
   }
-  auto view = s.journeys->Start(who->actor, who->person, event->id, date, *answers);
+  // The form showed prefilled what the vault held: the submission says so (DLNUF counters).
+  auto shown = s.journeys->PrefillFor(who->actor, who->person, event->id, rules);
+  if (!shown.ok()) return Refuse(s, r, shown.status());
+  const journeys::FormSubmission submission{event->id + "/debut", detail::KnownNames(*shown)};
+  auto view = s.journeys->Start(who->actor, who->person, event->id, date, *answers, &submission);
   if (!view.ok()) {
     if (view.status().code() == StatusCode::kInvalidArgument) return EventPage(s, r, &form, &view.status());
     return Refuse(s, r, view.status());
@@ -256,6 +282,7 @@ http::Response JourneyPage(const api::Services& s, http::Request& r, const Who& 
                {"tasks", tasks},
                {"not_concerned", not_concerned},
                {"has_not_concerned", !not_concerned.empty()},
+               {"feedback_href", detail::FeedbackHref(event.id, "", "")},
                {"errors", summary},
                {"has_errors", !summary.empty()}};
   if (v.plan.undetermined > 0) {
@@ -276,10 +303,21 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
   json summary = json::array();
   std::map<std::string, std::string> by_field;
   if (error != nullptr) detail::CollectErrors(event, *error, &summary, &by_field);
+  // The step's questions, prefilled from the vault with where each answer came from.
+  journeys::Prefill prefill;
+  if (!step.questions.empty()) {
+    auto found = s.journeys->PrefillFor(who.actor, who.person, event.id, step.questions);
+    if (found.ok()) prefill = std::move(*found);
+  }
+  const journeys::Answers known = detail::KnownAnswers(prefill);
   json questions = json::array();
   for (const std::string& rule : step.questions) {
     if (const catalog::Question* q = event.FindQuestion(rule)) {
-      questions.push_back(detail::QuestionComponent(event, *q, v.answers, posted, by_field, lang));
+      json component = detail::QuestionComponent(event, *q, known, posted, by_field, lang);
+      if (const journeys::KnownAnswer* k = prefill.Find(rule)) {
+        detail::AddHint(component, Msg(s, r, "journeys.known_hint", {{"source", detail::KnownSource(*k, lang)}}));
+      }
+      questions.push_back(std::move(component));
     }
   }
   std::string chosen = journeys::StepStatusName(sp.status).data();
@@ -324,6 +362,7 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
                {"status_radios", status_radios},
                {"submit", {{"label", Msg(s, r, "journeys.save_button")}}},
                {"back_href", base},
+               {"feedback_href", detail::FeedbackHref(event.id, step.id, step.administration)},
                {"errors", summary},
                {"has_errors", !summary.empty()}};
   if (!sp.missing.empty()) {
@@ -398,8 +437,16 @@ void RegisterJourneyPages(http::Router& router, const api::Services& s) {
                for (const auto& q : view->event->questions) rules.push_back(q.rule);
                auto answers = detail::ReadAnswers(*view->event, rules, form);
                if (!answers.ok()) return JourneyPage(s, r, *who, *view, &form, &answers.status(), false);
-               auto updated = s.journeys->UpdateSituation(who->actor, who->person, view->journey.id, *answers);
-               if (!updated.ok()) return Refuse(s, r, updated.status());
+               // The plan's questions are the ones still unanswered: nothing was shown prefilled.
+               const journeys::FormSubmission submission{view->event->id + "/plan", {}};
+               auto updated =
+                   s.journeys->UpdateSituation(who->actor, who->person, view->journey.id, *answers, &submission);
+               if (!updated.ok()) {
+                 if (updated.status().code() == StatusCode::kInvalidArgument) {
+                   return JourneyPage(s, r, *who, *view, &form, &updated.status(), false);
+                 }
+                 return Refuse(s, r, updated.status());
+               }
                return http::Response::Redirect("/mes-parcours/" + view->journey.id + "?ok=1");
              },
              "web.journeys.situation", "usager");
@@ -436,8 +483,17 @@ void RegisterJourneyPages(http::Router& router, const api::Services& s) {
                if (failed) return StepPage(s, r, *who, *view, *sp, &form, &errors, false);
                const std::string step_id = sp->step->id;
                if (!answers->empty()) {
-                 auto updated = s.journeys->UpdateSituation(who->actor, who->person, view->journey.id, *answers);
-                 if (!updated.ok()) return Refuse(s, r, updated.status());
+                 auto shown = s.journeys->PrefillFor(who->actor, who->person, view->event->id, sp->step->questions);
+                 if (!shown.ok()) return Refuse(s, r, shown.status());
+                 const journeys::FormSubmission submission{view->event->id + "/" + step_id, detail::KnownNames(*shown)};
+                 auto updated =
+                     s.journeys->UpdateSituation(who->actor, who->person, view->journey.id, *answers, &submission);
+                 if (!updated.ok()) {
+                   if (updated.status().code() == StatusCode::kInvalidArgument) {
+                     return StepPage(s, r, *who, *view, *sp, &form, &updated.status(), false);
+                   }
+                   return Refuse(s, r, updated.status());
+                 }
                }
                if (status) {
                  auto set = s.journeys->SetStepStatus(who->actor, who->person, view->journey.id, step_id, *status);

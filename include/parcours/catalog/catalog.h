@@ -69,6 +69,8 @@ struct Question {
   std::optional<double> min;
   std::optional<double> max;
   std::vector<Choice> choices;  // kChoice only
+  // Sealed at rest in the vault (income, health, disability): `sensitive: true` in YAML.
+  bool sensitive = false;
   SourcePos pos;
 };
 

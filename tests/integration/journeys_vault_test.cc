@@ -127,7 +127,8 @@ TEST_F(JourneysVault, SecondJourneyAsksNothingAlreadyKnown) {
   auto vault = client_->Get("/api/v1/me/vault");
   ASSERT_EQ(vault.status, 200);
   std::map<std::string, json> by_name;
-  for (const json& a : vault.Json()["attributes"]) by_name[a["name"]] = a;
+  const json held = vault.Json();
+  for (const json& a : held["attributes"]) by_name[a["name"].get<std::string>()] = a;
   ASSERT_TRUE(by_name.contains(kIncome)) << vault.body;
   EXPECT_EQ(by_name[kIncome]["value"], "19000");
   EXPECT_EQ(by_name[kIncome]["sensitive"], true);
@@ -144,7 +145,8 @@ TEST_F(JourneysVault, SecondJourneyAsksNothingAlreadyKnown) {
   auto log = client_->Get("/api/v1/me/vault/access-log");
   ASSERT_EQ(log.status, 200);
   bool moving = false, transports = false;
-  for (const json& e : log.Json()["entries"]) {
+  const json entries = log.Json()["entries"];
+  for (const json& e : entries) {
     if (e["actor"]["kind"] != "platform" || e["action"] != "read") continue;
     const std::string purpose = e["purpose"];
     moving = moving || purpose == "Calcul de votre parcours « Déménager »";

@@ -122,12 +122,6 @@ int Serve(const Config& input, const std::string& port_file) {
   }
   insight::InsightService insight_service(**db, SystemClock::Get());  // indicators and feedback
   services.insight = &insight_service;
-  // Complaints with a deadline: the organisation in charge comes from the catalogue, the
-  // person's dossiers and journeys; the SLA from the configuration (complaint_sla_days).
-  complaints::ComplaintService complaint_service(
-      **db, SystemClock::Get(), complaints::NewTargetResolver(**db, **life_events, journey_service),
-      config.complaint_sla_days);
-  services.complaints = &complaint_service;
 
   // The once-only data vault: keys from PARCOURS_VAULT_KEY_FILE / PARCOURS_VAULT_KEYS, else
   // var/vault.keys. Its attributes are the built-in ones plus every question of the catalogue.
@@ -145,6 +139,12 @@ int Serve(const Config& input, const std::string& port_file) {
       journeys::NewVaultSituationSource(*services.vault, *life_events, SystemClock::Get());
   journeys::JourneyService journey_service(**db, *life_events, *situation, SystemClock::Get());
   services.journeys = &journey_service;
+  // Complaints with a deadline: the organisation in charge comes from the catalogue, the
+  // person's dossiers and journeys; the SLA from the configuration (complaint_sla_days).
+  complaints::ComplaintService complaint_service(
+      **db, SystemClock::Get(), complaints::NewTargetResolver(**db, **life_events, journey_service),
+      config.complaint_sla_days);
+  services.complaints = &complaint_service;
 
   // Identity, sessions and authorisation (PARCOURS_OIDC_*, PARCOURS_SESSION_*: auth/config.h).
   const std::string auth_base_url =

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "auth_json.h"
 #include "parcours/api/auth.h"
 #include "parcours/auth/auth.h"
 #include "parcours/base/clock.h"
@@ -66,7 +67,17 @@ void RegisterAuthRoutes(http::Router& router, const Services& services) {
   const Services& s = services;
   router.Add(
       "GET", "/api/v1/auth/me",
-      [](http::Request& r) { return http::Response::Json(PrincipalJson(*auth::PrincipalOf(r))); },
+      [&s](http::Request& r) {
+        const auth::Principal& p = *auth::PrincipalOf(r);
+        json out = PrincipalJson(p);
+        if (p.method == auth::AuthMethod::kSession &&
+            (p.HasRole(auth::Role::kAidant) || p.HasRole(auth::Role::kAgent))) {
+          auto code = s.auth->HolderCode(p.user_id);
+          if (!code.ok()) return http::Problem(code.status(), r.request_id);
+          out["holder_code"] = *code;  // the code a person types to mandate this aidant or agent
+        }
+        return http::Response::Json(out);
+      },
       "api.auth.me", "authenticated");
 
   router.Add(
@@ -113,6 +124,8 @@ void RegisterAuthRoutes(http::Router& router, const Services& services) {
         return http::Response::NoContent();
       },
       "api.auth.api_keys.revoke", "admin");
+
+  RegisterMandateAndAccountRoutes(router, services);
 }
 
 }  // namespace parcours::api

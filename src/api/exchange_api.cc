@@ -141,7 +141,7 @@ void RegisterExchangeRoutes(http::Router& router, const Services& s) {
         res.SetHeader("Location", "/api/v1/persons/" + person + "/declarations/" + decl->id);
         return res;
       },
-      "api.declarations.create", "person");
+      "api.declarations.create", "person:declarations");
 
   router.Add(
       "GET", "/api/v1/persons/{person_id}/declarations",
@@ -163,7 +163,7 @@ void RegisterExchangeRoutes(http::Router& router, const Services& s) {
         for (const auto& d : *list) out.push_back(DeclarationJson(d, req.Language()));
         return http::Response::Json({{"declarations", out}});
       },
-      "api.declarations.list", "person");
+      "api.declarations.list", "person:declarations");
 
   router.Add(
       "GET", "/api/v1/persons/{person_id}/declarations/{declaration_id}",
@@ -174,7 +174,7 @@ void RegisterExchangeRoutes(http::Router& router, const Services& s) {
         }
         return http::Response::Json(DeclarationJson(*d, req.Language()));
       },
-      "api.declarations.get", "person");
+      "api.declarations.get", "person:declarations");
 
   router.Add(
       "POST", "/api/v1/agency/deliveries/{dossier_id}/status",

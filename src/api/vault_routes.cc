@@ -240,7 +240,7 @@ void RegisterVaultRoutes(http::Router& router, const Services& s) {
         if (!records.ok()) return Fail(records.status(), r);
         return http::Response::Json({{"person_id", person}, {"attributes", Records(*s.vault, *records, r.Language())}});
       },
-      "vault.person", "person");
+      "vault.person", "person:vault");
 
   router.Add(
       "POST", "/api/v1/services/{service_id}/persons/{person_id}/vault/read",

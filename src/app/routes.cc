@@ -18,6 +18,7 @@
 #include "parcours/web/exchange_pages.h"
 #include "parcours/web/insight_pages.h"
 #include "parcours/web/journey_pages.h"
+#include "parcours/web/admin_pages.h"
 #include "parcours/web/auth_pages.h"
 #include "parcours/web/site.h"
 #include "parcours/web/vault_pages.h"
@@ -52,6 +53,9 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   // Web pages.
   web::RegisterSiteRoutes(router, services, assets);
   web::RegisterAuthPages(router, services);
+  web::RegisterMandatePages(router, services);
+  web::RegisterAdminPages(router, services);
+  web::RegisterIntegratorPages(router, services);
   web::RegisterVaultPages(router, services);
   web::RegisterJourneyPages(router, services);
   web::RegisterInsightPages(router, services);

@@ -111,34 +111,6 @@ Result<std::shared_ptr<Principal>> Auth::LoadPrincipalIn(store::Transaction& tx,
   return p;
 }
 
-Result<std::string> Auth::GrantMandate(const std::string& holder_user_id, const std::string& person_id,
-                                       const std::vector<std::string>& scopes, int64_t ends_ms,
-                                       const std::string& actor) {
-  const int64_t now = clock_.NowMillis();
-  if (person_id.empty() || ends_ms <= now) {
-    return InvalidArgument("auth.mandate_invalid", "Un mandat désigne une personne et une date de fin future.");
-  }
-  const std::string id = NewId(&clock_);
-  Status s = db_.InTransaction([&](store::Transaction& tx) -> Status {
-    RETURN_IF_ERROR(tx.Execute(
-        "INSERT INTO auth_mandates (id, holder_user_id, person_id, scopes, starts_at_ms, "
-        "ends_at_ms, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $5)",
-        {id, holder_user_id, person_id, nlohmann::json(scopes).dump(), now, ends_ms}));
-    store::Event e;
-    e.type = "fr.parcours.auth.mandate.granted";
-    e.source = "/auth";
-    e.subject = id;
-    e.person_id = person_id;
-    e.actor = actor;
-    e.channel = "web";
-    e.data_json = nlohmann::json{{"holder", holder_user_id}, {"scopes", scopes}, {"ends_ms", ends_ms}}.dump();
-    RETURN_IF_ERROR(store::AppendEvent(tx, e, &clock_));
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return id;
-}
-
 std::string Auth::SessionCookieName() const {
   return options_.secure_cookies ? "__Host-parcours_session" : "parcours_session";
 }

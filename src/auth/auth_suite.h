@@ -230,4 +230,103 @@ TEST_P(AuthTest, DemoLoginGivesEachRoleAndTheAidantAMandate) {
   EXPECT_EQ(production.DemoLogin(Role::kAdmin, client_).status().reason(), "auth.demo_disabled");
 }
 
+TEST_P(AuthTest, PeopleGrantScopedBoundedMandatesByCodeAndRevokeThem) {
+  const std::string person = NewId();
+  auto usager = auth_->CreateUser("Nadia", "", person, {{Role::kUsager, ""}});
+  auto aidant = auth_->CreateUser("Karim (France services)", "", "", {{Role::kAidant, ""}});
+  auto other = auth_->CreateUser("Pilote", "", "", {{Role::kPilote, "caf"}});
+  ASSERT_TRUE(usager.ok() && aidant.ok() && other.ok());
+  auto code = auth_->HolderCode(*aidant);
+  ASSERT_TRUE(code.ok()) << code.status().ToString();
+  ASSERT_EQ(code->size(), 9u);
+  EXPECT_EQ(auth_->HolderCode(*aidant).value(), *code);  // stable
+  EXPECT_EQ(auth_->HolderCode(*other).status().reason(), "auth.not_a_holder");
+
+  // Typed loosely: lower case, spaces instead of the dash.
+  std::string typed = *code;
+  for (char& c : typed) c = c == '-' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_EQ(auth_->FindHolder(typed)->id, *aidant);
+  // One wrong character fails the check character.
+  std::string wrong = *code;
+  wrong[0] = wrong[0] == '7' ? '8' : '7';
+  EXPECT_EQ(auth_->FindHolder(wrong).status().reason(), "auth.holder_unknown");
+
+  const std::string actor = "usager:" + *usager;
+  EXPECT_EQ(auth_->GrantMandateByCode(person, *code, {"vault"}, 366, actor).status().reason(), "auth.mandate_too_long");
+  EXPECT_EQ(auth_->GrantMandateByCode(person, *code, {"vault"}, 0, actor).status().reason(), "auth.mandate_too_long");
+  EXPECT_EQ(auth_->GrantMandateByCode(person, *code, {"tout"}, 30, actor).status().reason(), "auth.mandate_scope");
+  EXPECT_EQ(auth_->GrantMandateByCode(person, *code, {}, 30, actor).status().reason(), "auth.mandate_scope");
+  EXPECT_TRUE(auth_->LoadPrincipal(*aidant).value()->mandates.empty());
+
+  auto m = auth_->GrantMandateByCode(person, *code, {"vault"}, 30, actor);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->holder_name, "Karim (France services)");
+  auto p = auth_->LoadPrincipal(*aidant).value();
+  EXPECT_TRUE(p->HasMandateFor(person, clock_.NowMillis(), "vault"));
+  EXPECT_FALSE(p->HasMandateFor(person, clock_.NowMillis(), "declarations"));
+  EXPECT_TRUE(CanActForPerson(*p, person, clock_.NowMillis(), "vault"));
+  EXPECT_FALSE(CanActForPerson(*p, person, clock_.NowMillis(), "journeys"));
+
+  // Another person cannot end it; its person can, once.
+  EXPECT_EQ(auth_->RevokeMandate(m->id, NewId(), "usager:x").reason(), "auth.mandate_unknown");
+  ASSERT_TRUE(auth_->RevokeMandate(m->id, person, actor).ok());
+  EXPECT_EQ(auth_->RevokeMandate(m->id, person, actor).reason(), "auth.mandate_unknown");
+  EXPECT_TRUE(auth_->LoadPrincipal(*aidant).value()->mandates.empty());
+
+  // A mandate ends by itself at its date.
+  ASSERT_TRUE(auth_->GrantMandateByCode(person, *code, {"*"}, 1, actor).ok());
+  EXPECT_EQ(auth_->LoadPrincipal(*aidant).value()->mandates.size(), 1u);
+  clock_.Advance(25h);
+  EXPECT_TRUE(auth_->LoadPrincipal(*aidant).value()->mandates.empty());
+
+  auto list = auth_->ListMandates(person);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_FALSE((*list)[0].InForce(clock_.NowMillis()));
+  const auto revoked = std::find_if(list->begin(), list->end(), [&](const MandateInfo& x) { return x.id == m->id; });
+  ASSERT_NE(revoked, list->end());
+  EXPECT_TRUE(revoked->revoked_ms.has_value());
+  EXPECT_EQ(revoked->revoked_by, actor);
+  EXPECT_EQ(CountEvents("fr.parcours.auth.mandate.granted"), 2);
+  EXPECT_EQ(CountEvents("fr.parcours.auth.mandate.revoked"), 1);
+
+  // A disabled holder can no longer be mandated.
+  ASSERT_TRUE(auth_->SetUserDisabled(*aidant, true, *other, "admin:x").ok());
+  EXPECT_EQ(auth_->GrantMandateByCode(person, *code, {"*"}, 1, actor).status().reason(), "auth.holder_unknown");
+}
+
+TEST_P(AuthTest, DisabledAccountsLoseTheirSessionsAndCannotLogIn) {
+  const std::string name = U("sophie.disabled");
+  auto user = auth_->CreateLocalAccount(name, "un mot de passe solide", "Sophie", {{Role::kAgent, "cpam"}});
+  auto admin = auth_->CreateUser("Admin", "", "", {{Role::kAdmin, ""}});
+  ASSERT_TRUE(user.ok() && admin.ok());
+  auto s = auth_->LocalLogin(name, "un mot de passe solide", "", client_);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(auth_->ResumeSession(s->cookie_value).ok());
+
+  EXPECT_EQ(auth_->SetUserDisabled(*admin, true, *admin, "admin:" + *admin).reason(), "auth.cannot_disable_self");
+  EXPECT_EQ(auth_->SetUserDisabled(NewId(), true, *admin, "admin:" + *admin).reason(), "auth.user_unknown");
+  ASSERT_TRUE(auth_->SetUserDisabled(*user, true, *admin, "admin:" + *admin).ok());
+  EXPECT_FALSE(auth_->ResumeSession(s->cookie_value).ok());
+  EXPECT_EQ(auth_->LocalLogin(name, "un mot de passe solide", "", client_).status().reason(), "auth.user_disabled");
+  EXPECT_EQ(auth_->StartSession(*user, "proconnect", "", "", false, client_).status().reason(), "auth.user_disabled");
+  EXPECT_EQ(CountEvents("fr.parcours.auth.user.disabled"), 1);
+  EXPECT_EQ(CountEvents("fr.parcours.auth.login.refused_disabled"), 2);
+  EXPECT_TRUE(auth_->GetUser(*user)->disabled_at_ms.has_value());
+
+  auto listed = auth_->ListUsers("cpam");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(std::any_of(listed->begin(), listed->end(), [&](const UserInfo& u) {
+    return u.id == *user && u.username == name && u.disabled_at_ms && u.roles.size() == 1;
+  }));
+  auto orgs = auth_->ListOrganisations({"mdph"});
+  ASSERT_TRUE(orgs.ok());
+  EXPECT_TRUE(std::any_of(orgs->begin(), orgs->end(), [](const OrganisationInfo& o) { return o.id == "cpam" && o.users >= 1; }));
+  EXPECT_TRUE(std::any_of(orgs->begin(), orgs->end(), [](const OrganisationInfo& o) { return o.id == "mdph"; }));
+
+  ASSERT_TRUE(auth_->SetUserDisabled(*user, false, *admin, "admin:" + *admin).ok());
+  EXPECT_EQ(CountEvents("fr.parcours.auth.user.enabled"), 1);
+  EXPECT_TRUE(auth_->LocalLogin(name, "un mot de passe solide", "", client_).ok());
+}
+
 }  // namespace parcours::auth

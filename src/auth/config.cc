@@ -45,6 +45,8 @@ Result<AuthOptions> OptionsFromEnvironment(const EnvFn& env, const std::string& 
   ASSIGN_OR_RETURN(int max_hours, Positive(env, "PARCOURS_SESSION_MAX_HOURS", 12));
   options.session_idle = std::chrono::minutes(idle);
   options.session_absolute = std::chrono::hours(max_hours);
+  ASSIGN_OR_RETURN(options.mandate_max_days, Positive(env, "PARCOURS_MANDATE_MAX_DAYS", 365));
+  if (options.mandate_max_days > 3650) return Bad("PARCOURS_MANDATE_MAX_DAYS", "au plus 3650 jours");
 
   for (const std::string& id : Split(env("PARCOURS_OIDC_PROVIDERS").value_or(""), ',')) {
     if (!std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '-'; })) {

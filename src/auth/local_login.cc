@@ -124,7 +124,13 @@ Result<NewSession> Auth::LocalLogin(const std::string& username, const std::stri
     if (lock) Audit("account.locked", "system", user_id, "", {{"address", client.address}});
     return refuse(BadCredentials(), "login.failed", user_id);
   }
-  ASSIGN_OR_RETURN(auto principal, LoadPrincipal(user_id));
+  auto principal = LoadPrincipal(user_id);
+  if (!principal.ok()) {
+    if (principal.status().reason() == "auth.user_disabled") {
+      return refuse(principal.status(), "login.refused_disabled", user_id);
+    }
+    return principal.status();
+  }
   NewSession session;
   Status s = db_.InTransaction([&](store::Transaction& tx) -> Status {
     RETURN_IF_ERROR(tx.Execute(
@@ -136,7 +142,7 @@ Result<NewSession> Auth::LocalLogin(const std::string& username, const std::stri
   });
   if (!s.ok()) return s;
   per_username_.Reset("user:" + name);
-  Audit("login.succeeded", principal->Actor(), user_id, "",
+  Audit("login.succeeded", (*principal)->Actor(), user_id, "",
         {{"provider", "local"}, {"mfa", totp}, {"address", client.address}});
   return session;
 }

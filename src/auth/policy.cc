@@ -13,6 +13,7 @@ std::vector<PolicySpec> BuildPolicies() {
       {"authenticated", true, {}, ObjectRule::kNone, "", ""},
       {"usager", true, {R::kUsager}, ObjectRule::kSelf, "", ""},
       {"person", true, {R::kUsager, R::kAidant, R::kAgent}, ObjectRule::kPerson, "person_id", ""},
+      {"person_self", true, {R::kUsager}, ObjectRule::kPerson, "person_id", ""},
       {"organisation", true, {R::kAgent, R::kPilote, R::kAdmin}, ObjectRule::kOrganisation,
        "organisation_id", ""},
       {"journey", true, {R::kUsager, R::kAidant, R::kAgent}, ObjectRule::kResolved, "journey_id",
@@ -48,29 +49,37 @@ const std::vector<PolicySpec>& Policies() {
   return kPolicies;
 }
 
-const PolicySpec* FindPolicy(std::string_view name) {
+std::pair<std::string_view, std::string_view> SplitPolicy(std::string_view declared) {
+  const auto colon = declared.find(':');
+  if (colon == std::string_view::npos) return {declared, ""};
+  return {declared.substr(0, colon), declared.substr(colon + 1)};
+}
+
+const PolicySpec* FindPolicy(std::string_view declared) {
+  const auto [name, scope] = SplitPolicy(declared);
+  if (!scope.empty() && !IsMandateScope(scope)) return nullptr;
   for (const auto& p : Policies()) {
     if (p.name == name) return &p;
   }
   return nullptr;
 }
 
-bool CanActForPerson(const Principal& p, std::string_view person_id, int64_t now_ms) {
+bool CanActForPerson(const Principal& p, std::string_view person_id, int64_t now_ms, std::string_view scope) {
   if (person_id.empty()) return false;
   if (p.HasRole(Role::kUsager) && p.person_id == person_id) return true;
   return (p.HasRole(Role::kAidant) || p.HasRole(Role::kAgent)) &&
-         p.HasMandateFor(person_id, now_ms);
+         p.HasMandateFor(person_id, now_ms, scope);
 }
 
 bool CanReachObject(const Principal& p, const ObjectRef& o, const std::vector<Role>& roles,
-                    int64_t now_ms) {
+                    int64_t now_ms, std::string_view scope) {
   if (!o.person_id.empty()) {
     if (Allows(roles, R::kUsager) && p.HasRole(R::kUsager) && p.person_id == o.person_id) {
       return true;
     }
     if ((Allows(roles, R::kAidant) && p.HasRole(R::kAidant)) ||
         (Allows(roles, R::kAgent) && p.HasRole(R::kAgent))) {
-      if (p.HasMandateFor(o.person_id, now_ms)) return true;
+      if (p.HasMandateFor(o.person_id, now_ms, scope)) return true;
     }
   }
   if (!o.organisation_id.empty()) {
@@ -98,6 +107,7 @@ Status Authorizer::Decide(const Principal* principal, std::string_view policy,
                           const std::map<std::string, std::string, std::less<>>& params,
                           int64_t now_ms) const {
   const PolicySpec* spec = FindPolicy(policy);
+  const std::string_view scope = SplitPolicy(policy).second;
   if (spec == nullptr) {
     return Internal("auth.unknown_policy", "Route mal déclarée : politique d'accès inconnue.");
   }
@@ -122,11 +132,11 @@ Status Authorizer::Decide(const Principal* principal, std::string_view policy,
     case ObjectRule::kSelf:
       return principal->person_id.empty() ? Forbidden() : Status::Ok();
     case ObjectRule::kPerson:
-      return CanReachObject(*principal, ObjectRef{object_id, "", ""}, spec->roles, now_ms)
+      return CanReachObject(*principal, ObjectRef{object_id, "", ""}, spec->roles, now_ms, scope)
                  ? Status::Ok()
                  : Forbidden();
     case ObjectRule::kOrganisation:
-      return CanReachObject(*principal, ObjectRef{"", object_id, ""}, spec->roles, now_ms)
+      return CanReachObject(*principal, ObjectRef{"", object_id, ""}, spec->roles, now_ms, scope)
                  ? Status::Ok()
                  : Forbidden();
     case ObjectRule::kResolved: {
@@ -136,7 +146,7 @@ Status Authorizer::Decide(const Principal* principal, std::string_view policy,
                                                 spec->resolver + " ».");
       }
       ASSIGN_OR_RETURN(ObjectRef object, it->second(object_id));
-      return CanReachObject(*principal, object, spec->roles, now_ms) ? Status::Ok() : Forbidden();
+      return CanReachObject(*principal, object, spec->roles, now_ms, scope) ? Status::Ok() : Forbidden();
     }
   }
   return Forbidden();

@@ -53,6 +53,36 @@ TEST(Policy, PersonIsReachedBySelfOrMandateInForceOnly) {
   EXPECT_FALSE(scoped.HasMandateFor("p2", kNow, "vault.read"));
 }
 
+TEST(Policy, ScopedRoutesNeedAMandateCarryingTheScope) {
+  Authorizer authz;
+  Principal self = Usager("p1");
+  EXPECT_TRUE(authz.Decide(&self, "person:vault", {{"person_id", "p1"}}, kNow).ok());  // no mandate needed
+  Principal aidant;
+  aidant.user_id = "a";
+  aidant.grants = {{Role::kAidant, ""}};
+  aidant.mandates = {{"m1", "p1", {"declarations"}, kNow + 10}};
+  EXPECT_TRUE(authz.Decide(&aidant, "person", {{"person_id", "p1"}}, kNow).ok());
+  EXPECT_TRUE(authz.Decide(&aidant, "person:declarations", {{"person_id", "p1"}}, kNow).ok());
+  EXPECT_EQ(authz.Decide(&aidant, "person:vault", {{"person_id", "p1"}}, kNow).reason(), "auth.forbidden");
+  aidant.mandates[0].scopes = {"*"};
+  EXPECT_TRUE(authz.Decide(&aidant, "person:vault", {{"person_id", "p1"}}, kNow).ok());
+  // An unknown scope is a declaration error, as an unknown policy.
+  EXPECT_EQ(authz.Decide(&aidant, "person:everything", {{"person_id", "p1"}}, kNow).reason(), "auth.unknown_policy");
+  EXPECT_EQ(FindPolicy("person:vault"), FindPolicy("person"));
+}
+
+TEST(Policy, OnlyThePersonManagesTheirMandates) {
+  Authorizer authz;
+  Principal self = Usager("p1");
+  EXPECT_TRUE(authz.Decide(&self, "person_self", {{"person_id", "p1"}}, kNow).ok());
+  EXPECT_EQ(authz.Decide(&self, "person_self", {{"person_id", "p2"}}, kNow).reason(), "auth.forbidden");
+  Principal aidant;
+  aidant.user_id = "a";
+  aidant.grants = {{Role::kAidant, ""}};
+  aidant.mandates = {{"m1", "p1", {"*"}, kNow + 10}};
+  EXPECT_EQ(authz.Decide(&aidant, "person_self", {{"person_id", "p1"}}, kNow).reason(), "auth.forbidden");
+}
+
 TEST(Policy, ResolvedObjectsFollowTheirOwners) {
   Authorizer authz;
   authz.AddResolver("dossier", [](std::string_view id) -> Result<ObjectRef> {

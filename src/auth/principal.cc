@@ -37,6 +37,10 @@ std::optional<Role> ParseRole(std::string_view name) {
   return std::nullopt;
 }
 
+bool IsMandateScope(std::string_view scope) {
+  return std::find(std::begin(kMandateScopes), std::end(kMandateScopes), scope) != std::end(kMandateScopes);
+}
+
 bool Principal::HasRole(Role role) const {
   return std::any_of(grants.begin(), grants.end(), [&](const RoleGrant& g) { return g.role == role; });
 }

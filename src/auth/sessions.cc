@@ -7,6 +7,10 @@ namespace parcours::auth {
 Result<NewSession> Auth::StartSessionIn(store::Transaction& tx, const std::string& user_id,
                                         const std::string& provider, const std::string& acr,
                                         const std::string& id_token, bool demo) {
+  // A disabled account gets no session, whichever way it logs in (the caller audits).
+  ASSIGN_OR_RETURN(auto user, tx.QueryOne("SELECT disabled_at_ms FROM auth_users WHERE id = $1", {user_id},
+                                          "auth.user_unknown", "Compte inconnu."));
+  if (!user.IsNull(0)) return PermissionDenied("auth.user_disabled", "Ce compte est désactivé.");
   NewSession s;
   s.cookie_value = detail::RandomToken(32);
   s.csrf_token = detail::RandomToken(32);
@@ -34,7 +38,11 @@ Result<NewSession> Auth::StartSession(const std::string& user_id, const std::str
     ASSIGN_OR_RETURN(session, StartSessionIn(tx, user_id, provider, acr, id_token, demo));
     return Status::Ok();
   });
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    Audit(s.reason() == "auth.user_disabled" ? "login.refused_disabled" : "login.failed", "user:" + user_id,
+          user_id, "", {{"provider", provider}, {"reason", s.reason()}, {"address", client.address}});
+    return s;
+  }
   Audit("login.succeeded", "user:" + user_id, user_id, "",
         {{"provider", provider}, {"address", client.address}});
   return session;

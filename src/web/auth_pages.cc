@@ -144,12 +144,14 @@ json RoleSpaces(const api::Services& s, const http::Request& request, const auth
     add("/mes-informations", "auth.space_information");
     add("/mes-declarations", "auth.space_declarations");
     add("/mes-reclamations", "auth.space_complaints");
+    add("/compte/aidants", "auth.space_mandates");
   }
-  if (p.HasRole(auth::Role::kAgent) || p.HasRole(auth::Role::kAidant)) add("/agent", "auth.space_agent");
+  if (p.HasRole(auth::Role::kAgent)) add("/agent", "auth.space_agent");
   if (p.HasRole(auth::Role::kAgent)) add("/agent/reclamations", "auth.space_complaints_agent");
+  if (p.HasRole(auth::Role::kAidant)) add("/aidant", "auth.space_aidant");
   if (p.HasRole(auth::Role::kPilote) || p.HasRole(auth::Role::kAdmin)) add("/pilote", "auth.space_pilote");
   if (p.HasRole(auth::Role::kAdmin)) add("/admin", "auth.space_admin");
-  if (p.HasRole(auth::Role::kIntegrateur)) add("/openapi.json", "auth.space_integrateur");
+  if (p.HasRole(auth::Role::kIntegrateur)) add("/integrateur", "auth.space_integrateur");
   return spaces;
 }
 
@@ -167,6 +169,12 @@ http::Response AccountPage(const api::Services& s, const http::Request& request,
                                       {"date", FormatRfc3339(TimePoint(std::chrono::milliseconds(m.ends_ms))).substr(0, 10)}})}});
   }
   json spaces = RoleSpaces(s, request, p);
+  // Aidants and agents give their code aidant to the people who mandate them (Mes aidants).
+  json holder_code = false;
+  if (p.method == auth::AuthMethod::kSession &&
+      (p.HasRole(auth::Role::kAidant) || p.HasRole(auth::Role::kAgent))) {
+    if (auto code = s.auth->HolderCode(p.user_id); code.ok()) holder_code = *code;
+  }
   json data = {{"title", Msg(s, request, "auth.account_title")},
                {"name", p.display_name},
                {"roles", roles},
@@ -176,6 +184,7 @@ http::Response AccountPage(const api::Services& s, const http::Request& request,
                {"has_spaces", !spaces.empty()},
                {"mandates", mandates},
                {"has_mandates", !mandates.empty()},
+               {"holder_code", holder_code},
                {"totp", totp},
                {"can_enable_totp", p.provider == "local" && totp.is_null()},
                {"totp_button", Button(Msg(s, request, "auth.totp_enable"), true)},
@@ -300,6 +309,9 @@ void RegisterAuthPages(http::Router& router, const api::Services& services) {
 
   router.Add("GET", "/compte", [&s](http::Request& r) { return AccountPage(s, r); }, "web.auth.account",
              "authenticated");
+  // "Mon espace" (header navigation): the account page lists the spaces of each role.
+  router.Add("GET", "/mon-espace", [](http::Request&) { return http::Response::Redirect("/compte"); },
+             "web.auth.my_space", "authenticated");
 
   router.Add(
       "POST", "/compte/totp",

@@ -43,6 +43,7 @@ struct AuthOptions {
   std::chrono::milliseconds login_window{std::chrono::minutes(1)};
   PasswordCost password_cost;    // argon2id cost of new local passwords
   std::string demo_organisation_id = "caf";  // organisation of demo agents, pilotes, intégrateurs
+  int mandate_max_days = 365;    // longest mandate a person may grant (PARCOURS_MANDATE_MAX_DAYS)
   std::vector<ProviderConfig> providers;
 };
 
@@ -77,6 +78,41 @@ struct ApiKeyInfo {
   std::optional<int64_t> last_used_ms;
 };
 
+// A mandate as its person sees it (Mes aidants) or an administrator audits it.
+struct MandateInfo {
+  std::string id;
+  std::string person_id;
+  std::string holder_user_id;
+  std::string holder_name;          // the holder's display name
+  std::string holder_organisation;  // the organisation of the holder's role, "" when none
+  std::vector<std::string> scopes;
+  int64_t starts_ms = 0;
+  int64_t ends_ms = 0;
+  std::optional<int64_t> revoked_ms;
+  std::string granted_by;  // audit actor
+  std::string revoked_by;
+  bool InForce(int64_t now_ms) const { return !revoked_ms && starts_ms <= now_ms && ends_ms > now_ms; }
+};
+
+// An account as an administrator sees it.
+struct UserInfo {
+  std::string id;
+  std::string display_name;
+  std::string email;
+  std::string username;  // local account login, "" when none
+  std::vector<RoleGrant> roles;
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> disabled_at_ms;
+  std::optional<int64_t> last_login_ms;  // local accounts only
+};
+
+// An organisation known to auth: bound to roles or to API keys (or named by the caller).
+struct OrganisationInfo {
+  std::string id;
+  int users = 0;        // accounts with a role in it
+  int active_keys = 0;  // unrevoked API keys
+};
+
 // Called inside the login transaction with a verified identity from a provider whose role is
 // usager: lets the vault record the claims with provenance "FranceConnect" (verified) and
 // returns the person id (created when `person_id` is empty).
@@ -102,10 +138,46 @@ class Auth {
   // The principal for a user (roles and mandates in force now); NotFound or
   // PermissionDenied("auth.user_disabled").
   Result<std::shared_ptr<Principal>> LoadPrincipal(const std::string& user_id);
-  // Records a mandate letting `holder_user_id` act for `person_id` until `ends_ms`.
+  // Records a mandate letting `holder_user_id` act for `person_id` until `ends_ms`, with its
+  // "fr.parcours.auth.mandate.granted" event in the same transaction. InvalidArgument
+  // ("auth.mandate_invalid" | "auth.mandate_scope" | "auth.mandate_too_long") for an end in the
+  // past or beyond options().mandate_max_days, or an unknown scope; NotFound("auth.holder_unknown")
+  // when the holder is not an active aidant or agent.
   Result<std::string> GrantMandate(const std::string& holder_user_id, const std::string& person_id,
                                    const std::vector<std::string>& scopes, int64_t ends_ms,
                                    const std::string& actor);
+  // The "code aidant" of an aidant or agent ("XXXX-XXXX", Crockford base32, the last character
+  // a check character), created on first call; PermissionDenied("auth.not_a_holder") for
+  // other accounts.
+  Result<std::string> HolderCode(const std::string& user_id);
+  // The holder a person typed the code of (case, spaces, dashes and O/I/L confusions are
+  // forgiven); NotFound("auth.holder_unknown") for a wrong code (check character included), a
+  // disabled account or one that is no longer aidant or agent.
+  Result<UserInfo> FindHolder(std::string_view code);
+  // The person grants a mandate for `days` days (1..mandate_max_days) to the holder of `code`.
+  Result<MandateInfo> GrantMandateByCode(const std::string& person_id, std::string_view code,
+                                         const std::vector<std::string>& scopes, int days,
+                                         const std::string& actor);
+  // Ends a mandate of `person_id` now, with its "fr.parcours.auth.mandate.revoked" event in the
+  // same transaction. NotFound("auth.mandate_unknown") when it is not theirs or already ended.
+  Status RevokeMandate(const std::string& mandate_id, const std::string& person_id,
+                       const std::string& actor);
+  // Every mandate the person granted (in force first, then most recent), at most `limit`.
+  Result<std::vector<MandateInfo>> ListMandates(const std::string& person_id, int limit = 200);
+
+  // --- Administration --------------------------------------------------------------------
+  // Organisations bound to roles or API keys, plus `also` (e.g. the exchange's organisations),
+  // sorted by id.
+  Result<std::vector<OrganisationInfo>> ListOrganisations(const std::vector<std::string>& also = {});
+  // Accounts holding a role in `organisation_id`, or, for "", the platform-wide staff (aidants,
+  // pilotes, admins without an organisation; usagers are not listed). At most 500.
+  Result<std::vector<UserInfo>> ListUsers(const std::string& organisation_id);
+  Result<UserInfo> GetUser(const std::string& user_id);
+  // Disables (ends every session of the account; later logins are refused) or re-enables an
+  // account, with its "fr.parcours.auth.user.disabled|enabled" event. Conflict
+  // ("auth.cannot_disable_self") when `actor_user_id` is the account itself.
+  Status SetUserDisabled(const std::string& user_id, bool disabled, const std::string& actor_user_id,
+                         const std::string& actor);
 
   // --- Sessions --------------------------------------------------------------------------
   Result<NewSession> StartSession(const std::string& user_id, const std::string& provider,

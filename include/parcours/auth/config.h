@@ -2,6 +2,7 @@
 //
 //   PARCOURS_SESSION_IDLE_MINUTES      idle expiry of sessions (default 30)
 //   PARCOURS_SESSION_MAX_HOURS         absolute expiry of sessions (default 12)
+//   PARCOURS_MANDATE_MAX_DAYS          longest mandate a person may grant an aidant (default 365)
 //   PARCOURS_OIDC_PROVIDERS            comma-separated provider ids, e.g. "franceconnect,proconnect"
 //   PARCOURS_OIDC_<ID>_ISSUER          issuer URL (discovery at <issuer>/.well-known/openid-configuration)
 //   PARCOURS_OIDC_<ID>_CLIENT_ID       client id registered at the provider

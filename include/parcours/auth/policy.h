@@ -8,6 +8,8 @@
 //   authenticated   any logged-in principal (session or API key)
 //   usager          a usager, on their own data ("me" routes: the object is the principal)
 //   person          {person_id}: the usager themself, or an aidant / agent holding a mandate
+//   person_self     {person_id}: the usager themself only (what they alone decide: their
+//                   mandates); a mandate gives no access
 //   organisation    {organisation_id}: an agent, pilote or admin of that organisation
 //   journey         {journey_id}: the journey's person (self or mandate) or an agent of its
 //                   organisation
@@ -21,6 +23,11 @@
 //   admin           an admin
 //   integrateur     an API client (intégrateur key)
 //
+// A route may name the mandate scope it needs after a colon: "person:vault",
+// "journey:journeys", "person:declarations" (scopes: principal.h kMandateScopes). The person
+// themself is not concerned; an aidant or agent then needs a mandate in force for the person
+// carrying that scope or "*". Without a scope, any mandate in force for the person is enough.
+//
 // Objects addressed by id (journey, dossier, service) are resolved to their owners by
 // resolvers that the modules owning them register (ResolverFn).
 // Thread-safety: configure (AddResolver) before serving; Decide is then read-only.
@@ -30,6 +37,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parcours/auth/principal.h"
@@ -66,14 +74,21 @@ struct PolicySpec {
 
 // The built-in table, in a stable order.
 const std::vector<PolicySpec>& Policies();
-const PolicySpec* FindPolicy(std::string_view name);
+// The spec of a declared policy ("person" or "person:vault"); nullptr when the name or the
+// scope is unknown.
+const PolicySpec* FindPolicy(std::string_view declared);
+// "person:vault" -> {"person", "vault"}; "person" -> {"person", ""}.
+std::pair<std::string_view, std::string_view> SplitPolicy(std::string_view declared);
+
 
 // Object checks, usable by handlers that filter lists (the same rules Decide applies).
 // The principal acts for `person_id`: it is theirs, or they hold a mandate in force.
-bool CanActForPerson(const Principal& p, std::string_view person_id, int64_t now_ms);
-// The principal may reach `object` with one of `roles`.
+// With a `scope`, the mandate must carry it (or "*").
+bool CanActForPerson(const Principal& p, std::string_view person_id, int64_t now_ms,
+                     std::string_view scope = "");
+// The principal may reach `object` with one of `roles` (mandates: with `scope`, see above).
 bool CanReachObject(const Principal& p, const ObjectRef& object, const std::vector<Role>& roles,
-                    int64_t now_ms);
+                    int64_t now_ms, std::string_view scope = "");
 
 class Authorizer {
  public:

@@ -35,6 +35,13 @@ struct RoleGrant {
   std::string organisation_id;
 };
 
+// The scopes a mandate may carry ("*" = all of them): what the holder may do for the person.
+//   vault         read and complete the person's information (Mes informations)
+//   journeys      follow and update the person's journeys (Mes parcours)
+//   declarations  send declarations to agencies and follow them (Mes déclarations)
+inline constexpr std::string_view kMandateScopes[] = {"vault", "journeys", "declarations"};
+bool IsMandateScope(std::string_view scope);
+
 // A time-limited, scoped mandate letting an aidant (or an agent at a counter) act for a person.
 struct Mandate {
   std::string id;

@@ -78,7 +78,7 @@ Result<std::vector<UserInfo>> Auth::ListUsers(const std::string& organisation_id
   if (!rows.ok()) return rows.status();
   std::vector<UserInfo> out;
   for (const auto& r : *rows) out.push_back(UserFromRow(r));
-  RETURN_IF_ERROR(LoadRoles(**tx, out));
+  RETURN_IF_ERROR(LoadRoles(*tx, out));
   return out;
 }
 
@@ -87,7 +87,7 @@ Result<UserInfo> Auth::GetUser(const std::string& user_id) {
   ASSIGN_OR_RETURN(auto row, tx->QueryOne(std::string(kUserColumns) + "WHERE u.id = $1", {user_id},
                                           "auth.user_unknown", "Compte inconnu."));
   std::vector<UserInfo> one = {UserFromRow(row)};
-  RETURN_IF_ERROR(LoadRoles(**tx, one));
+  RETURN_IF_ERROR(LoadRoles(*tx, one));
   return one.front();
 }
 

@@ -32,6 +32,7 @@ char CheckCharacter(std::string_view data) {
 }
 
 std::string NewHolderCode() {
+  if (sodium_init() < 0) return "";  // never: libsodium initialises once per process
   std::string data;
   for (int i = 0; i < 7; ++i) data.push_back(kCrockford[randombytes_uniform(32)]);
   data.push_back(CheckCharacter(data));
@@ -133,6 +134,7 @@ Result<std::string> Auth::HolderCode(const std::string& user_id) {
         return Status::Ok();
       }
       code = NewHolderCode();
+      if (code.empty()) return Internal("auth.holder_code", "Impossible d'attribuer un code aidant.");
       RETURN_IF_ERROR(tx.Execute("UPDATE auth_users SET holder_code = $1 WHERE id = $2", {code, user_id}));
       return Status::Ok();
     });

@@ -247,6 +247,9 @@ void RegisterAuthPages(http::Router& router, const api::Services& services) {
           return LoginPage(s, r, errors, "", s.auth->options().demo ? 400 : 403);
         }
         auto session = s.auth->DemoLogin(*role, auth::ClientOf(r));
+        if (!session.ok() && session.status().reason() == "auth.user_disabled") {
+          return LoginPage(s, r, ErrorFor(s, r, session.status(), "role"), "", 403);
+        }
         if (!session.ok()) return http::Problem(session.status(), r.request_id);
         return LoggedIn(s, r, *session, "/compte");
       },

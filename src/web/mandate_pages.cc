@@ -1,6 +1,7 @@
 // "Mes aidants": the usager grants a time-limited, scoped mandate to an aidant or a counter
 // agent (named by their code aidant) and ends it. Same logic as the JSON API
 // (/api/v1/persons/{person_id}/mandates): both call auth::Auth.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "parcours/auth/auth.h"

@@ -95,6 +95,9 @@ Status Apply(Config* c, std::string_view key, const std::string& value, std::str
   } else if (key == "complaint_sla_days") {
     RETURN_IF_ERROR(ParseInt(value, origin, 1, 366, &n));
     c->complaint_sla_days = static_cast<int>(n);
+  } else if (key == "insight_fold_interval_ms") {
+    RETURN_IF_ERROR(ParseInt(value, origin, 100, 3600000, &n));
+    c->insight_fold_interval_ms = static_cast<int>(n);
   } else {
     return Bad("unknown_key", std::string(origin) + " : clé inconnue / unknown key.");
   }
@@ -105,7 +108,8 @@ constexpr std::string_view kKeys[] = {
     "listen",   "database", "threads",     "db_pool_size", "max_body_bytes", "secret_key_file",
     "log_level", "demo",    "behind_tls",  "base_url",     "catalog_dir",    "web_dir",
     "theme_dir", "agency_sim_url", "delivery_max_attempts", "delivery_timeout_ms",
-    "delivery_base_backoff_ms", "delivery_max_backoff_ms", "complaint_sla_days"};
+    "delivery_base_backoff_ms", "delivery_max_backoff_ms", "complaint_sla_days",
+    "insight_fold_interval_ms"};
 
 std::string EnvName(std::string_view key) {
   std::string name = "PARCOURS_";

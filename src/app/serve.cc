@@ -145,6 +145,11 @@ int Serve(const Config& input, const std::string& port_file) {
       **db, SystemClock::Get(), complaints::NewTargetResolver(**db, **life_events, journey_service),
       config.complaint_sla_days);
   services.complaints = &complaint_service;
+  // The aggregates are folded in the background; dashboards read them without waiting.
+  if (Status status = insight_service.StartFolding({.interval_ms = config.insight_fold_interval_ms});
+      !status.ok()) {
+    return Fail("calcul des indicateurs", "indicator fold", status, kExitConfig);
+  }
 
   // Identity, sessions and authorisation (PARCOURS_OIDC_*, PARCOURS_SESSION_*: auth/config.h).
   const std::string auth_base_url =

@@ -30,11 +30,26 @@ Result<std::string> LoadCursor(store::Transaction& tx) {
   return rows.empty() ? std::string() : rows[0].Text(0);
 }
 
-Status SaveCursor(store::Transaction& tx, const std::string& last_id, int64_t now) {
-  return tx.Execute("INSERT INTO insight_cursor (name, last_id, updated_ms) VALUES ($1, $2, $3) "
-                    "ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id, updated_ms = excluded.updated_ms",
-                    {std::string(kCursor), last_id, now})
+Status SaveCursor(store::Transaction& tx, const std::string& last_id, int64_t now, int64_t as_of_ms) {
+  return tx.Execute("INSERT INTO insight_cursor (name, last_id, updated_ms, as_of_ms) VALUES ($1, $2, $3, $4) "
+                    "ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id, updated_ms = excluded.updated_ms, "
+                    "as_of_ms = excluded.as_of_ms",
+                    {std::string(kCursor), last_id, now, as_of_ms})
       .status();
+}
+
+// The instant of a UUIDv7 (its first 48 bits); 0 when `id` is not one.
+int64_t IdMillis(const std::string& id) {
+  int64_t ms = 0;
+  int digits = 0;
+  for (char c : id) {
+    if (c == '-') continue;
+    int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (v < 0) return 0;
+    ms = ms * 16 + v;
+    if (++digits == 12) return ms;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -59,19 +74,27 @@ Result<FoldReport> Fold(store::Database& db, const Clock& clock, const FoldOptio
     return InvalidArgument("insight.bad_batch", "La taille de lot doit être comprise entre 1 et 100 000.");
   }
   FoldReport report;
-  const std::string bound = IdBound(clock.NowMillis() - options.settle_ms);
+  const int64_t bound_ms = clock.NowMillis() - options.settle_ms;
+  const std::string bound = IdBound(bound_ms);
   while (options.max_events < 0 || report.events < options.max_events) {
     int64_t read = 0;
     RETURN_IF_ERROR(db.InTransaction([&](store::Transaction& tx) -> Status {
       read = 0;
-      ASSIGN_OR_RETURN(std::string cursor, LoadCursor(tx));
+      ASSIGN_OR_RETURN(store::Rows cursor_rows,
+                       tx.Query("SELECT last_id, as_of_ms FROM insight_cursor WHERE name = $1", {std::string(kCursor)}));
+      const std::string cursor = cursor_rows.empty() ? std::string() : cursor_rows[0].Text(0);
+      const int64_t as_of = cursor_rows.empty() ? 0 : cursor_rows[0].Int(1);
       int64_t limit = options.batch;
       if (options.max_events >= 0) limit = std::min<int64_t>(limit, options.max_events - report.events);
       ASSIGN_OR_RETURN(store::Rows rows,
                        tx.Query("SELECT id, type, subject, person_id, actor, channel, time_ms, data FROM events "
                                 "WHERE id > $1 AND id < $2 ORDER BY id LIMIT $3",
                                 {cursor, bound, limit}));
-      if (rows.empty()) return Status::Ok();
+      if (rows.empty()) {
+        // Caught up: everything before the bound is counted. Say so (at most once a second).
+        if (bound_ms - as_of >= 1000) return SaveCursor(tx, cursor, clock.NowMillis(), bound_ms);
+        return Status::Ok();
+      }
       FoldBatch batch(tx);
       for (const store::Row& row : rows) {
         store::Event e;
@@ -88,11 +111,20 @@ Result<FoldReport> Fold(store::Database& db, const Clock& clock, const FoldOptio
       RETURN_IF_ERROR(batch.Flush());
       read = static_cast<int64_t>(rows.size());
       report.last_id = rows.back().Text(0);
-      return SaveCursor(tx, report.last_id, clock.NowMillis());
+      // A short batch reached the bound; a full one reached its last event.
+      const int64_t reached = read < limit ? bound_ms : std::max(as_of, IdMillis(report.last_id));
+      return SaveCursor(tx, report.last_id, clock.NowMillis(), reached);
     }));
-    if (read == 0) break;
+    if (read == 0) {
+      report.caught_up = true;
+      break;
+    }
     report.events += read;
     ++report.batches;
+    if (read < options.batch && (options.max_events < 0 || report.events < options.max_events)) {
+      report.caught_up = true;  // a short batch: nothing older than the bound is left
+      break;
+    }
   }
   if (report.last_id.empty()) {
     ASSIGN_OR_RETURN(auto tx, db.BeginRead());
@@ -101,9 +133,17 @@ Result<FoldReport> Fold(store::Database& db, const Clock& clock, const FoldOptio
   return report;
 }
 
+Result<std::optional<int64_t>> AsOf(store::Database& db) {
+  ASSIGN_OR_RETURN(auto tx, db.BeginRead());
+  ASSIGN_OR_RETURN(store::Rows rows,
+                   tx->Query("SELECT as_of_ms FROM insight_cursor WHERE name = $1", {std::string(kCursor)}));
+  if (rows.empty() || rows[0].Int(0) <= 0) return std::optional<int64_t>();
+  return std::optional<int64_t>(rows[0].Int(0));
+}
+
 Result<FoldReport> Rebuild(store::Database& db, const Clock& clock, const FoldOptions& options) {
   RETURN_IF_ERROR(db.InTransaction([](store::Transaction& tx) -> Status {
-    for (const char* table : {"insight_cursor", "insight_counts", "insight_rollup", "insight_journeys", "insight_steps",
+    for (const char* table : {"insight_cursor", "insight_cube", "insight_journeys", "insight_steps",
                               "insight_persons", "insight_deliveries", "insight_complaints", "insight_comments"}) {
       RETURN_IF_ERROR(tx.Execute(std::string("DELETE FROM ") + table).status());
     }

@@ -1,7 +1,10 @@
 // Applying events to the insight state and counters (see fold_state.h, docs/INDICATORS.md).
 #include "fold_state.h"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <span>
+#include <vector>
 
 #include "parcours/insight/aggregates.h"
 
@@ -10,6 +13,7 @@ namespace {
 
 using Json = nlohmann::json;
 constexpr int64_t kDayMs = 86'400'000;
+const std::string kEmpty;
 
 int64_t DayOf(int64_t ms) { return ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs; }
 
@@ -46,18 +50,46 @@ std::string CommentKey(const std::string& event_id) {
 
 }  // namespace
 
+int64_t MonthStart(int64_t day) {
+  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+  return std::chrono::sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count();
+}
+
+int64_t NextMonthStart(int64_t day) {
+  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+  const std::chrono::year_month next = ymd.year() / ymd.month() + std::chrono::months{1};
+  return std::chrono::sys_days{next / 1}.time_since_epoch().count();
+}
+
 bool Helped(const store::Event& e) {
   return e.actor.rfind("agent:", 0) == 0 || e.channel == "counter" || e.channel == "phone";
 }
 
 void FoldBatch::Count(const Dims& d, int64_t day, const std::string& metric, int64_t n, int64_t total,
                       int64_t bucket) {
-  auto& slot = counts_[CountKey{d.journey, day, d.service, d.step, d.channel, d.departement, d.commune, metric, bucket}];
-  slot.first += n;
-  slot.second += total;
-  auto& all = rollup_[CountKey{d.journey, day, d.service, d.step, "", "", "", metric, bucket}];
-  all.first += n;
-  all.second += total;
+  // {its channel, every channel} x {its commune, its département, everywhere}, each distinct
+  // set once (an event without a commune is counted once for "everywhere", not three times).
+  const std::pair<const std::string*, const std::string*> places[3] = {
+      {&d.departement, &d.commune}, {&d.departement, &kEmpty}, {&kEmpty, &kEmpty}};
+  const std::string* channels[2] = {&d.channel, &kEmpty};
+  for (int c = 0; c < 2; ++c) {
+    if (c == 1 && d.channel.empty()) break;
+    for (int p = 0; p < 3; ++p) {
+      bool seen = false;
+      for (int q = 0; q < p; ++q) {
+        seen = seen || (*places[q].first == *places[p].first && *places[q].second == *places[p].second);
+      }
+      if (seen) continue;
+      // The day, and its month (grain 1), which long periods read instead of its days.
+      for (int64_t grain : {0, 1}) {
+        Cell& cell = counts_[CountKey{d.journey, *channels[c], *places[p].first, *places[p].second, grain,
+                                      grain == 0 ? day : MonthStart(day), d.service, d.step, metric}];
+        cell.n += n;
+        cell.total += total;
+        if (bucket >= 0) cell.hist[bucket] += n;
+      }
+    }
+  }
 }
 
 Dims FoldBatch::JourneyDims(const JourneyState& j) const {
@@ -389,26 +421,55 @@ Status FoldBatch::OnFeedback(const store::Event& e, const Json& data) {
   return Status::Ok();
 }
 
+Status FoldBatch::FlushCounts() {
+  // Histograms merge with what the row holds already (read, add, write: the fold's
+  // transaction is serialisable, so no other fold interleaves).
+  for (auto& [k, cell] : counts_) {
+    if (cell.hist.empty()) continue;
+    const auto& [journey, channel, dep, commune, grain, day, service, step, metric] = k;
+    ASSIGN_OR_RETURN(store::Rows rows,
+                     tx_.Query("SELECT hist FROM insight_cube WHERE journey = $1 AND channel = $2 AND departement = $3 "
+                               "AND commune = $4 AND grain = $5 AND day = $6 AND service = $7 AND step = $8 AND "
+                               "metric = $9",
+                               {journey, channel, dep, commune, grain, day, service, step, metric}));
+    if (!rows.empty()) MergeHistogram(rows[0].Text(0), cell.hist);
+  }
+  // Multi-row upserts: far fewer statements than cells.
+  constexpr std::size_t kRows = 100;
+  std::vector<store::Value> params;
+  std::string sql;
+  std::size_t in_statement = 0;
+  auto Send = [&]() -> Status {
+    if (in_statement == 0) return Status::Ok();
+    sql += " ON CONFLICT (journey, channel, departement, commune, grain, day, service, step, metric) DO UPDATE SET "
+           "n = insight_cube.n + excluded.n, total = insight_cube.total + excluded.total, "
+           "hist = CASE WHEN excluded.hist = '' THEN insight_cube.hist ELSE excluded.hist END";
+    RETURN_IF_ERROR(tx_.Execute(sql, std::span<const store::Value>(params)).status());
+    params.clear();
+    in_statement = 0;
+    return Status::Ok();
+  };
+  for (const auto& [k, cell] : counts_) {
+    if (in_statement == 0) {
+      sql = "INSERT INTO insight_cube (journey, channel, departement, commune, grain, day, service, step, metric, n, "
+            "total, hist) VALUES ";
+    } else {
+      sql += ", ";
+    }
+    const std::size_t base = params.size();
+    sql += "(";
+    for (std::size_t c = 1; c <= 12; ++c) sql += (c > 1 ? ", $" : "$") + std::to_string(base + c);
+    sql += ")";
+    const auto& [journey, channel, dep, commune, grain, day, service, step, metric] = k;
+    params.insert(params.end(), {journey, channel, dep, commune, grain, day, service, step, metric, cell.n, cell.total,
+                                 EncodeHistogram(cell.hist)});
+    if (++in_statement == kRows) RETURN_IF_ERROR(Send());
+  }
+  return Send();
+}
+
 Status FoldBatch::Flush() {
-  for (const auto& [k, v] : counts_) {
-    const auto& [journey, day, service, step, channel, dep, commune, metric, bucket] = k;
-    RETURN_IF_ERROR(
-        tx_.Execute("INSERT INTO insight_counts (journey, day, service, step, channel, departement, commune, metric, "
-                    "bucket, n, total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-                    "ON CONFLICT (journey, day, service, step, channel, departement, commune, metric, bucket) "
-                    "DO UPDATE SET n = insight_counts.n + excluded.n, total = insight_counts.total + excluded.total",
-                    {journey, day, service, step, channel, dep, commune, metric, bucket, v.first, v.second})
-            .status());
-  }
-  for (const auto& [k, v] : rollup_) {
-    const auto& [journey, day, service, step, channel, dep, commune, metric, bucket] = k;
-    RETURN_IF_ERROR(tx_.Execute("INSERT INTO insight_rollup (journey, day, service, step, metric, bucket, n, total) "
-                                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                                "ON CONFLICT (journey, day, service, step, metric, bucket) DO UPDATE SET "
-                                "n = insight_rollup.n + excluded.n, total = insight_rollup.total + excluded.total",
-                                {journey, day, service, step, metric, bucket, v.first, v.second})
-                        .status());
-  }
+  RETURN_IF_ERROR(FlushCounts());
   for (const auto& [id, j] : journeys_) {
     if (!j || !j->dirty) continue;
     RETURN_IF_ERROR(

@@ -1,5 +1,7 @@
 // One batch of the fold: applies events to the per-journey state and to counters kept in
-// memory, then writes both back with upserts (Flush). Internal to the insight module.
+// memory, then writes both back with upserts (Flush). Each count goes to every distinct
+// grouping set of insight_cube (see migrations/*/0502_insight_cube.sql). Internal to the
+// insight module.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <string>
 #include <tuple>
 
+#include "histogram.h"
 #include "parcours/base/status.h"
 #include "parcours/store/events.h"
 #include "parcours/store/store.h"
@@ -51,8 +54,13 @@ class FoldBatch {
     std::optional<int64_t> resolved_ms;
     bool dirty = false;
   };
-  using CountKey = std::tuple<std::string, int64_t, std::string, std::string, std::string, std::string,
-                              std::string, std::string, int64_t>;
+  // journey, channel, departement, commune, grain, day, service, step, metric: insight_cube's key.
+  using CountKey = std::tuple<std::string, std::string, std::string, std::string, int64_t, int64_t, std::string,
+                              std::string, std::string>;
+  struct Cell {
+    int64_t n = 0, total = 0;
+    Histogram hist;  // empty for plain counters
+  };
 
   Result<JourneyState*> Journey(const std::string& id);
   Result<StepState*> Step(const std::string& journey_id, const std::string& step_id);
@@ -73,8 +81,9 @@ class FoldBatch {
   Status OnFeedback(const store::Event& e, const nlohmann::json& data);
 
   store::Transaction& tx_;
-  std::map<CountKey, std::pair<int64_t, int64_t>> counts_;
-  std::map<CountKey, std::pair<int64_t, int64_t>> rollup_;  // channel and territory left empty
+  Status FlushCounts();
+
+  std::map<CountKey, Cell> counts_;
   std::map<std::string, std::optional<JourneyState>> journeys_;
   std::map<std::pair<std::string, std::string>, StepState> steps_;
   std::map<std::string, std::optional<std::string>> persons_;
@@ -87,6 +96,11 @@ class FoldBatch {
   };
   std::vector<CommentRow> comments_;
 };
+
+// The first day of the UTC month holding `day` (days since 1970-01-01), and the first day of
+// the next month: the `day` of insight_cube's month rows (grain 1).
+int64_t MonthStart(int64_t day);
+int64_t NextMonthStart(int64_t day);
 
 // True when an event was done with someone's help: by an agent, at a counter or by phone.
 bool Helped(const store::Event& e);

@@ -7,6 +7,10 @@
 #include <map>
 #include <regex>
 
+#include "fold_state.h"
+#include "histogram.h"
+#include "parcours/insight/aggregates.h"
+
 namespace parcours::insight {
 namespace {
 
@@ -24,7 +28,7 @@ std::optional<double> Ratio(int64_t num, int64_t den) {
 }
 
 // Nearest-rank percentile over histogram buckets (bucket bound in hours -> count).
-std::optional<int64_t> Percentile(const std::map<int64_t, int64_t>& hist, int64_t count, int percent) {
+std::optional<int64_t> Percentile(const Histogram& hist, int64_t count, int percent) {
   if (count <= 0) return std::nullopt;
   const int64_t rank = (count * percent + 99) / 100;  // ceil(p * N), >= 1
   int64_t seen = 0;
@@ -35,7 +39,7 @@ std::optional<int64_t> Percentile(const std::map<int64_t, int64_t>& hist, int64_
   return hist.rbegin()->first;
 }
 
-Distribution Distrib(const std::map<int64_t, int64_t>& hist) {
+Distribution Distrib(const Histogram& hist) {
   Distribution d;
   for (const auto& [b, n] : hist) d.count += n;
   d.median_hours = Percentile(hist, d.count, 50);
@@ -127,29 +131,39 @@ Result<Indicators> Compute(store::Database& db, const Filter& f) {
   out.filter = f;
   ASSIGN_OR_RETURN(auto tx, db.BeginRead());
   const std::string key = f.journey.empty() ? f.service : f.journey;
-  store::Rows rows;
-  if (f.channel.empty() && f.departement.empty() && f.commune.empty()) {
-    // No channel nor territory: the roll-up has the same sums in far fewer rows.
-    const std::string sql = std::string("SELECT metric, step, service, bucket, SUM(n), SUM(total) FROM insight_rollup WHERE ") +
-                            (f.journey.empty() ? "service = $1" : "journey = $1") +
-                            " AND day BETWEEN $2 AND $3 GROUP BY metric, step, service, bucket";
-    ASSIGN_OR_RETURN(rows, tx->Query(sql, {key, f.from_day, f.to_day}));
-  } else {
-    const std::string sql = "SELECT metric, step, service, bucket, SUM(n), SUM(total) FROM insight_counts WHERE " +
-                            Where(f) + " AND (CAST($6 AS TEXT) = '' OR commune = $6) GROUP BY metric, step, service, bucket";
-    ASSIGN_OR_RETURN(rows, tx->Query(sql, {key, f.from_day, f.to_day, f.channel, f.departement, f.commune}));
-  }
+  // Exactly one grouping set of insight_cube answers the filter (see 0502_insight_cube.sql),
+  // read through the primary key (journeys) or insight_cube_service: the whole months of the
+  // period as month rows, the days before and after them as day rows. A commune implies its
+  // département; a commune outside the département asked matches no row.
+  const std::string departement = f.departement.empty() ? DepartementOf(f.commune) : f.departement;
+  int64_t first_month = MonthStart(f.from_day) == f.from_day ? f.from_day : NextMonthStart(f.from_day);
+  int64_t last_month = MonthStart(f.to_day);  // the last whole month starts here...
+  if (NextMonthStart(f.to_day) != f.to_day + 1) last_month = MonthStart(last_month - 1);  // ...or a month earlier
+  const bool months = first_month <= last_month;
+  const int64_t head_end = months ? first_month - 1 : f.to_day;
+  const int64_t tail_start = months ? NextMonthStart(last_month) : f.to_day + 1;
+  const std::string where = std::string(" FROM insight_cube WHERE ") + (f.journey.empty() ? "service" : "journey") +
+                            " = $1 AND channel = $2 AND departement = $3 AND commune = $4 AND grain = ";
+  const std::string columns = "SELECT metric, step, service, n, total, hist";
+  const std::string sql = columns + where + "0 AND day BETWEEN $5 AND $6 UNION ALL " + columns + where +
+                          "0 AND day BETWEEN $7 AND $8 UNION ALL " + columns + where + "1 AND day BETWEEN $9 AND $10";
+  ASSIGN_OR_RETURN(store::Rows rows,
+                   tx->Query(sql, {key, f.channel, departement, f.commune, f.from_day, head_end, tail_start, f.to_day,
+                                   months ? first_month : int64_t{1}, months ? last_month : int64_t{0}}));
   std::map<std::string, std::pair<int64_t, int64_t>> totals;  // metric -> (n, total)
-  std::map<std::string, std::map<int64_t, int64_t>> hists;     // metric -> bucket -> n
+  std::map<std::string, Histogram> hists;                      // metric -> bucket -> n
   std::map<std::string, StepFunnel> steps;
   std::map<std::string, ServiceDelays> agencies;
-  std::map<std::string, std::map<int64_t, int64_t>> decisions;
+  std::map<std::string, Histogram> decisions;
   for (const store::Row& r : rows) {
     const std::string metric = r.Text(0), step = r.Text(1), service = r.Text(2);
-    const int64_t bucket = r.Int(3), n = r.Int(4), total = r.Int(5);
+    const int64_t n = r.Int(3), total = r.Int(4);
     totals[metric].first += n;
     totals[metric].second += total;
-    if (bucket >= 0) hists[metric][bucket] += n;
+    if (const std::string hist = r.Text(5); !hist.empty()) {
+      MergeHistogram(hist, hists[metric]);
+      if (metric == "agency.decision") MergeHistogram(hist, decisions[service]);
+    }
     if (metric.rfind("step.", 0) == 0) {
       StepFunnel& s = steps[step];
       s.step = step;
@@ -162,11 +176,10 @@ Result<Indicators> Compute(store::Database& db, const Filter& f) {
       a.service = service;
       if (metric == "delivery.delivered") {
         a.delivered += n;
-        a.mean_transmission_ms = total;  // a sum until the division below
+        a.mean_transmission_ms = a.mean_transmission_ms.value_or(0) + total;  // a sum until the division below
       }
       if (metric == "delivery.failed") a.failed += n;
       if (metric == "delivery.dead_lettered") a.dead_lettered += n;
-      if (metric == "agency.decision") decisions[service][bucket] += n;
     }
   }
   auto N = [&](const char* m) { return totals.count(m) ? totals[m].first : 0; };

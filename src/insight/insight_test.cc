@@ -2,7 +2,13 @@
 // the equality of incremental folds and a rebuild (on SQLite, and on PostgreSQL when present).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
+
+#include "fold_state.h"
+#include "histogram.h"
 
 #include "parcours/base/clock.h"
 #include "parcours/base/id.h"
@@ -10,6 +16,7 @@
 #include "parcours/insight/demo.h"
 #include "parcours/insight/feedback.h"
 #include "parcours/insight/indicators.h"
+#include "parcours/insight/service.h"
 #include "parcours/store/events.h"
 #include "parcours/store/migrations.h"
 #include "parcours/store/testing.h"
@@ -227,6 +234,38 @@ TEST_P(InsightTest, FiltersByChannelTerritoryServiceAndPeriod) {
   Filter lyon = Demenager();
   lyon.commune = "69123";
   EXPECT_EQ(Compute(db(), lyon)->journeys_completed, 2);
+  EXPECT_EQ(*Compute(db(), lyon)->time_to_complete.p90_hours, 72);
+  Filter web_rhone = Demenager();
+  web_rhone.channel = "web";
+  web_rhone.departement = "69";
+  r = Compute(db(), web_rhone);
+  EXPECT_EQ(r->journeys_started, 2);
+  EXPECT_EQ(r->time_to_complete.count, 2);
+  Filter counter_rhone = web_rhone;
+  counter_rhone.channel = "counter";
+  EXPECT_EQ(Compute(db(), counter_rhone)->journeys_started, 0);
+  // Whole months are read from month rows, the days around them from day rows: same numbers.
+  for (const auto& [from, to] : {std::pair<const char*, const char*>{"2026-03-01", "2026-03-31"},
+                                 {"2026-02-15", "2026-04-10"}, {"2026-01-01", "2026-12-31"},
+                                 {"2026-03-02", "2026-04-30"}}) {
+    Filter month = Demenager();
+    month.from_day = *IsoToDay(from);
+    month.to_day = *IsoToDay(to);
+    r = Compute(db(), month);
+    EXPECT_EQ(r->journeys_started, 3) << from;
+    EXPECT_EQ(r->journeys_completed, 2) << from;
+    EXPECT_EQ(*r->time_to_complete.p90_hours, 72) << from;
+    EXPECT_EQ(r->feedback, 3) << from;
+    month.commune = "69123";
+    EXPECT_EQ(Compute(db(), month)->journeys_started, 2) << from;
+  }
+  Filter april = Demenager();
+  april.from_day = *IsoToDay("2026-04-01");
+  april.to_day = *IsoToDay("2026-04-30");
+  EXPECT_EQ(Compute(db(), april)->journeys_started, 0);
+  Filter elsewhere = lyon;
+  elsewhere.departement = "59";  // a commune outside the département asked
+  EXPECT_EQ(Compute(db(), elsewhere)->journeys_started, 0);
   Filter caf;
   caf.service = "caf";
   caf.from_day = kDay0;
@@ -252,17 +291,38 @@ TEST_P(InsightTest, IncrementalFoldsEqualARebuild) {
   ASSERT_TRUE(Fold(db(), now, {.batch = 29}).ok());
   auto Snapshot = [&] {
     auto tx = db().BeginRead();
-    // The roll-up is the sum of the counters over channel and territory.
-    auto check = (*tx)->Query("SELECT COUNT(*) FROM insight_rollup r WHERE n <> (SELECT SUM(c.n) FROM insight_counts c "
-                              "WHERE c.journey = r.journey AND c.day = r.day AND c.service = r.service AND "
-                              "c.step = r.step AND c.metric = r.metric AND c.bucket = r.bucket)");
-    EXPECT_EQ((*check)[0].Int(0), 0);
-    auto rows = (*tx)->Query("SELECT journey, day, service, step, channel, departement, commune, metric, bucket, n, "
-                             "total FROM insight_counts ORDER BY journey, day, service, step, channel, departement, "
-                             "commune, metric, bucket");
+    // Every grouping set holds the same counts: "every channel" is the sum over channels, a
+    // département the sum over its communes (every demo event has a channel and a commune).
+    auto channels = (*tx)->Query(
+        "SELECT COUNT(*) FROM insight_cube a WHERE a.channel = '' AND a.departement = '' AND a.commune = '' AND "
+        "a.n <> (SELECT SUM(c.n) FROM insight_cube c WHERE c.journey = a.journey AND c.grain = a.grain AND "
+        "c.day = a.day AND c.service = a.service AND c.step = a.step AND c.metric = a.metric AND c.channel <> '' AND "
+        "c.departement = '' AND c.commune = '')");
+    EXPECT_EQ((*channels)[0].Int(0), 0);
+    auto communes = (*tx)->Query(
+        "SELECT COUNT(*) FROM insight_cube a WHERE a.departement <> '' AND a.commune = '' AND a.n <> (SELECT SUM(c.n) "
+        "FROM insight_cube c WHERE c.journey = a.journey AND c.channel = a.channel AND c.grain = a.grain AND "
+        "c.day = a.day AND "
+        "c.service = a.service AND c.step = a.step AND c.metric = a.metric AND c.departement = a.departement AND "
+        "c.commune <> '')");
+    EXPECT_EQ((*communes)[0].Int(0), 0);
+    auto counted = (*tx)->Query("SELECT COUNT(*) FROM insight_cube WHERE commune <> '' AND hist <> ''");
+    EXPECT_GT((*counted)[0].Int(0), 0);  // histograms were written
+    auto rows = (*tx)->Query("SELECT journey, channel, departement, commune, grain, day, service, step, metric, n, "
+                             "total, hist FROM insight_cube ORDER BY journey, channel, departement, commune, grain, day, "
+                             "service, step, metric");
+    // A month row holds the sum of its days.
+    std::map<std::string, int64_t> day_sums, month_rows;
+    for (const auto& r : *rows) {
+      const std::string key = r.Text(0) + "|" + r.Text(1) + "|" + r.Text(2) + "|" + r.Text(3) + "|" +
+                              std::to_string(r.Int(4) == 0 ? MonthStart(r.Int(5)) : r.Int(5)) + "|" + r.Text(6) +
+                              "|" + r.Text(7) + "|" + r.Text(8);
+      (r.Int(4) == 0 ? day_sums : month_rows)[key] += r.Int(9);
+    }
+    EXPECT_EQ(day_sums, month_rows);
     std::string out;
     for (const auto& r : *rows) {
-      for (std::size_t i = 0; i < r.size(); ++i) out += (i == 1 || i >= 8 ? std::to_string(r.Int(i)) : r.Text(i)) + "|";
+      for (std::size_t i = 0; i < r.size(); ++i) out += (i == 4 || i == 5 || i == 9 || i == 10 ? std::to_string(r.Int(i)) : r.Text(i)) + "|";
       out += "\n";
     }
     return out;
@@ -345,6 +405,46 @@ TEST_P(InsightTest, FeedbackIsValidatedAnonymousAndRateLimited) {
       }
     }
   }
+}
+
+TEST_P(InsightTest, ServiceFoldsInTheBackgroundInBoundedRounds) {
+  HandMadeLog();  // 27 events, none folded yet
+  InsightService service(db(), far_);
+  EXPECT_FALSE(service.AsOf()->has_value());
+  EXPECT_EQ(service.StartFolding({.interval_ms = 10}).reason(), "insight.bad_worker");
+  ASSERT_TRUE(service.StartFolding({.interval_ms = 100, .batch = 4, .settle_ms = 5000}).ok());
+  EXPECT_TRUE(service.folding_in_background());
+  // Seven rounds of at most 4 events; wait for them (bounded), the dashboard never folds.
+  for (int i = 0; i < 1200 && service.folded_in_background() < 27; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(service.folded_in_background(), 27);
+  // Caught up: complete up to the settle window.
+  EXPECT_EQ(service.AsOf()->value_or(0), far_.NowMillis() - 5000);
+  auto both = service.Dashboard(Demenager());
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->first.journeys_started, 3);
+  EXPECT_EQ(both->first.journeys_completed, 2);
+  service.StopFolding();
+  EXPECT_FALSE(service.folding_in_background());
+  service.StopFolding();  // idempotent
+  // Without the worker, a dashboard folds what arrived before answering.
+  Started("j4", "p4", "usager:p4", "web", kT0 + 100 * kH, {"a"}, "69123");
+  EXPECT_EQ(service.Dashboard(Demenager())->first.journeys_started, 4);
+  EXPECT_EQ(service.folded_in_background(), 27);
+}
+
+TEST(InsightHistogramTest, EncodesAndMergesBucketCounts) {
+  Histogram h{{1, 2}, {48, 1}, {96, 0}};
+  EXPECT_EQ(EncodeHistogram(h), "1:2,48:1");
+  EXPECT_EQ(EncodeHistogram({}), "");
+  Histogram sum;
+  EXPECT_TRUE(MergeHistogram("1:2,48:1", sum));
+  EXPECT_TRUE(MergeHistogram("48:3,8784:1", sum));
+  EXPECT_TRUE(MergeHistogram("", sum));
+  EXPECT_EQ(EncodeHistogram(sum), "1:2,48:4,8784:1");
+  EXPECT_FALSE(MergeHistogram("5:1,x:2,7", sum));  // malformed parts skipped, the rest kept
+  EXPECT_EQ(EncodeHistogram(sum), "1:2,5:1,48:4,8784:1");
 }
 
 TEST(InsightFilterTest, ParsesAndRejectsFilters) {

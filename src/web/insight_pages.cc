@@ -5,6 +5,7 @@
 #include <set>
 
 #include "insight_public.h"
+#include "vault_format.h"
 #include <nlohmann/json.hpp>
 
 #include "parcours/api/insight.h"
@@ -147,6 +148,11 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
                                                   {{"value", Hours(a.decision.median_hours)}, {"numeric", true}},
                                                   {{"value", Hours(a.decision.p90_hours)}, {"numeric", true}}})}});
   }
+  // What the background fold has counted so far.
+  std::string as_of = Msg(s, r, "insight.as_of_none");
+  if (auto when = s.insight->AsOf(); when.ok() && when->has_value()) {
+    as_of = Msg(s, r, "insight.as_of", {{"time", detail::VaultDateTime(**when, PageLanguage(r))}});
+  }
   auto comments = insight::Comments(s.insight->db(), filter, 20);
   json comment_list = json::array();
   if (comments.ok()) {
@@ -165,6 +171,7 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   json data = {
       {"title", Msg(s, r, "insight.dashboard_title", {{"name", label}})},
       {"errors", errors},
+      {"as_of", as_of},
       {"filter", {{"du", insight::DayToIso(filter.from_day)}, {"au", insight::DayToIso(filter.to_day)},
                   {"canal", filter.channel}, {"departement", filter.departement}, {"commune", filter.commune}}},
       {"channels", json::array({{{"value", ""}, {"label", Msg(s, r, "insight.all_channels")}, {"selected", filter.channel.empty()}},

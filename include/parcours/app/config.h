@@ -19,6 +19,7 @@
 // | behind_tls      | PARCOURS_BEHIND_TLS        | false                    |
 // | max_body_bytes  | PARCOURS_MAX_BODY_BYTES    | 1048576                  |
 // | complaint_sla_days | PARCOURS_COMPLAINT_SLA_DAYS | 30                    |
+// | insight_fold_interval_ms | PARCOURS_INSIGHT_FOLD_INTERVAL_MS | 5000      |
 //
 // Thread-safety: a validated Config is immutable and shared by every thread.
 #pragma once
@@ -59,6 +60,8 @@ struct Config {
   // 30 is a service-quality choice well inside the two months after which the silence of
   // the administration is an implicit decision (CRPA art. L. 231-1 and L. 231-4).
   int complaint_sla_days = 30;
+  // Indicators (docs/INDICATORS.md): pause of the background fold once caught up.
+  int insight_fold_interval_ms = 5000;
 };
 
 // Reads an environment variable; returns nullopt when unset.

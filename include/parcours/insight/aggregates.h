@@ -1,8 +1,9 @@
 // Incremental aggregates of the event log for the customer-experience indicators.
 //
 // A consumer folds new events, in id (= time) order, into the insight_* tables (counters per
-// UTC day and dimension, plus the small per-journey state the fold needs), and records the last
-// id folded in `insight_cursor` in the same transaction: a batch is folded exactly once, and a
+// UTC day and dimension, at every grouping set a dashboard filter reads, plus the small
+// per-journey state the fold needs), and records the last id folded, and up to when the
+// aggregates are complete, in `insight_cursor` in the same transaction: a batch is folded exactly once, and a
 // crash in the middle leaves the previous cursor. Events younger than `settle_ms` are left for
 // the next run, so that a transaction that took its event id a moment before committing (see
 // store/events.h) is not passed over.
@@ -13,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "parcours/base/status.h"
@@ -31,13 +33,18 @@ struct FoldOptions {
 };
 
 struct FoldReport {
-  int64_t events = 0;     // events read
-  int64_t batches = 0;    // transactions committed
-  std::string last_id;    // the cursor after the run
+  int64_t events = 0;       // events read
+  int64_t batches = 0;      // transactions committed
+  std::string last_id;      // the cursor after the run
+  bool caught_up = false;   // every event older than the settle window is folded
 };
 
 // Folds the events after the cursor. kInvalidArgument "insight.bad_batch" on a bad batch size.
 Result<FoldReport> Fold(store::Database& db, const Clock& clock, const FoldOptions& options = {});
+
+// Up to when the aggregates are complete: every event before this instant (ms since the
+// epoch) is counted. nullopt before the first fold.
+Result<std::optional<int64_t>> AsOf(store::Database& db);
 
 // Empties the aggregates and folds every event again (settle_ms is honoured).
 Result<FoldReport> Rebuild(store::Database& db, const Clock& clock, const FoldOptions& options = {});

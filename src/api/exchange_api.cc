@@ -1,6 +1,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "exchange_json.h"
 #include "parcours/api/exchange_routes.h"
 #include "parcours/api/vault.h"
 #include "parcours/auth/policy.h"
@@ -14,20 +15,11 @@
 #include "parcours/vault/actor.h"
 
 namespace parcours::api {
-namespace {
+namespace detail {
 
-using nlohmann::json;
-
-std::string ChannelFor(const auth::Principal& p, const http::Request& req) {
-  if (p.HasRole(auth::Role::kAgent) && p.person_id.empty()) {
-    const auto channel = req.Query("canal").value_or("counter");
-    return channel == "phone" ? "phone" : channel == "mail" ? "mail" : "counter";
-  }
-  return p.method == auth::AuthMethod::kApiKey ? "api" : "web";
-}
-
-json DeliveryJson(const exchange::DeliveryView& d, const std::string& lang) {
-  json j = {{"id", d.id},
+nlohmann::json DeliveryJson(const exchange::DeliveryView& d, const std::string& lang) {
+  nlohmann::json j = {{"id", d.id},
+            {"person_id", d.person_id},
             {"service", d.service_id},
             {"service_name", d.service_name},
             {"organisation", d.organisation},
@@ -44,6 +36,22 @@ json DeliveryJson(const exchange::DeliveryView& d, const std::string& lang) {
   if (d.delivered_ms) j["delivered"] = FormatRfc3339(TimePoint(std::chrono::milliseconds(*d.delivered_ms)));
   if (d.last_error) j["last_error"] = *d.last_error;
   return j;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::DeliveryJson;
+
+using nlohmann::json;
+
+std::string ChannelFor(const auth::Principal& p, const http::Request& req) {
+  if (p.HasRole(auth::Role::kAgent) && p.person_id.empty()) {
+    const auto channel = req.Query("canal").value_or("counter");
+    return channel == "phone" ? "phone" : channel == "mail" ? "mail" : "counter";
+  }
+  return p.method == auth::AuthMethod::kApiKey ? "api" : "web";
 }
 
 json DeclarationJson(const exchange::Declaration& d, const std::string& lang) {
@@ -205,6 +213,10 @@ void RegisterExchangeRoutes(http::Router& router, const Services& s) {
           if ((g.role == auth::Role::kIntegrateur || g.role == auth::Role::kAgent) && !g.organisation_id.empty()) {
             organisation = g.organisation_id;
           }
+        }
+        if (p->method == auth::AuthMethod::kSession && p->HasRole(auth::Role::kAgent)) {
+          update.actor = p->Actor();  // an agent of the organisation, named on the person's timeline
+          update.channel = "web";
         }
         if (organisation.empty()) {
           return http::Problem(

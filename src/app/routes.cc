@@ -1,6 +1,7 @@
 // Every route and middleware of a node, in one place. A module adds one line here: its
 // Register...Routes call (API routes first, then web pages).
 #include "parcours/api/complaints.h"
+#include "parcours/api/console.h"
 #include "parcours/api/exchange_routes.h"
 #include "parcours/api/insight.h"
 #include "parcours/api/journeys.h"
@@ -15,6 +16,7 @@
 #include "parcours/http/middleware.h"
 #include "parcours/http/router.h"
 #include "parcours/web/complaint_pages.h"
+#include "parcours/web/console_pages.h"
 #include "parcours/web/exchange_pages.h"
 #include "parcours/web/insight_pages.h"
 #include "parcours/web/journey_pages.h"
@@ -49,6 +51,8 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   api::RegisterExchangeRoutes(router, services);
   if (services.auth) api::RegisterExchangeResolvers(services.auth->authorizer(), services);
   api::RegisterComplaintRoutes(router, services);
+  api::RegisterConsoleRoutes(router, services);
+  if (services.auth) api::RegisterConsoleResolvers(services.auth->authorizer(), services);
 
   // Web pages.
   web::RegisterSiteRoutes(router, services, assets);
@@ -61,6 +65,7 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   web::RegisterInsightPages(router, services);
   web::RegisterExchangePages(router, services);
   web::RegisterComplaintPages(router, services);
+  web::RegisterConsolePages(router, services);
 }
 
 }  // namespace parcours::app

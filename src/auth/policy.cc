@@ -23,6 +23,8 @@ std::vector<PolicySpec> BuildPolicies() {
       {"service", true, {R::kIntegrateur, R::kAdmin}, ObjectRule::kResolved, "service_id",
        "service"},
       {"agent", true, {R::kAgent}, ObjectRule::kNone, "", ""},
+      {"agent_dossier", true, {R::kAgent}, ObjectRule::kResolved, "dossier_id", "agent_dossier"},
+      {"aidant", true, {R::kAidant}, ObjectRule::kNone, "", ""},
       {"pilote", true, {R::kPilote, R::kAdmin}, ObjectRule::kNone, "", ""},
       {"admin", true, {R::kAdmin}, ObjectRule::kNone, "", ""},
       {"integrateur", true, {R::kIntegrateur}, ObjectRule::kNone, "", ""},

@@ -428,6 +428,54 @@ TEST_F(ExchangeTest, AgencyStatusesFollowTheMachineAndStayWithinTheOrganisation)
   EXPECT_EQ(CountEvents("fr.parcours.delivery.status_changed"), 2);
 }
 
+TEST_F(ExchangeTest, WorkQueueListsTheOrganisationsOpenDossiersOldestFirst) {
+  auto first = outbox_->Submit(vault::Actor::Usager(person_), Input("q-1", "web"));
+  ASSERT_TRUE(first.ok());
+  auto second = outbox_->Submit(vault::Actor::Usager(person_), Input("q-2", "counter"));
+  ASSERT_TRUE(second.ok());
+  auto caf_of = [](const Declaration& d) {
+    for (const auto& v : d.deliveries) {
+      if (v.service_id == "caf.adresse") return v.id;
+    }
+    return std::string();
+  };
+  auto queue = outbox_->ListForOrganisation("caf", "");
+  ASSERT_TRUE(queue.ok()) << queue.status().ToString();
+  ASSERT_EQ(queue->size(), 2u);
+  EXPECT_EQ((*queue)[0].id, caf_of(*first));  // oldest first
+  EXPECT_EQ((*queue)[1].id, caf_of(*second));
+  EXPECT_EQ((*queue)[0].person_id, person_);
+  EXPECT_TRUE(outbox_->ListForOrganisation("impots", "")->empty());  // skipped: nothing to work on
+
+  // An agent's move goes through the same machine and says who moved it.
+  StatusUpdate agent_move{"acceptee", "", ""};
+  agent_move.actor = "agent:u-1";
+  agent_move.channel = "web";
+  ASSERT_TRUE(UpdateDeliveryStatus(*db_, clock_, "caf", caf_of(*first), agent_move).ok());
+  agent_move.status = "recue";
+  EXPECT_EQ(UpdateDeliveryStatus(*db_, clock_, "caf", caf_of(*first), agent_move).status().reason(),
+            "exchange.illegal_transition");
+  EXPECT_EQ(outbox_->ListForOrganisation("caf", "acceptee")->size(), 1u);
+  EXPECT_EQ(outbox_->ListForOrganisation("caf", "envoyee")->size(), 1u);
+  ASSERT_TRUE(UpdateDeliveryStatus(*db_, clock_, "caf", caf_of(*first), {"payee", "", ""}).ok());
+  EXPECT_EQ(outbox_->ListForOrganisation("caf", "")->size(), 1u);  // paid: no longer open
+  EXPECT_EQ(outbox_->ListForOrganisation("caf", "toutes")->size(), 2u);
+  auto one = outbox_->GetDelivery(caf_of(*first));
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->agency_status, "payee");
+  EXPECT_EQ(outbox_->GetDelivery("nope").status().code(), StatusCode::kNotFound);
+
+  auto tx = db_->BeginRead();
+  auto rows = (*tx)->Query("SELECT actor, channel FROM events WHERE type = 'fr.parcours.delivery.status_changed' "
+                           "ORDER BY id",
+                           {});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].Text(0), "agent:u-1");
+  EXPECT_EQ((*rows)[0].Text(1), "web");
+  EXPECT_EQ((*rows)[1].Text(0), "organisation:caf");
+}
+
 TEST_F(ExchangeTest, SignalsAreValidatedAndAcceptedOnce) {
   nlohmann::json ce = {{"specversion", "1.0"},
                        {"id", "naissance-42"},

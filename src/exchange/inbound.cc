@@ -97,11 +97,12 @@ Result<bool> UpdateDeliveryStatus(store::Database& db, const Clock& clock, const
     ev.source = "/agencies/" + organisation;
     ev.subject = delivery_id;
     ev.person_id = row.Text("person_id");
-    ev.actor = "organisation:" + organisation;
-    ev.channel = "api";
+    ev.actor = update.actor.empty() ? "organisation:" + organisation : update.actor;
+    ev.channel = update.channel.empty() ? "api" : update.channel;
     ev.time_ms = now;
-    ev.data_json =
-        nlohmann::json({{"service", row.Text("service_id")}, {"from", from}, {"to", update.status}}).dump();
+    nlohmann::json data = {{"service", row.Text("service_id")}, {"from", from}, {"to", update.status}};
+    if (!update.actor.empty()) data["organisation"] = organisation;
+    ev.data_json = data.dump();
     RETURN_IF_ERROR(store::AppendEvent(tx, std::move(ev), &clock));
     changed = true;
     return Status::Ok();

@@ -210,6 +210,28 @@ Result<std::vector<Declaration>> Outbox::ListForPerson(const std::string& person
   return out;
 }
 
+Result<DeliveryView> Outbox::GetDelivery(const std::string& delivery_id) {
+  ASSIGN_OR_RETURN(auto tx, db_.BeginRead());
+  ASSIGN_OR_RETURN(std::vector<DeliveryView> found, QueryDeliveries(*tx, "d.id = $1", {delivery_id}));
+  if (found.empty()) return NotFound("exchange.unknown_delivery", "Envoi introuvable.");
+  return std::move(found.front());
+}
+
+Result<std::vector<DeliveryView>> Outbox::ListForOrganisation(const std::string& organisation,
+                                                              const std::string& agency_status, int limit) {
+  ASSIGN_OR_RETURN(auto tx, db_.BeginRead());
+  const std::string base = "s.organisation = $1 AND d.state <> 'skipped' ";
+  if (agency_status.empty()) {
+    return QueryDeliveries(*tx, base + "AND d.agency_status NOT IN ('refusee', 'payee') ORDER BY d.created_ms, d.id LIMIT $2",
+                           {organisation, int64_t{limit}});
+  }
+  if (agency_status == "toutes") {
+    return QueryDeliveries(*tx, base + "ORDER BY d.created_ms, d.id LIMIT $2", {organisation, int64_t{limit}});
+  }
+  return QueryDeliveries(*tx, base + "AND d.agency_status = $2 ORDER BY d.created_ms, d.id LIMIT $3",
+                         {organisation, agency_status, int64_t{limit}});
+}
+
 Result<std::vector<DeliveryView>> Outbox::ListDeliveries(const std::string& state, int limit) {
   ASSIGN_OR_RETURN(auto tx, db_.BeginRead());
   if (state.empty()) return QueryDeliveries(*tx, "1 = 1 ORDER BY d.id DESC LIMIT $1", {int64_t{limit}});

@@ -76,6 +76,20 @@ Result<std::vector<Event>> ReadEvents(Transaction& tx, const std::string& after_
   return out;
 }
 
+Result<std::vector<Event>> ReadLatestEvents(Transaction& tx, const std::string& person_id, int limit) {
+  if (limit < 1 || limit > kMaxReadLimit) {
+    return InvalidArgument("store.bad_limit",
+                           "Le nombre d'événements demandé doit être compris entre 1 et 10000.");
+  }
+  ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT " + std::string(kColumns) +
+                                           " FROM events WHERE person_id = $1 ORDER BY id DESC LIMIT $2",
+                                       {person_id, static_cast<int64_t>(limit)}));
+  std::vector<Event> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) out.push_back(FromRow(row));
+  return out;
+}
+
 nlohmann::json ToCloudEvent(const Event& event) {
   nlohmann::json ce = {
       {"specversion", "1.0"},

@@ -99,6 +99,26 @@ TEST_F(EventsTest, ReadRefusesAnUnreasonableLimit) {
   EXPECT_EQ(ReadEvents(**tx, "", std::nullopt, 10001).status().reason(), "store.bad_limit");
 }
 
+TEST_F(EventsTest, LatestEventsOfOnePersonComeNewestFirst) {
+  std::vector<std::string> mine;
+  for (int i = 0; i < 3; ++i) {
+    auto id = Append(Valid());
+    ASSERT_TRUE(id.ok());
+    mine.push_back(*id);
+  }
+  Event other = Valid();
+  other.person_id = "p-2";
+  ASSERT_TRUE(Append(other).ok());
+  auto tx = db_->BeginRead();
+  ASSERT_TRUE(tx.ok());
+  auto latest = ReadLatestEvents(**tx, "p-1", 2);
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  ASSERT_EQ(latest->size(), 2u);
+  EXPECT_EQ((*latest)[0].id, mine[2]);
+  EXPECT_EQ((*latest)[1].id, mine[1]);
+  EXPECT_EQ(ReadLatestEvents(**tx, "p-1", 0).status().reason(), "store.bad_limit");
+}
+
 TEST(CloudEventTest, CarriesTheSpecAttributesAndExtensions) {
   Event e = Valid();
   e.id = "0190f1e2-0000-7000-8000-000000000001";

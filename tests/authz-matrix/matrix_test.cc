@@ -139,10 +139,11 @@ class MatrixTest : public ::testing::Test {
       return [kind](std::string_view id) -> Result<auth::ObjectRef> {
         const std::string side = id.size() > 4 && id.substr(id.size() - 4) == "-own" ? "own" : "other";
         if (kind == "service") return auth::ObjectRef{"", "org-" + side, "s-" + side};
+        if (kind == "agent_dossier") return auth::ObjectRef{"", "org-" + side, ""};
         return auth::ObjectRef{"p-" + side, "org-" + side, "s-" + side};
       };
     };
-    for (const char* kind : {"journey", "dossier", "service"}) auth_->authorizer().AddResolver(kind, fixture(kind));
+    for (const char* kind : {"journey", "dossier", "agent_dossier", "service"}) auth_->authorizer().AddResolver(kind, fixture(kind));
   }
   static void TearDownTestSuite() {
     delete router_;

@@ -19,6 +19,9 @@
 //   service         {service_id}: an intégrateur key of the service's organisation scoped to
 //                   it, or an admin
 //   agent           any agent (console pages; each object inside is checked by its route)
+//   agent_dossier   {dossier_id}: an agent of the organisation that received the dossier (the
+//                   agent console's dossier pages; a mandate for the person is not enough)
+//   aidant          any aidant (their home: the persons they hold a mandate for)
 //   pilote          a pilote or an admin (aggregated indicators, no personal data)
 //   admin           an admin
 //   integrateur     an API client (intégrateur key)
@@ -28,7 +31,7 @@
 // themself is not concerned; an aidant or agent then needs a mandate in force for the person
 // carrying that scope or "*". Without a scope, any mandate in force for the person is enough.
 //
-// Objects addressed by id (journey, dossier, service) are resolved to their owners by
+// Objects addressed by id (journey, dossier, agent_dossier, service) are resolved to their owners by
 // resolvers that the modules owning them register (ResolverFn).
 // Thread-safety: configure (AddResolver) before serving; Decide is then read-only.
 #pragma once

@@ -41,6 +41,7 @@ namespace parcours::exchange {
 struct DeliveryView {
   std::string id;  // also the webhook-id and the idempotency key sent to the agency
   std::string request_id;
+  std::string person_id;
   std::string service_id;
   std::string service_name;
   std::string organisation;
@@ -93,6 +94,13 @@ class Outbox {
   Result<Declaration> Get(const std::string& request_id);
   // The person's declarations, newest first.
   Result<std::vector<Declaration>> ListForPerson(const std::string& person_id, int limit = 50);
+  // One delivery (a "dossier" for the receiving organisation); NotFound when absent.
+  Result<DeliveryView> GetDelivery(const std::string& delivery_id);
+  // The work queue of `organisation`: the deliveries its services received (skipped ones
+  // excluded), in agency status `agency_status` ("" = every status still open, that is not
+  // refusee or payee; "toutes" = all), oldest first, at most `limit`.
+  Result<std::vector<DeliveryView>> ListForOrganisation(const std::string& organisation,
+                                                        const std::string& agency_status, int limit = 200);
   // Deliveries in `state` ("" = all), newest first (admin console).
   Result<std::vector<DeliveryView>> ListDeliveries(const std::string& state, int limit = 100);
   // Puts a dead-lettered delivery back in the queue with a fresh attempt budget.

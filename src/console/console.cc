@@ -1,0 +1,66 @@
+#include "parcours/console/console.h"
+
+#include <nlohmann/json.hpp>
+
+#include "parcours/base/clock.h"
+#include "parcours/store/store.h"
+
+namespace parcours::console {
+namespace {
+
+Status Bad(const std::string& field, const std::string& message) {
+  return InvalidArgument("console.bad_interaction", message).WithField(field, message);
+}
+
+// Trims spaces at both ends.
+std::string Trim(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+}  // namespace
+
+bool IsInteractionChannel(const std::string& channel) {
+  return channel == "counter" || channel == "phone" || channel == "mail";
+}
+
+Result<std::string> RecordInteraction(store::Database& db, const Clock& clock, const Interaction& in) {
+  if (in.person_id.empty() || in.actor.empty()) {
+    return InvalidArgument("console.bad_interaction", "La personne et l'auteur de l'échange sont requis.");
+  }
+  if (!IsInteractionChannel(in.channel)) return Bad("canal", "Choisissez le canal : guichet, téléphone ou courrier.");
+  const std::string subject = Trim(in.subject);
+  const std::string note = Trim(in.note);
+  if (subject.empty()) return Bad("objet", "Indiquez l'objet de l'échange.");
+  if (subject.size() > kMaxSubject) return Bad("objet", "L'objet compte 200 caractères au plus.");
+  if (note.size() > kMaxNote) return Bad("note", "La note compte 2000 caractères au plus.");
+  std::string id;
+  Status st = db.InTransaction([&](store::Transaction& tx) -> Status {
+    store::Event ev;
+    ev.type = "fr.parcours.interaction.recorded";
+    ev.source = "/console";
+    ev.subject = in.person_id;
+    ev.person_id = in.person_id;
+    ev.actor = in.actor;
+    ev.channel = in.channel;
+    nlohmann::json data = {{"subject", subject}, {"note", note}, {"on_behalf_of", in.person_id},
+                           {"actor_name", in.actor_name}};
+    if (!in.organisation.empty()) data["organisation"] = in.organisation;
+    ev.data_json = data.dump();
+    ASSIGN_OR_RETURN(id, store::AppendEvent(tx, std::move(ev), &clock));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return id;
+}
+
+Result<std::vector<store::Event>> Timeline(store::Database& db, const std::string& person_id, int limit) {
+  if (limit < 1 || limit > 500) {
+    return InvalidArgument("console.bad_limit", "« limit » doit être un entier de 1 à 500.").WithField("limit", "De 1 à 500.");
+  }
+  ASSIGN_OR_RETURN(auto tx, db.BeginRead());
+  return store::ReadLatestEvents(*tx, person_id, limit);
+}
+
+}  // namespace parcours::console

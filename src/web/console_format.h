@@ -1,0 +1,15 @@
+// Display helpers shared by the agent console's pages. Internal to the web module.
+#pragma once
+
+#include <string>
+
+#include "parcours/api/services.h"
+#include "parcours/http/message.h"
+
+namespace parcours::web {
+
+// The label of an event type on a timeline (console.events.<type with underscores>), in the
+// page's language; the type itself when no label is known.
+std::string EventLabel(const api::Services& services, const http::Request& request, const std::string& type);
+
+}  // namespace parcours::web

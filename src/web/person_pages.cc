@@ -1,0 +1,388 @@
+// The person view of an agent or aidant acting under a mandate, and the aidant's home (see
+// include/parcours/web/console_pages.h). Every read of the person's data goes through the vault
+// as the helper, so the person sees it in "Qui a consulté mes données"; every action is an event
+// whose actor and channel say who acted for whom.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "console_format.h"
+#include "exchange_format.h"
+#include "parcours/api/console.h"
+#include "parcours/auth/auth.h"
+#include "parcours/auth/principal.h"
+#include "parcours/base/clock.h"
+#include "parcours/base/json.h"
+#include "parcours/console/console.h"
+#include "parcours/exchange/inbound.h"
+#include "parcours/exchange/outbox.h"
+#include "parcours/journeys/journeys.h"
+#include "parcours/vault/vault.h"
+#include "parcours/web/auth_pages.h"
+#include "parcours/web/console_pages.h"
+#include "parcours/web/page.h"
+#include "vault_format.h"
+
+namespace parcours::web {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kNameAttributes[] = {"individu . prénoms", "individu . nom d'usage", "individu . nom"};
+constexpr journeys::StepStatus kStepStatuses[] = {journeys::StepStatus::kTodo, journeys::StepStatus::kInProgress,
+                                                  journeys::StepStatus::kSent, journeys::StepStatus::kDone,
+                                                  journeys::StepStatus::kNotConcerned};
+
+std::string Short(const std::string& id) { return id.substr(id.size() > 8 ? id.size() - 8 : 0); }
+
+vault::Actor VaultActor(const api::Helper& h, const std::string& person) {
+  return h.agent ? vault::Actor::Agent(h.user_id, person) : vault::Actor::Aidant(h.user_id, person);
+}
+
+vault::Purpose Accompaniment(const api::Helper& h) {
+  std::string label = "Accompagnement par " + h.name;
+  if (!h.organisation.empty()) label += " (" + h.organisation + ")";
+  return {"accompagnement", label, "web"};
+}
+
+// "Prénoms Nom" from the records read, or "" when the vault holds no name.
+std::string NameOf(const std::vector<vault::AttributeRecord>& records) {
+  std::map<std::string, std::string> by_name;
+  for (const auto& rec : records) by_name[rec.name] = rec.value;
+  std::string family = by_name["individu . nom d'usage"].empty() ? by_name["individu . nom"] : by_name["individu . nom d'usage"];
+  std::string given = by_name["individu . prénoms"];
+  return given + (given.empty() || family.empty() ? "" : " ") + family;
+}
+
+std::string MandateEnd(const auth::Principal& p, const std::string& person, int64_t now) {
+  int64_t end = 0;
+  for (const auto& m : p.mandates) {
+    if (m.person_id == person && m.ends_ms > now) end = std::max(end, m.ends_ms);
+  }
+  return end == 0 ? "" : detail::VaultDate(end);
+}
+
+std::string StepStatusKind(journeys::StepStatus s) {
+  switch (s) {
+    case journeys::StepStatus::kTodo: return "todo";
+    case journeys::StepStatus::kInProgress: return "in_progress";
+    case journeys::StepStatus::kSent: return "sent";
+    case journeys::StepStatus::kDone: return "done";
+    case journeys::StepStatus::kNotConcerned: return "not_concerned";
+  }
+  return "todo";
+}
+
+json ChannelRadios(const api::Services& s, const http::Request& r, const std::string& id, const std::string& legend,
+                   std::vector<std::string> channels, const std::string& chosen, const json& error) {
+  json options = json::array();
+  for (const auto& c : channels) {
+    options.push_back({{"value", c}, {"label", Msg(s, r, "console.channel_" + c)}, {"checked", c == chosen},
+                       {"option_hint", false}});
+  }
+  return {{"id", id}, {"name", "canal"}, {"legend", legend}, {"hint", false}, {"error", error},
+          {"required", true}, {"options", options}};
+}
+
+// What the page shows of an event besides its label: the interaction's subject and note, the
+// step and its new status, the dossier's move.
+std::string EventDetail(const api::Services& s, const store::Event& e, const std::string& lang) {
+  auto parsed = ParseJson(e.data_json);
+  if (!parsed.ok() || !parsed->is_object()) return "";
+  const json& d = *parsed;
+  if (e.type == "fr.parcours.interaction.recorded") {
+    std::string note = d.value("note", "");
+    return d.value("subject", "") + (note.empty() ? "" : " : " + note);
+  }
+  if (e.type == "fr.parcours.journey.step.status_changed") {
+    std::string step = d.value("step_id", "");
+    std::string to = d.value("to", "");
+    auto status = journeys::ParseStepStatus(to);
+    return step + " → " + (status ? journeys::StepStatusLabel(*status).In(lang) : to);
+  }
+  if (e.type == "fr.parcours.delivery.status_changed") {
+    return d.value("service", "") + " : " + exchange::AgencyStatusLabel(d.value("from", ""), lang) + " → " +
+           exchange::AgencyStatusLabel(d.value("to", ""), lang);
+  }
+  if (e.type == "fr.parcours.declaration.submitted") return d.value("bundle", "");
+  if (e.type == "fr.parcours.journey.started") return d.value("event_id", d.value("evenement", ""));
+  (void)s;
+  return "";
+}
+
+struct FormState {
+  json errors = json::array();
+  std::string journey_id;       // the journey whose step form has an error
+  std::string step_error;
+  std::string interaction_channel;
+  std::string subject, note;
+  json channel_error = false, subject_error = false, note_error = false;
+};
+
+http::Response PersonPage(const api::Services& s, const http::Request& r, const api::Helper& h,
+                          const std::string& person, const FormState& form, int status) {
+  const std::string lang = PageLanguage(r);
+  const auth::Principal& p = *auth::PrincipalOf(r);
+  const int64_t now = s.clock->NowMillis();
+  const vault::Actor actor = VaultActor(h, person);
+
+  // The person's information, read through the vault as the helper (logged for the person).
+  json records = json::array();
+  std::string name;
+  if (s.vault) {
+    if (Status st = s.vault->EnsurePerson(actor, person); !st.ok()) return http::Problem(st, r.request_id);
+    auto read = s.vault->Read(actor, person, {}, Accompaniment(h));
+    if (!read.ok()) return http::Problem(read.status(), r.request_id);
+    name = NameOf(*read);
+    for (const auto& rec : *read) {
+      const vault::AttributeDef* def = s.vault->registry().Find(rec.name);
+      std::string display = def ? vault::DisplayValue(*def, rec.value) : rec.value;
+      if (rec.sensitive) display = detail::MaskSensitive(display);
+      records.push_back({{"label", def ? (lang == "en" ? def->label_en : def->label_fr) : rec.name},
+                         {"display", display},
+                         {"provenance", vault::DescribeProvenance(rec.provenance, lang)},
+                         {"updated", detail::VaultDate(rec.collected_at_ms)}});
+    }
+  }
+  if (name.empty()) name = Msg(s, r, "console.person_ref", {{"ref", Short(person)}});
+
+  // Journeys and their steps, with a form per journey to update a step for the person.
+  json journeys_out = json::array();
+  if (s.journeys) {
+    auto list = s.journeys->List(person);
+    if (!list.ok()) return http::Problem(list.status(), r.request_id);
+    int index = 0;
+    for (const auto& j : *list) {
+      auto view = s.journeys->Get(journeys::Actor{h.actor, "web"}, person, j.id);
+      if (!view.ok() || view->event == nullptr) continue;
+      json steps = json::array();
+      json step_options = json::array();
+      for (const auto& sp : view->plan.steps) {
+        if (sp.applicability == journeys::Applicability::kNotApplicable) continue;
+        steps.push_back({{"title", sp.step->title.In(lang)},
+                         {"tag", {{"label", journeys::StepStatusLabel(sp.status).In(lang)}, {"kind", StepStatusKind(sp.status)}}}});
+        step_options.push_back({{"value", sp.step->id}, {"label", sp.step->title.In(lang)}});
+      }
+      json status_options = json::array();
+      for (auto st : kStepStatuses) {
+        status_options.push_back({{"value", std::string(journeys::StepStatusName(st))},
+                                  {"label", journeys::StepStatusLabel(st).In(lang)}});
+      }
+      const std::string idx = std::to_string(index++);
+      const bool has_error = form.journey_id == j.id;
+      journeys_out.push_back(
+          {{"title", view->event->title.In(lang)},
+           {"date", view->journey.event_date.ToFrench()},
+           {"steps", steps},
+           {"idx", idx},
+           {"action", "/agent/personnes/" + person + "/parcours/" + j.id + "/etape"},
+           {"step_options", step_options},
+           {"status_options", status_options},
+           {"step_error", has_error ? json(form.step_error) : json(false)},
+           {"channel_radios", ChannelRadios(s, r, "canal-" + idx, Msg(s, r, "console.step_channel"), {"counter", "phone"},
+                                            "counter", false)}});
+    }
+  }
+
+  // Declarations and what each agency did with them.
+  json declarations = json::array();
+  if (s.outbox) {
+    auto list = s.outbox->ListForPerson(person);
+    if (!list.ok()) return http::Problem(list.status(), r.request_id);
+    for (const auto& d : *list) declarations.push_back(detail::DeclarationView(s, d, lang));
+  }
+
+  // The timeline: every event of the person, who acted, for whom, through which channel.
+  json timeline = json::array();
+  auto events = console::Timeline(*s.db, person, 100);
+  if (!events.ok()) return http::Problem(events.status(), r.request_id);
+  api::ActorNamer namer(s, person);
+  for (const auto& e : *events) {
+    const api::ActorLabel& who = namer.Name(e.actor);
+    std::string by = who.kind == "self" ? Msg(s, r, "console.by_self", {{"person", name}})
+                                        : Msg(s, r, "console.by_for",
+                                              {{"who", who.name.empty() ? Msg(s, r, "console.who_" + who.kind) : who.name},
+                                               {"person", name}});
+    const std::string channel_key = "console.channel_" + e.channel;
+    std::string channel = Msg(s, r, channel_key);
+    timeline.push_back({{"when", detail::VaultDateTime(e.time_ms, lang)},
+                        {"what", EventLabel(s, r, e.type)},
+                        {"detail", EventDetail(s, e, lang)},
+                        {"who", by},
+                        {"channel", channel == channel_key ? e.channel : channel}});
+  }
+
+  const std::string ends = MandateEnd(p, person, now);
+  json data = {
+      {"title", Msg(s, r, "console.person_title", {{"name", name}})},
+      {"name", name},
+      {"errors", form.errors},
+      {"back", p.HasRole(auth::Role::kAgent) ? "/agent" : "/aidant"},
+      {"acting", {{"title", false},
+                  {"kind", "info"},
+                  {"text", Msg(s, r, "console.acting_for", {{"who", h.name}, {"person", name}, {"date", ends}})}}},
+      {"csrf_token", p.csrf_token},
+      {"journeys", journeys_out},
+      {"has_journeys", !journeys_out.empty()},
+      {"declarations", declarations},
+      {"has_declarations", !declarations.empty()},
+      {"records", records},
+      {"has_records", !records.empty()},
+      {"interaction_action", "/agent/personnes/" + person + "/echanges"},
+      {"interaction_radios", ChannelRadios(s, r, "canal", Msg(s, r, "console.interaction_channel"),
+                                           {"counter", "phone", "mail"},
+                                           form.interaction_channel.empty() ? "counter" : form.interaction_channel,
+                                           form.channel_error)},
+      {"subject_field", {{"id", "objet"}, {"name", "objet"}, {"label", Msg(s, r, "console.interaction_subject")},
+                         {"hint", false}, {"error", form.subject_error}, {"value", form.subject}, {"type", false},
+                         {"required", true}, {"autocomplete", false}, {"inputmode", false}, {"width", false}}},
+      {"note", form.note},
+      {"note_error", form.note_error},
+      {"timeline", timeline},
+      {"has_timeline", !timeline.empty()}};
+  if (r.Query("echange")) data["notice"] = {{"title", false}, {"kind", "success"}, {"text", Msg(s, r, "console.interaction_saved")}};
+  if (r.Query("etape")) data["notice"] = {{"title", false}, {"kind", "success"}, {"text", Msg(s, r, "console.step_saved")}};
+  return RenderPage(s, r, "person_view", std::move(data), status);
+}
+
+std::string FormValue(const std::multimap<std::string, std::string>& form, const char* key) {
+  auto it = form.find(key);
+  return it == form.end() ? std::string() : it->second;
+}
+
+// The refusal page (403, or 401 for a missing login), audited like the policy layer's refusals.
+http::Response Refuse(const api::Services& s, const http::Request& r, const Status& st) {
+  const auth::Principal* p = auth::PrincipalOf(r);
+  if (s.auth) {
+    s.auth->Audit("access.denied", p ? p->Actor() : "anonymous", r.path, "", {{"reason", st.reason()}});
+  }
+  return RefusalPage(s, r, st);
+}
+
+}  // namespace
+
+namespace detail {
+
+void RegisterPersonPages(http::Router& router, const api::Services& services) {
+  const api::Services& s = services;
+
+  router.Add(
+      "GET", "/agent/personnes/{person_id}",
+      [&s](http::Request& r) {
+        const std::string& person = r.Param("person_id");
+        const auth::Principal* p = auth::PrincipalOf(r);
+        if (p && p->person_id == person) return http::Response::Redirect("/mon-espace");
+        auto h = api::HelperFor(r, person, *s.clock);
+        if (!h.ok()) return Refuse(s, r, h.status());
+        return PersonPage(s, r, *h, person, FormState{}, 200);
+      },
+      "web.agent.person", "person");
+
+  router.Add(
+      "POST", "/agent/personnes/{person_id}/echanges",
+      [&s](http::Request& r) {
+        const std::string& person = r.Param("person_id");
+        auto h = api::HelperFor(r, person, *s.clock);
+        if (!h.ok()) return Refuse(s, r, h.status());
+        const auto fields = r.FormFields();
+        console::Interaction in{person, h->actor, h->name, h->organisation, FormValue(fields, "canal"),
+                                FormValue(fields, "objet"), FormValue(fields, "note")};
+        auto id = console::RecordInteraction(*s.db, *s.clock, in);
+        if (id.ok()) return http::Response::Redirect("/agent/personnes/" + person + "?echange=1#chronologie");
+        if (id.status().code() != StatusCode::kInvalidArgument) return http::Problem(id.status(), r.request_id);
+        FormState form;
+        form.interaction_channel = in.channel;
+        form.subject = in.subject;
+        form.note = in.note;
+        for (const auto& fe : id.status().field_errors()) {
+          const std::string href = fe.field == "canal" ? "#canal" : fe.field == "note" ? "#note" : "#objet";
+          form.errors.push_back({{"href", href}, {"message", fe.message}});
+          if (fe.field == "canal") form.channel_error = fe.message;
+          if (fe.field == "objet") form.subject_error = fe.message;
+          if (fe.field == "note") form.note_error = fe.message;
+        }
+        return PersonPage(s, r, *h, person, form, 422);
+      },
+      "web.agent.person_interaction", "person");
+
+  router.Add(
+      "POST", "/agent/personnes/{person_id}/parcours/{journey_id}/etape",
+      [&s](http::Request& r) {
+        const std::string& person = r.Param("person_id");
+        auto h = api::HelperFor(r, person, *s.clock);
+        if (!h.ok()) return Refuse(s, r, h.status());
+        if (!s.journeys) return http::Problem(Unavailable("journeys.unavailable", "Parcours indisponibles."), r.request_id);
+        const auto fields = r.FormFields();
+        const std::string channel = FormValue(fields, "canal");
+        auto status = journeys::ParseStepStatus(FormValue(fields, "statut"));
+        Status st = Status::Ok();
+        if (!status) {
+          st = InvalidArgument("journeys.invalid_status", Msg(s, r, "console.error_step_status"));
+        } else if (channel != "counter" && channel != "phone") {
+          st = InvalidArgument("console.bad_channel", Msg(s, r, "console.error_step_channel"));
+        } else {
+          st = s.journeys
+                   ->SetStepStatus(journeys::Actor{h->actor, channel}, person, r.Param("journey_id"),
+                                   FormValue(fields, "etape"), *status)
+                   .status();
+        }
+        if (st.ok()) return http::Response::Redirect("/agent/personnes/" + person + "?etape=1#parcours");
+        if (st.code() == StatusCode::kNotFound && st.reason() == "journeys.not_found") {
+          return http::Problem(st, r.request_id);
+        }
+        if (st.code() != StatusCode::kInvalidArgument && st.code() != StatusCode::kConflict &&
+            st.code() != StatusCode::kNotFound) {
+          return http::Problem(st, r.request_id);
+        }
+        FormState form;
+        form.journey_id = r.Param("journey_id");
+        form.step_error = st.message();
+        // The error summary links to the journey's step list (its index on the page).
+        int index = 0;
+        if (auto list = s.journeys->List(person); list.ok()) {
+          for (std::size_t i = 0; i < list->size(); ++i) {
+            if ((*list)[i].id == form.journey_id) index = static_cast<int>(i);
+          }
+        }
+        form.errors.push_back({{"href", "#etape-" + std::to_string(index)}, {"message", st.message()}});
+        return PersonPage(s, r, *h, person, form, st.code() == StatusCode::kConflict ? 409 : 422);
+      },
+      "web.agent.person_step", "person");
+
+  router.Add(
+      "GET", "/aidant",
+      [&s](http::Request& r) {
+        const auth::Principal& p = *auth::PrincipalOf(r);
+        const int64_t now = s.clock->NowMillis();
+        json persons = json::array();
+        for (const auto& m : p.mandates) {
+          if (m.ends_ms <= now) continue;
+          std::string name;
+          if (s.vault) {
+            api::Helper h{"aidant:" + p.user_id, p.user_id, p.display_name, "", false};
+            auto read = s.vault->Read(VaultActor(h, m.person_id), m.person_id,
+                                      {std::begin(kNameAttributes), std::end(kNameAttributes)}, Accompaniment(h));
+            if (read.ok()) name = NameOf(*read);
+          }
+          std::string scopes;
+          for (const auto& sc : m.scopes) {
+            std::string slug = sc == "*" ? std::string("all") : sc;
+            std::replace(slug.begin(), slug.end(), '.', '_');
+            const std::string key = "console.scope_" + slug;
+            std::string label = Msg(s, r, key);
+            scopes += (scopes.empty() ? "" : ", ") + (label == key ? sc : label);
+          }
+          persons.push_back({{"href", "/agent/personnes/" + m.person_id},
+                             {"name", name.empty() ? Msg(s, r, "console.person_ref", {{"ref", Short(m.person_id)}}) : name},
+                             {"scopes", scopes},
+                             {"ends", detail::VaultDate(m.ends_ms)}});
+        }
+        return RenderPage(s, r, "aidant_home",
+                          {{"title", Msg(s, r, "console.aidant_title")},
+                           {"persons", persons},
+                           {"has_persons", !persons.empty()}});
+      },
+      "web.aidant.home", "aidant");
+}
+
+}  // namespace detail
+}  // namespace parcours::web

@@ -214,16 +214,16 @@ void RegisterExchangeRoutes(http::Router& router, const Services& s) {
             organisation = g.organisation_id;
           }
         }
+        exchange::StatusActor by;
         if (p->method == auth::AuthMethod::kSession && p->HasRole(auth::Role::kAgent)) {
-          update.actor = p->Actor();  // an agent of the organisation, named on the person's timeline
-          update.channel = "web";
+          by = {p->Actor(), "web"};  // an agent of the organisation, named on the person's timeline
         }
         if (organisation.empty()) {
           return http::Problem(
               PermissionDenied("exchange.not_an_agency", "Seule l'organisation destinataire peut donner un statut."),
               RequestId(req));
         }
-        auto changed = exchange::UpdateDeliveryStatus(*s.db, *s.clock, organisation, req.Param("dossier_id"), update);
+        auto changed = exchange::UpdateDeliveryStatus(*s.db, *s.clock, organisation, req.Param("dossier_id"), update, by);
         if (!changed.ok()) return http::Problem(changed.status(), RequestId(req));
         return http::Response::Json({{"changed", *changed}});
       },

@@ -60,7 +60,18 @@ Result<std::vector<store::Event>> Timeline(store::Database& db, const std::strin
     return InvalidArgument("console.bad_limit", "« limit » doit être un entier de 1 à 500.").WithField("limit", "De 1 à 500.");
   }
   ASSIGN_OR_RETURN(auto tx, db.BeginRead());
-  return store::ReadLatestEvents(*tx, person_id, limit);
+  std::vector<store::Event> out;
+  std::string before;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::vector<store::Event> page, store::ReadLatestEvents(*tx, person_id, 500, before));
+    for (auto& e : page) {
+      if (e.type == "fr.parcours.delivery.failed") continue;
+      out.push_back(std::move(e));
+      if (static_cast<int>(out.size()) == limit) return out;
+    }
+    if (page.size() < 500) return out;
+    before = page.back().id;
+  }
 }
 
 }  // namespace parcours::console

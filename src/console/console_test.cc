@@ -59,6 +59,27 @@ TEST_F(ConsoleTest, NewestFirst) {
   EXPECT_EQ(Timeline(*db_, "p-1", 0).status().reason(), "console.bad_limit");
 }
 
+TEST_F(ConsoleTest, TransientDeliveryFailuresStayOffTheTimeline) {
+  ASSERT_TRUE(RecordInteraction(*db_, clock_, Valid()).ok());
+  Status st = db_->InTransaction([&](store::Transaction& tx) -> Status {
+    for (int i = 0; i < 600; ++i) {  // more than one page of retries
+      store::Event e;
+      e.type = "fr.parcours.delivery.failed";
+      e.source = "/exchange";
+      e.person_id = "p-1";
+      e.actor = "system";
+      e.channel = "api";
+      RETURN_IF_ERROR(store::AppendEvent(tx, e, &clock_).status());
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto timeline = Timeline(*db_, "p-1", 5);
+  ASSERT_TRUE(timeline.ok());
+  ASSERT_EQ(timeline->size(), 1u);
+  EXPECT_EQ(timeline->front().type, "fr.parcours.interaction.recorded");
+}
+
 TEST_F(ConsoleTest, RefusesBadInteractionsWithTheField) {
   Interaction web = Valid();
   web.channel = "web";

@@ -448,12 +448,9 @@ TEST_F(ExchangeTest, WorkQueueListsTheOrganisationsOpenDossiersOldestFirst) {
   EXPECT_TRUE(outbox_->ListForOrganisation("impots", "")->empty());  // skipped: nothing to work on
 
   // An agent's move goes through the same machine and says who moved it.
-  StatusUpdate agent_move{"acceptee", "", ""};
-  agent_move.actor = "agent:u-1";
-  agent_move.channel = "web";
-  ASSERT_TRUE(UpdateDeliveryStatus(*db_, clock_, "caf", caf_of(*first), agent_move).ok());
-  agent_move.status = "recue";
-  EXPECT_EQ(UpdateDeliveryStatus(*db_, clock_, "caf", caf_of(*first), agent_move).status().reason(),
+  const StatusActor agent{"agent:u-1", "web"};
+  ASSERT_TRUE(UpdateDeliveryStatus(*db_, clock_, "caf", caf_of(*first), {"acceptee", "", ""}, agent).ok());
+  EXPECT_EQ(UpdateDeliveryStatus(*db_, clock_, "caf", caf_of(*first), {"recue", "", ""}, agent).status().reason(),
             "exchange.illegal_transition");
   EXPECT_EQ(outbox_->ListForOrganisation("caf", "acceptee")->size(), 1u);
   EXPECT_EQ(outbox_->ListForOrganisation("caf", "envoyee")->size(), 1u);

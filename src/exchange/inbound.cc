@@ -50,7 +50,8 @@ std::string AgencyStatusLabel(const std::string& status, const std::string& lang
 }
 
 Result<bool> UpdateDeliveryStatus(store::Database& db, const Clock& clock, const std::string& organisation,
-                                  const std::string& delivery_id, const StatusUpdate& update) {
+                                  const std::string& delivery_id, const StatusUpdate& update,
+                                  const StatusActor& by) {
   if (!IsKnownStatus(update.status) || update.status == "envoyee") {
     return InvalidArgument("exchange.unknown_status",
                            "Statut inconnu : recue, en_instruction, informations_demandees, acceptee, refusee ou payee.")
@@ -97,11 +98,11 @@ Result<bool> UpdateDeliveryStatus(store::Database& db, const Clock& clock, const
     ev.source = "/agencies/" + organisation;
     ev.subject = delivery_id;
     ev.person_id = row.Text("person_id");
-    ev.actor = update.actor.empty() ? "organisation:" + organisation : update.actor;
-    ev.channel = update.channel.empty() ? "api" : update.channel;
+    ev.actor = by.actor.empty() ? "organisation:" + organisation : by.actor;
+    ev.channel = by.channel.empty() ? "api" : by.channel;
     ev.time_ms = now;
     nlohmann::json data = {{"service", row.Text("service_id")}, {"from", from}, {"to", update.status}};
-    if (!update.actor.empty()) data["organisation"] = organisation;
+    if (!by.actor.empty()) data["organisation"] = organisation;
     ev.data_json = data.dump();
     RETURN_IF_ERROR(store::AppendEvent(tx, std::move(ev), &clock));
     changed = true;

@@ -76,14 +76,20 @@ Result<std::vector<Event>> ReadEvents(Transaction& tx, const std::string& after_
   return out;
 }
 
-Result<std::vector<Event>> ReadLatestEvents(Transaction& tx, const std::string& person_id, int limit) {
+Result<std::vector<Event>> ReadLatestEvents(Transaction& tx, const std::string& person_id, int limit,
+                                            const std::string& before_id) {
   if (limit < 1 || limit > kMaxReadLimit) {
     return InvalidArgument("store.bad_limit",
                            "Le nombre d'événements demandé doit être compris entre 1 et 10000.");
   }
-  ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT " + std::string(kColumns) +
-                                           " FROM events WHERE person_id = $1 ORDER BY id DESC LIMIT $2",
-                                       {person_id, static_cast<int64_t>(limit)}));
+  ASSIGN_OR_RETURN(Rows rows,
+                   before_id.empty()
+                       ? tx.Query("SELECT " + std::string(kColumns) +
+                                      " FROM events WHERE person_id = $1 ORDER BY id DESC LIMIT $2",
+                                  {person_id, static_cast<int64_t>(limit)})
+                       : tx.Query("SELECT " + std::string(kColumns) +
+                                      " FROM events WHERE person_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+                                  {person_id, before_id, static_cast<int64_t>(limit)}));
   std::vector<Event> out;
   out.reserve(rows.size());
   for (const Row& row : rows) out.push_back(FromRow(row));

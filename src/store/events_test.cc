@@ -116,6 +116,10 @@ TEST_F(EventsTest, LatestEventsOfOnePersonComeNewestFirst) {
   ASSERT_EQ(latest->size(), 2u);
   EXPECT_EQ((*latest)[0].id, mine[2]);
   EXPECT_EQ((*latest)[1].id, mine[1]);
+  auto older = ReadLatestEvents(**tx, "p-1", 10, mine[1]);
+  ASSERT_TRUE(older.ok());
+  ASSERT_EQ(older->size(), 1u);
+  EXPECT_EQ((*older)[0].id, mine[0]);
   EXPECT_EQ(ReadLatestEvents(**tx, "p-1", 0).status().reason(), "store.bad_limit");
 }
 

@@ -230,15 +230,14 @@ void RegisterAgentQueuePages(http::Router& router, const api::Services& services
           return it == form.end() ? std::string() : it->second;
         };
         exchange::StatusUpdate update{value("statut"), value("message"), value("reference")};
-        update.actor = p.Actor();
-        update.channel = "web";
         json errors = json::array();
         if (update.status.empty()) {
           errors.push_back({{"field", "statut"}, {"href", "#statut"}, {"message", Msg(s, r, "console.error_status")}});
           return DossierPage(s, r, *d, errors, "", update.message, update.reference, 422);
         }
         // The same machine as the agencies' API: the dossier's own organisation moves it.
-        auto changed = exchange::UpdateDeliveryStatus(*s.db, *s.clock, d->organisation, d->id, update);
+        auto changed = exchange::UpdateDeliveryStatus(*s.db, *s.clock, d->organisation, d->id, update,
+                                                      {p.Actor(), "web"});
         if (!changed.ok()) {
           const Status& st = changed.status();
           if (st.code() != StatusCode::kInvalidArgument && st.code() != StatusCode::kConflict) {

@@ -46,6 +46,8 @@ bool IsInteractionChannel(const std::string& channel);
 Result<std::string> RecordInteraction(store::Database& db, const Clock& clock, const Interaction& interaction);
 
 // The person's most recent events (every module's), newest first, at most `limit` (1..500).
+// A delivery's transient failures (fr.parcours.delivery.failed, retried by the worker) are
+// left out: the timeline shows what happened, not each retry.
 Result<std::vector<store::Event>> Timeline(store::Database& db, const std::string& person_id, int limit = 100);
 
 }  // namespace parcours::console

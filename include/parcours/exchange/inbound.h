@@ -36,18 +36,23 @@ struct StatusUpdate {
   std::string status;     // see above
   std::string message;    // shown to the person, at most 2000 characters
   std::string reference;  // the agency's own case reference, optional, at most 100 characters
-  // Who moves the status, for the event: "" = the organisation itself ("organisation:<id>",
-  // its API key); an agent of the organisation working the console passes "agent:<user id>".
-  std::string actor;
-  std::string channel = "api";  // "api" for an agency's system, "web" for the agent console
+};
+
+// Who moves a status, for the event. The default is the organisation's own system
+// ("organisation:<id>", channel "api"); an agent of the organisation working the console
+// passes {"agent:<user id>", "web"}.
+struct StatusActor {
+  std::string actor;            // "" = "organisation:<id>"
+  std::string channel = "api";
 };
 
 // Applies an update from `organisation` to its delivery `delivery_id`, appending the event
-// "fr.parcours.delivery.status_changed" (actor and channel from the update). Returns whether
+// "fr.parcours.delivery.status_changed" (actor and channel from `by`). Returns whether
 // anything changed. The agency API and the agent console both go through here, so the person
 // sees one truth whichever side moved the status.
 Result<bool> UpdateDeliveryStatus(store::Database& db, const Clock& clock, const std::string& organisation,
-                                  const std::string& delivery_id, const StatusUpdate& update);
+                                  const std::string& delivery_id, const StatusUpdate& update,
+                                  const StatusActor& by = {});
 
 struct SignalResult {
   std::string event_id;   // the Parcours event recording the signal

@@ -44,8 +44,10 @@ Result<std::string> AppendEvent(Transaction& tx, Event event, const Clock* clock
 Result<std::vector<Event>> ReadEvents(Transaction& tx, const std::string& after_id,
                                       const std::optional<std::string>& person_id, int limit);
 
-// The person's most recent events, newest first, at most `limit` (1..10000), for timelines.
-Result<std::vector<Event>> ReadLatestEvents(Transaction& tx, const std::string& person_id, int limit);
+// The person's most recent events before `before_id` ("" = the latest), newest first, at most
+// `limit` (1..10000), for timelines (page back with the last id returned).
+Result<std::vector<Event>> ReadLatestEvents(Transaction& tx, const std::string& person_id, int limit,
+                                            const std::string& before_id = "");
 
 // The CloudEvents 1.0 JSON form of an event (specversion, id, type, source, subject, time,
 // datacontenttype, data, plus extensions personid, actor, channel).

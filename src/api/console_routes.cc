@@ -261,7 +261,7 @@ void RegisterConsoleRoutes(http::Router& router, const Services& services) {
                           .WithField("/channel", "counter ou phone."),
                       r);
         }
-        auto view = s.journeys->SetStepStatus(journeys::Actor{helper->actor, channel}, person, r.Param("journey_id"),
+        auto view = s.journeys->SetStepStatus(journeys::Actor{helper->JourneysActor(), channel}, person, r.Param("journey_id"),
                                               r.Param("step_id"), *parsed);
         if (!view.ok()) return Fail(view.status(), r);
         const journeys::StepPlan* step = view->plan.Find(r.Param("step_id"));

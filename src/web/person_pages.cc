@@ -152,7 +152,7 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
     if (!list.ok()) return http::Problem(list.status(), r.request_id);
     int index = 0;
     for (const auto& j : *list) {
-      auto view = s.journeys->Get(journeys::Actor{h.actor, "web"}, person, j.id);
+      auto view = s.journeys->Get(journeys::Actor{h.JourneysActor(), "web"}, person, j.id);
       if (!view.ok() || view->event == nullptr) continue;
       json steps = json::array();
       json step_options = json::array();
@@ -321,7 +321,7 @@ void RegisterPersonPages(http::Router& router, const api::Services& services) {
           st = InvalidArgument("console.bad_channel", Msg(s, r, "console.error_step_channel"));
         } else {
           st = s.journeys
-                   ->SetStepStatus(journeys::Actor{h->actor, channel}, person, r.Param("journey_id"),
+                   ->SetStepStatus(journeys::Actor{h->JourneysActor(), channel}, person, r.Param("journey_id"),
                                    FormValue(fields, "etape"), *status)
                    .status();
         }

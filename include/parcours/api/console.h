@@ -43,6 +43,9 @@ struct Helper {
   std::string name;          // display name
   std::string organisation;  // the agent's organisation, "" for an aidant
   bool agent = false;
+  // The journeys actor: "agent:<user id>", or "usager:<user id>" for an aidant (the journeys'
+  // vault source reads an aidant as a usager acting for the person).
+  std::string JourneysActor() const { return agent ? actor : "usager:" + user_id; }
 };
 
 // The helper acting for `person_id` in this request; PermissionDenied "console.not_a_helper"

@@ -8,6 +8,8 @@
 #include "parcours/catalog/cli.h"
 #include "parcours/exchange/cli.h"
 #include "parcours/insight/cli.h"
+#include "parcours/journeys/journeys.h"
+#include "parcours/proactive/cli.h"
 #include "parcours/rules/cli.h"
 
 int main(int argc, char** argv) {
@@ -22,6 +24,10 @@ int main(int argc, char** argv) {
   parcours::catalog::AddCatalogCommands(app);
   parcours::agency_sim::AddAgencySimCommands(app);
   parcours::insight::AddInsightCommands(app);
+  // Campaigns read the situation where `serve` reads it (src/app/serve.cc).
+  parcours::proactive::AddCampaignCommands(app, [](parcours::store::Database& db, const parcours::Clock& clock) {
+    return parcours::journeys::NewStoreSituationSource(db, clock);
+  });
   parcours::rules::AddRulesCommands(app);
   try {
     app.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include "parcours/api/exchange_routes.h"
 #include "parcours/api/insight.h"
 #include "parcours/api/journeys.h"
+#include "parcours/api/proactive.h"
 #include "parcours/api/auth.h"
 #include "parcours/api/system.h"
 #include "parcours/api/vault.h"
@@ -21,6 +22,7 @@
 #include "parcours/web/insight_pages.h"
 #include "parcours/web/journey_pages.h"
 #include "parcours/web/admin_pages.h"
+#include "parcours/web/proactive_pages.h"
 #include "parcours/web/auth_pages.h"
 #include "parcours/web/site.h"
 #include "parcours/web/vault_pages.h"
@@ -49,6 +51,7 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   api::RegisterJourneyRoutes(router, services);
   api::RegisterInsightRoutes(router, services);
   api::RegisterExchangeRoutes(router, services);
+  api::RegisterProactiveRoutes(router, services);
   if (services.auth) api::RegisterExchangeResolvers(services.auth->authorizer(), services);
   api::RegisterComplaintRoutes(router, services);
   api::RegisterConsoleRoutes(router, services);
@@ -66,6 +69,7 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   web::RegisterExchangePages(router, services);
   web::RegisterComplaintPages(router, services);
   web::RegisterConsolePages(router, services);
+  web::RegisterProactivePages(router, services);
 }
 
 }  // namespace parcours::app

@@ -20,6 +20,8 @@
 #include "parcours/http/server.h"
 #include "parcours/insight/service.h"
 #include "parcours/journeys/journeys.h"
+#include "parcours/proactive/offers.h"
+#include "parcours/proactive/triggers.h"
 #include "parcours/store/migrations.h"
 #include "parcours/store/store.h"
 #include "parcours/web/renderer.h"
@@ -151,6 +153,20 @@ int Serve(const Config& input, const std::string& port_file) {
     return Fail("calcul des indicateurs", "indicator fold", status, kExitConfig);
   }
 
+  // Proactive offers: the entitlements of the catalogue (entitlements.yaml), assessed on the
+  // same situation as the journeys; a background worker reads the event log for triggers.
+  auto entitlements =
+      proactive::LoadEntitlements(*life_events, catalog::ConfiguredCatalogDir() / "entitlements.yaml");
+  if (!entitlements.ok()) {
+    for (const auto& f : entitlements.status().field_errors()) {
+      log::Error("entitlements", {{"problem", f.field + ": " + f.message}});
+    }
+    return Fail("droits proactifs invalides", "invalid entitlements", entitlements.status(), kExitConfig);
+  }
+  proactive::OfferService offer_service(**db, *entitlements, journey_service, *situation, SystemClock::Get());
+  services.offers = &offer_service;
+  proactive::TriggerWorker trigger_worker(**db, offer_service, SystemClock::Get());
+
   // Identity, sessions and authorisation (PARCOURS_OIDC_*, PARCOURS_SESSION_*: auth/config.h).
   const std::string auth_base_url =
       !config.base_url.empty() || config.port == 0
@@ -216,7 +232,9 @@ int Serve(const Config& input, const std::string& port_file) {
                         {"db_pool_size", config.db_pool_size},
                         {"migrations_applied", applied},
                         {"base_url", config.base_url}});
+  trigger_worker.Start();
   server->Run();
+  trigger_worker.Stop();
   log::Info("stopped");
   return kExitOk;
 }

@@ -155,13 +155,26 @@ class Simulator {
       RETURN_IF_ERROR(Emit("journey.step.status_changed", "/journeys", journey, person, step_actor, step_channel, t, data));
     }
     if (U() < 0.2) {
+      // The events the proactive module emits (src/proactive/offers.cc): an entitlement of
+      // catalog/entitlements.yaml with its administration as `service`; the offer is then
+      // accepted (one click), declined, or left unanswered.
       const int64_t at = t - static_cast<int64_t>(U() * 5 * kDayMs);
-      const std::string aid = profile->life_event == "demenager" ? "aide-velo" : "prime-activite";
-      RETURN_IF_ERROR(Emit("proactive.offer.made", "/proactive", person, person, "system", "system", at,
-                           {{"service", "caf"}, {"aid", aid}}));
-      if (U() < 0.4) {
-        RETURN_IF_ERROR(Emit("proactive.offer.accepted", "/proactive", person, person, "usager:" + person, "web",
-                             at + static_cast<int64_t>(Exp(2) * kDayMs), {{"service", "caf"}, {"aid", aid}}));
+      const bool velo = profile->life_event == "demenager" || profile->life_event == "prendre-les-transports";
+      const std::string aid = velo ? "aide-velo" : "prime-activite";
+      const std::string service = velo ? "collectivite" : "caf";
+      const std::string offer = "demo-offer-" + std::to_string(o_.seed) + "-" + std::to_string(index);
+      RETURN_IF_ERROR(Emit("proactive.offer.made", "/proactive", offer, person, "system", "system", at,
+                           {{"service", service}, {"aid", aid}, {"offer_id", offer}, {"origin", "trigger"}}));
+      const double answer = U();
+      if (answer < 0.55) {
+        const int64_t decided = at + static_cast<int64_t>(Exp(2) * kDayMs);
+        if (answer < 0.4) {
+          RETURN_IF_ERROR(Emit("proactive.offer.accepted", "/proactive", offer, person, "usager:" + person, "web",
+                               decided, {{"service", service}, {"aid", aid}, {"offer_id", offer}, {"journey_id", journey}}));
+        } else {
+          RETURN_IF_ERROR(Emit("proactive.offer.declined", "/proactive", offer, person, "usager:" + person, "web",
+                               decided, {{"service", service}, {"aid", aid}, {"offer_id", offer}}));
+        }
       }
     }
     if (U() < (dropped ? 0.06 : 0.02)) {

@@ -145,6 +145,7 @@ json RoleSpaces(const api::Services& s, const http::Request& request, const auth
     add("/mes-declarations", "auth.space_declarations");
     add("/mes-reclamations", "auth.space_complaints");
     add("/compte/aidants", "auth.space_mandates");
+    add("/mes-droits", "auth.space_rights");
   }
   if (p.HasRole(auth::Role::kAgent)) add("/agent", "auth.space_agent");
   if (p.HasRole(auth::Role::kAgent)) add("/agent/reclamations", "auth.space_complaints_agent");

@@ -122,10 +122,13 @@ TEST(ProactiveIntegration, SituationChangeOffersAndAcceptContinuesTheJourney) {
 
   // Insight counts the offer and its take-up.
   json proactive;
+  std::string indicators;
   ASSERT_TRUE(Eventually([&] {
-    proactive = pilote.Get("/api/v1/insight/indicators").Json()["proactive"];
+    auto r = pilote.Get("/api/v1/insight/indicators?service=caf");
+    indicators = std::to_string(r.status) + " " + r.body;
+    proactive = r.Json().value("proactive", json());
     return proactive.is_object() && proactive["accepted"] == 1;
-  })) << proactive.dump();
+  })) << indicators;
   EXPECT_EQ(proactive["offers"], 1);
 
   // A campaign finds her eligible, already offered: no second offer, and twice the same.

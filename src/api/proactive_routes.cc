@@ -20,13 +20,13 @@ using Handler = std::function<http::Response(http::Request&, proactive::OfferSer
                                              const std::string&)>;
 
 // Resolves who acts for {person_id} (the person, or under a mandate) and calls `fn`.
-http::Handler ForPerson(const Services& s, Handler fn) {
-  return [&s, fn = std::move(fn)](http::Request& r) {
-    if (s.offers == nullptr) return NoService(r);
+http::Handler ForPerson(const Services& s, proactive::OfferService* offers, Handler fn) {
+  return [&s, offers, fn = std::move(fn)](http::Request& r) {
+    if (offers == nullptr) return NoService(r);
     const std::string person = r.Param("person_id");
     auto actor = VaultActorFor(r, person, *s.clock);
     if (!actor.ok()) return http::Problem(actor.status(), r.request_id);
-    return fn(r, *s.offers, journeys::Actor{actor->ToString(), "api"}, person);
+    return fn(r, *offers, journeys::Actor{actor->ToString(), "api"}, person);
   };
 }
 
@@ -52,9 +52,9 @@ json OfferJson(const proactive::Offer& o, const std::string& lang) {
   return j;
 }
 
-void RegisterProactiveRoutes(http::Router& router, const Services& s) {
+void RegisterProactiveRoutes(http::Router& router, const Services& s, proactive::OfferService* offers) {
   router.Add("GET", "/api/v1/persons/{person_id}/offers",
-             ForPerson(s, [](http::Request& r, proactive::OfferService& offers, const journeys::Actor&,
+             ForPerson(s, offers, [](http::Request& r, proactive::OfferService& offers, const journeys::Actor&,
                              const std::string& person) {
                auto list = offers.List(person);
                if (!list.ok()) return http::Problem(list.status(), r.request_id);
@@ -65,7 +65,7 @@ void RegisterProactiveRoutes(http::Router& router, const Services& s) {
              "proactive.offers.list", "person");
 
   router.Add("POST", "/api/v1/persons/{person_id}/offers/{offer_id}/accept",
-             ForPerson(s, [](http::Request& r, proactive::OfferService& offers, const journeys::Actor& actor,
+             ForPerson(s, offers, [](http::Request& r, proactive::OfferService& offers, const journeys::Actor& actor,
                              const std::string& person) {
                auto accepted = offers.Accept(actor, person, r.Param("offer_id"));
                if (!accepted.ok()) return http::Problem(accepted.status(), r.request_id);
@@ -78,7 +78,7 @@ void RegisterProactiveRoutes(http::Router& router, const Services& s) {
              "proactive.offers.accept", "person");
 
   router.Add("POST", "/api/v1/persons/{person_id}/offers/{offer_id}/decline",
-             ForPerson(s, [](http::Request& r, proactive::OfferService& offers, const journeys::Actor& actor,
+             ForPerson(s, offers, [](http::Request& r, proactive::OfferService& offers, const journeys::Actor& actor,
                              const std::string& person) {
                auto declined = offers.Decline(actor, person, r.Param("offer_id"));
                if (!declined.ok()) return http::Problem(declined.status(), r.request_id);

@@ -10,7 +10,44 @@
 #include "parcours/insight/cli.h"
 #include "parcours/journeys/journeys.h"
 #include "parcours/proactive/cli.h"
+#include "parcours/vault/vault.h"
 #include "parcours/rules/cli.h"
+
+namespace parcours::app {
+namespace {
+
+// The vault-backed situation source, owning its vault (opened as `serve` opens it).
+class OwningSituation final : public journeys::SituationSource {
+ public:
+  OwningSituation(std::unique_ptr<vault::Vault> vault, catalog::CatalogPtr catalog, const Clock& clock)
+      : vault_(std::move(vault)), inner_(journeys::NewVaultSituationSource(*vault_, std::move(catalog), clock)) {}
+  Result<journeys::Answers> Load(const journeys::Actor& a, const std::string& p, std::string_view e) override {
+    return inner_->Load(a, p, e);
+  }
+  Status Save(const journeys::Actor& a, const std::string& p, std::string_view e, const journeys::Answers& c,
+              const journeys::FormSubmission* f) override {
+    return inner_->Save(a, p, e, c, f);
+  }
+  Result<journeys::Prefill> PrefillFor(const journeys::Actor& a, const std::string& p, std::string_view e,
+                                       const std::vector<std::string>& rules) override {
+    return inner_->PrefillFor(a, p, e, rules);
+  }
+
+ private:
+  std::unique_ptr<vault::Vault> vault_;
+  std::unique_ptr<journeys::SituationSource> inner_;
+};
+
+Result<std::unique_ptr<journeys::SituationSource>> VaultSituation(store::Database& db, catalog::CatalogPtr catalog,
+                                                                  const Clock& clock) {
+  auto registry = std::make_shared<vault::AttributeRegistry>(vault::AttributeRegistry::Default());
+  RETURN_IF_ERROR(journeys::RegisterCatalogAttributes(*catalog, *registry));
+  ASSIGN_OR_RETURN(std::unique_ptr<vault::Vault> v, vault::OpenVault(db, clock, "var/vault.keys", registry));
+  return std::unique_ptr<journeys::SituationSource>(std::make_unique<OwningSituation>(std::move(v), catalog, clock));
+}
+
+}  // namespace
+}  // namespace parcours::app
 
 int main(int argc, char** argv) {
   CLI::App app{"Parcours : démarches autour des événements de vie / public services around life events",
@@ -24,10 +61,8 @@ int main(int argc, char** argv) {
   parcours::catalog::AddCatalogCommands(app);
   parcours::agency_sim::AddAgencySimCommands(app);
   parcours::insight::AddInsightCommands(app);
-  // Campaigns read the situation where `serve` reads it (src/app/serve.cc).
-  parcours::proactive::AddCampaignCommands(app, [](parcours::store::Database& db, const parcours::Clock& clock) {
-    return parcours::journeys::NewStoreSituationSource(db, clock);
-  });
+  // Campaigns read the situation where `serve` reads it (src/app/serve.cc): the vault.
+  parcours::proactive::AddCampaignCommands(app, parcours::app::VaultSituation);
   parcours::rules::AddRulesCommands(app);
   try {
     app.parse(argc, argv);

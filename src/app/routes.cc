@@ -30,7 +30,7 @@
 namespace parcours::app {
 
 void RegisterRoutes(http::Router& router, const api::Services& services,
-                    const web::StaticFiles& assets) {
+                    const web::StaticFiles& assets, proactive::OfferService* offers) {
   // Middleware, outermost first: the access log and the metrics see every final answer,
   // and every answer (including those of later middleware) carries the security headers.
   router.Use(http::AccessLog());
@@ -51,7 +51,7 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   api::RegisterJourneyRoutes(router, services);
   api::RegisterInsightRoutes(router, services);
   api::RegisterExchangeRoutes(router, services);
-  api::RegisterProactiveRoutes(router, services);
+  api::RegisterProactiveRoutes(router, services, offers);
   if (services.auth) api::RegisterExchangeResolvers(services.auth->authorizer(), services);
   api::RegisterComplaintRoutes(router, services);
   api::RegisterConsoleRoutes(router, services);
@@ -69,7 +69,7 @@ void RegisterRoutes(http::Router& router, const api::Services& services,
   web::RegisterExchangePages(router, services);
   web::RegisterComplaintPages(router, services);
   web::RegisterConsolePages(router, services);
-  web::RegisterProactivePages(router, services);
+  web::RegisterProactivePages(router, services, offers);
 }
 
 }  // namespace parcours::app

@@ -164,7 +164,6 @@ int Serve(const Config& input, const std::string& port_file) {
     return Fail("droits proactifs invalides", "invalid entitlements", entitlements.status(), kExitConfig);
   }
   proactive::OfferService offer_service(**db, *entitlements, journey_service, *situation, SystemClock::Get());
-  services.offers = &offer_service;
   proactive::TriggerWorker trigger_worker(**db, offer_service, SystemClock::Get());
 
   // Identity, sessions and authorisation (PARCOURS_OIDC_*, PARCOURS_SESSION_*: auth/config.h).
@@ -188,7 +187,7 @@ int Serve(const Config& input, const std::string& port_file) {
   services.auth = &auth_service;
 
   http::Router router;
-  RegisterRoutes(router, services, **assets);
+  RegisterRoutes(router, services, **assets, &offer_service);
 
   http::ServerOptions options;
   options.address = config.listen_address;

@@ -66,7 +66,9 @@ void AddCampaignCommands(CLI::App& app, SituationFactory situation) {
     if (!db.ok()) Fail(db.status());
     if (auto migrated = store::Migrate(**db); !migrated.ok()) Fail(migrated.status());
     const Clock& clock = SystemClock::Get();
-    std::unique_ptr<journeys::SituationSource> source = situation(**db, clock);
+    auto opened = situation(**db, entitlements.shared_catalog(), clock);
+    if (!opened.ok()) Fail(opened.status());
+    std::unique_ptr<journeys::SituationSource> source = std::move(opened).value();
     journeys::JourneyService journeys(**db, entitlements.shared_catalog(), *source, clock);
     OfferService offers(**db, entitlements, journeys, *source, clock);
     auto report = RunCampaign(**db, offers, o->entitlement, {.page = o->page, .progress = PrintProgress});

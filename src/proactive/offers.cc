@@ -2,6 +2,7 @@
 #include "parcours/proactive/offers.h"
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 
 #include "parcours/base/clock.h"
@@ -14,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-const journeys::Actor kSystem{"system", "system"};
+const journeys::Actor kSystem{"platform:proactive", "system"};
 
 constexpr const char* kColumns =
     "id, person_id, entitlement_id, status, origin, amount, amount_text, explanation, journey_id, created_ms, "
@@ -87,7 +88,16 @@ Result<ConsiderReport> OfferService::Consider(const std::string& person_id, std:
                      tx->Query("SELECT entitlement_id FROM proactive_offers WHERE person_id = $1", {person_id}));
     for (const store::Row& r : rows) offered.insert(r.Text(0));
   }
-  ASSIGN_OR_RETURN(journeys::Answers answers, situation_.Load(kSystem, person_id));
+  // The situation as the claim's life event reads it (the vault source logs each read).
+  std::map<std::string, journeys::Answers, std::less<>> situations;
+  auto situation = [&](const std::string& event_id) -> Result<const journeys::Answers*> {
+    auto it = situations.find(event_id);
+    if (it == situations.end()) {
+      ASSIGN_OR_RETURN(journeys::Answers a, situation_.Load(kSystem, person_id, event_id));
+      it = situations.emplace(event_id, std::move(a)).first;
+    }
+    return &it->second;
+  };
   ASSIGN_OR_RETURN(std::vector<journeys::Journey> journeys, journeys_.List(person_id));
 
   // Whether the claim step of `e` is already in progress, sent or done in one of the
@@ -123,7 +133,8 @@ Result<ConsiderReport> OfferService::Consider(const std::string& person_id, std:
       report.outcomes.emplace_back(e.id, Outcome::kSkipped);
       continue;
     }
-    ASSIGN_OR_RETURN(Assessment a, Assess(entitlements_, e, answers));
+    ASSIGN_OR_RETURN(const journeys::Answers* answers, situation(e.event_id));
+    ASSIGN_OR_RETURN(Assessment a, Assess(entitlements_, e, *answers));
     if (a.eligibility == Eligibility::kUndetermined) {
       report.outcomes.emplace_back(e.id, Outcome::kUndetermined);
       continue;

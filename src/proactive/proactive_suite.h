@@ -17,6 +17,7 @@
 #include "parcours/store/events.h"
 #include "parcours/store/migrations.h"
 #include "parcours/store/testing.h"
+#include "parcours/vault/vault.h"
 
 namespace parcours::proactive {
 namespace {
@@ -47,7 +48,13 @@ class ProactiveTest : public ::testing::TestWithParam<store::Backend> {
     ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
     scratch_ = std::move(*scratch);
     ASSERT_TRUE(store::Migrate(scratch_->db()).ok());
-    situation_ = journeys::NewStoreSituationSource(scratch_->db(), clock_);
+    // The journeys' situation is the vault, as in `parcours serve`.
+    auto registry = std::make_shared<vault::AttributeRegistry>(vault::AttributeRegistry::Default());
+    ASSERT_TRUE(journeys::RegisterCatalogAttributes(entitlements_->catalog(), *registry).ok());
+    auto keys = vault::KeyRing::Parse(vault::KeyRing::GenerateKeyLine());
+    ASSERT_TRUE(keys.ok());
+    vault_ = vault::NewVault(scratch_->db(), clock_, std::move(*keys), registry);
+    situation_ = journeys::NewVaultSituationSource(*vault_, entitlements_->shared_catalog(), clock_);
     journeys_ = std::make_unique<journeys::JourneyService>(scratch_->db(), entitlements_->shared_catalog(),
                                                            *situation_, clock_);
     offers_ = std::make_unique<OfferService>(scratch_->db(), *entitlements_, *journeys_, *situation_, clock_);
@@ -70,6 +77,7 @@ class ProactiveTest : public ::testing::TestWithParam<store::Backend> {
   static Entitlements* entitlements_;
   ManualClock clock_{std::chrono::sys_days{std::chrono::year{2026} / 3 / 1}};
   std::unique_ptr<store::testing::ScratchDatabase> scratch_;
+  std::unique_ptr<vault::Vault> vault_;
   std::unique_ptr<journeys::SituationSource> situation_;
   std::unique_ptr<journeys::JourneyService> journeys_;
   std::unique_ptr<OfferService> offers_;
@@ -198,7 +206,7 @@ TEST_P(ProactiveTest, IneligibleGetsNothing) {
 TEST_P(ProactiveTest, BirthGrantNeedsTheLifeEvent) {
   const Answers parents = {{"foyer . en couple", "oui"}, {"foyer . deux revenus", "oui"},
                            {"foyer . enfants à charge", "0"}, {"foyer . revenu net catégoriel", "30000"}};
-  ASSERT_TRUE(situation_->Save(lea_, "lea", parents).ok());
+  ASSERT_TRUE(situation_->Save(lea_, "lea", "devenir-parent", parents, nullptr).ok());
   EXPECT_EQ(offers_->Consider("lea", "trigger")->offered, 0);
   ASSERT_TRUE(journeys_->Start(lea_, "lea", "devenir-parent", "2026-06-01", {}).ok());
   Result<ConsiderReport> r = offers_->Consider("lea", "trigger");
@@ -211,7 +219,7 @@ TEST_P(ProactiveTest, BirthGrantNeedsTheLifeEvent) {
 }
 
 TEST_P(ProactiveTest, DeclinedIsNeverOfferedAgain) {
-  ASSERT_TRUE(situation_->Save(lea_, "lea", kLea).ok());
+  ASSERT_TRUE(situation_->Save(lea_, "lea", "faire-valoir-ses-droits", kLea, nullptr).ok());
   ASSERT_EQ(offers_->Consider("lea", "trigger")->offered, 1);
   const std::string id = (*offers_->List("lea"))[0].id;
   Result<Offer> declined = offers_->Decline(lea_, "lea", id);
@@ -223,7 +231,7 @@ TEST_P(ProactiveTest, DeclinedIsNeverOfferedAgain) {
   EXPECT_EQ(Events("fr.parcours.proactive.offer.declined").size(), 1u);
   EXPECT_EQ(offers_->Accept(lea_, "lea", id).status().reason(), "proactive.offer_declined");
   // Still eligible after a new change: not offered again, by a trigger or by a campaign.
-  ASSERT_TRUE(situation_->Save(lea_, "lea", {{"personne . âge", "40"}}).ok());
+  ASSERT_TRUE(situation_->Save(lea_, "lea", "faire-valoir-ses-droits", {{"personne . âge", "40"}}, nullptr).ok());
   EXPECT_EQ(offers_->Consider("lea", "trigger")->offered, 0);
   ASSERT_TRUE(journeys_->Start(lea_, "lea", "devenir-parent", "2026-06-01", {}).ok());  // in the population
   Result<CampaignReport> c = RunCampaign(scratch_->db(), *offers_, "prime-activite");
@@ -235,7 +243,7 @@ TEST_P(ProactiveTest, DeclinedIsNeverOfferedAgain) {
 }
 
 TEST_P(ProactiveTest, AcceptStartsTheClaimJourneyWithTheStepInProgress) {
-  ASSERT_TRUE(situation_->Save(lea_, "lea", kLea).ok());
+  ASSERT_TRUE(situation_->Save(lea_, "lea", "faire-valoir-ses-droits", kLea, nullptr).ok());
   ASSERT_EQ(offers_->Consider("lea", "trigger")->offered, 1);
   const std::string id = (*offers_->List("lea"))[0].id;
   // Another person cannot reach it.

@@ -31,13 +31,13 @@ json StatusTag(const api::Services& s, const http::Request& r, proactive::OfferS
   return {{"label", Msg(s, r, "proactive.status_offered")}, {"kind", "todo"}};
 }
 
-json OfferView(const api::Services& s, const http::Request& r, const proactive::Offer& o, const std::string& lang,
-               const std::string& csrf) {
+json OfferView(const api::Services& s, const proactive::OfferService& offers, const http::Request& r,
+               const proactive::Offer& o, const std::string& lang, const std::string& csrf) {
   const proactive::Entitlement* e = o.entitlement;
   std::string title = e ? e->title.In(lang) : o.entitlement_id;
   std::string administration;
   if (e != nullptr) {
-    const catalog::Administration* a = s.offers->entitlements().catalog().FindAdministration(e->administration);
+    const catalog::Administration* a = offers.entitlements().catalog().FindAdministration(e->administration);
     administration = a ? a->name.In(lang) : e->administration;
   }
   json v = {{"id", o.id},
@@ -60,16 +60,16 @@ json OfferView(const api::Services& s, const http::Request& r, const proactive::
 
 }  // namespace
 
-void RegisterProactivePages(http::Router& router, const api::Services& services) {
+void RegisterProactivePages(http::Router& router, const api::Services& services, proactive::OfferService* offers) {
   const api::Services& s = services;
 
   router.Add(
       "GET", "/mes-droits",
-      [&s](http::Request& r) {
-        if (s.offers == nullptr) return Unavailable(r);
+      [&s, offers](http::Request& r) {
+        if (offers == nullptr) return Unavailable(r);
         auto person = api::OwnPersonId(r);
         if (!person.ok()) return http::Problem(person.status(), r.request_id);
-        auto list = s.offers->List(*person);
+        auto list = offers->List(*person);
         if (!list.ok()) return http::Problem(list.status(), r.request_id);
         const std::string lang = PageLanguage(r);
         const auth::Principal* p = auth::PrincipalOf(r);
@@ -77,7 +77,7 @@ void RegisterProactivePages(http::Router& router, const api::Services& services)
         json open = json::array();
         json past = json::array();
         for (const auto& o : *list) {
-          (o.status == proactive::OfferStatus::kOffered ? open : past).push_back(OfferView(s, r, o, lang, csrf));
+          (o.status == proactive::OfferStatus::kOffered ? open : past).push_back(OfferView(s, *offers, r, o, lang, csrf));
         }
         json data = {{"title", Msg(s, r, "proactive.title")},
                      {"offers", open},
@@ -91,11 +91,11 @@ void RegisterProactivePages(http::Router& router, const api::Services& services)
 
   router.Add(
       "POST", "/mes-droits/{offer_id}/demande",
-      [&s](http::Request& r) {
-        if (s.offers == nullptr) return Unavailable(r);
+      [&s, offers](http::Request& r) {
+        if (offers == nullptr) return Unavailable(r);
         auto person = api::OwnPersonId(r);
         if (!person.ok()) return http::Problem(person.status(), r.request_id);
-        auto accepted = s.offers->Accept({"usager:" + *person, "web"}, *person, r.Param("offer_id"));
+        auto accepted = offers->Accept({"usager:" + *person, "web"}, *person, r.Param("offer_id"));
         if (!accepted.ok()) return http::Problem(accepted.status(), r.request_id);
         return http::Response::Redirect("/mes-parcours/" + accepted->journey_id + "/etapes/" + accepted->step_id);
       },
@@ -103,11 +103,11 @@ void RegisterProactivePages(http::Router& router, const api::Services& services)
 
   router.Add(
       "POST", "/mes-droits/{offer_id}/refus",
-      [&s](http::Request& r) {
-        if (s.offers == nullptr) return Unavailable(r);
+      [&s, offers](http::Request& r) {
+        if (offers == nullptr) return Unavailable(r);
         auto person = api::OwnPersonId(r);
         if (!person.ok()) return http::Problem(person.status(), r.request_id);
-        auto declined = s.offers->Decline({"usager:" + *person, "web"}, *person, r.Param("offer_id"));
+        auto declined = offers->Decline({"usager:" + *person, "web"}, *person, r.Param("offer_id"));
         if (!declined.ok()) return http::Problem(declined.status(), r.request_id);
         return http::Response::Redirect("/mes-droits?refus=1");
       },

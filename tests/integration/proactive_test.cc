@@ -45,7 +45,8 @@ bool Eventually(Fn fn) {
 
 // Runs the binary with `args` against `server`'s database; returns the exit code, fills `out`.
 int RunCli(const ServerProcess& server, const std::string& args, std::string* out) {
-  std::string command = "env -i PATH=/usr/bin:/bin PARCOURS_DATABASE='" + server.database_url() +
+  // In the server's folder, so that the vault's key file (var/vault.keys) is the server's.
+  std::string command = "cd '" + server.dir() + "' && env -i PATH=/usr/bin:/bin PARCOURS_DATABASE='" + server.database_url() +
                         "' PARCOURS_CATALOG_DIR='" + SourceDir() + "/catalog' '" + ParcoursBinary() + "' " + args +
                         " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");

@@ -15,11 +15,13 @@
 
 namespace parcours::proactive {
 struct Offer;
+class OfferService;
 }
 
 namespace parcours::api {
 
-void RegisterProactiveRoutes(http::Router& router, const Services& services);
+// `offers` may be null (routes answer 503) and must outlive the router.
+void RegisterProactiveRoutes(http::Router& router, const Services& services, proactive::OfferService* offers);
 
 // The JSON form of an offer (shared with the web pages' tests): texts in `lang`.
 nlohmann::json OfferJson(const proactive::Offer& offer, const std::string& lang);

@@ -50,10 +50,6 @@ namespace parcours::complaints {
 class ComplaintService;
 }
 
-namespace parcours::proactive {
-class OfferService;
-}
-
 namespace parcours::api {
 
 struct Services {
@@ -73,7 +69,6 @@ struct Services {
   journeys::JourneyService* journeys = nullptr;  // life-event catalogue and journeys (journeys/journeys.h)
   insight::InsightService* insight = nullptr;  // indicators and feedback (insight/service.h)
   complaints::ComplaintService* complaints = nullptr;  // complaints with a deadline (complaints/complaints.h)
-  proactive::OfferService* offers = nullptr;  // proactive offers of entitlements (proactive/offers.h)
 };
 
 }  // namespace parcours::api

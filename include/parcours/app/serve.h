@@ -15,6 +15,10 @@ namespace parcours::web {
 class StaticFiles;
 }
 
+namespace parcours::proactive {
+class OfferService;
+}
+
 namespace parcours::app {
 
 // Opens the database, migrates it, loads the templates, registers every route and serves
@@ -26,8 +30,9 @@ int Serve(const Config& config, const std::string& port_file);
 int MigrateCommand(const Config& config);
 
 // Registers every module's routes and middleware on `router` (src/app/routes.cc: the one
-// place a new module's Register...Routes call is added).
+// place a new module's Register...Routes call is added). `offers` (proactive offers; null: their
+// routes answer 503) must outlive the router.
 void RegisterRoutes(http::Router& router, const api::Services& services,
-                    const web::StaticFiles& assets);
+                    const web::StaticFiles& assets, proactive::OfferService* offers = nullptr);
 
 }  // namespace parcours::app

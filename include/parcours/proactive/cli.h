@@ -15,8 +15,9 @@ namespace parcours::proactive {
 
 // Builds the situation source the journeys of this deployment read (the app passes the same
 // one `parcours serve` uses).
-using SituationFactory =
-    std::function<std::unique_ptr<journeys::SituationSource>(store::Database& db, const Clock& clock)>;
+// The source may own what it reads from (e.g. the vault) and must stay usable while it lives.
+using SituationFactory = std::function<Result<std::unique_ptr<journeys::SituationSource>>(
+    store::Database& db, catalog::CatalogPtr catalog, const Clock& clock)>;
 
 void AddCampaignCommands(CLI::App& app, SituationFactory situation);
 

@@ -10,8 +10,13 @@
 #include "parcours/api/services.h"
 #include "parcours/http/router.h"
 
+namespace parcours::proactive {
+class OfferService;
+}
+
 namespace parcours::web {
 
-void RegisterProactivePages(http::Router& router, const api::Services& services);
+// `offers` may be null (pages answer 503) and must outlive the router.
+void RegisterProactivePages(http::Router& router, const api::Services& services, proactive::OfferService* offers);
 
 }  // namespace parcours::web

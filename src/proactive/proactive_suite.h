@@ -26,6 +26,8 @@ using journeys::Answers;
 
 // Léa works, is 30 and earns 1 200 € a month: prime d'activité yes; CSS no (14 400 €/an is
 // above the 13 957 € ceiling with participation).
+const std::string kLeaId = "01890000-0000-7000-8000-00000000000a";
+const std::string kMaxId = "01890000-0000-7000-8000-00000000000b";
 const Answers kLea = {{"personne . salarié", "oui"}, {"personne . âge", "30"}, {"foyer . ressources mensuelles", "1200"}};
 
 class ProactiveTest : public ::testing::TestWithParam<store::Backend> {
@@ -81,7 +83,7 @@ class ProactiveTest : public ::testing::TestWithParam<store::Backend> {
   std::unique_ptr<journeys::SituationSource> situation_;
   std::unique_ptr<journeys::JourneyService> journeys_;
   std::unique_ptr<OfferService> offers_;
-  const journeys::Actor lea_{"usager:lea", "web"};
+  const journeys::Actor lea_{"usager:" + kLeaId, "web"};
 };
 Entitlements* ProactiveTest::entitlements_ = nullptr;
 
@@ -148,14 +150,14 @@ TEST_P(ProactiveTest, BikeAidAmountComesFromTheAidesVeloModel) {
 }
 
 TEST_P(ProactiveTest, TriggerMakesTheOfferOnce) {
-  auto started = journeys_->Start(lea_, "lea", "faire-valoir-ses-droits", "2026-03-01", kLea);
+  auto started = journeys_->Start(lea_, kLeaId, "faire-valoir-ses-droits", "2026-03-01", kLea);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   // Triggers read events older than the settle window.
   clock_.Advance(std::chrono::seconds(5));
   Result<TriggerReport> run = RunTriggers(scratch_->db(), *offers_, clock_);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(run->offered, 1);
-  auto offers = offers_->List("lea");
+  auto offers = offers_->List(kLeaId);
   ASSERT_TRUE(offers.ok());
   ASSERT_EQ(offers->size(), 1u);
   EXPECT_EQ((*offers)[0].entitlement_id, "prime-activite");
@@ -163,13 +165,13 @@ TEST_P(ProactiveTest, TriggerMakesTheOfferOnce) {
   EXPECT_EQ((*offers)[0].origin, "trigger");
   auto made = Events("fr.parcours.proactive.offer.made");
   ASSERT_EQ(made.size(), 1u);
-  EXPECT_EQ(made[0].person_id, "lea");
+  EXPECT_EQ(made[0].person_id, kLeaId);
   auto data = nlohmann::json::parse(made[0].data_json);
   EXPECT_EQ(data["service"], "caf");
   EXPECT_EQ(data["aid"], "prime-activite");
 
   // A new change of situation, or the same events read again: no second offer.
-  ASSERT_TRUE(journeys_->UpdateSituation(lea_, "lea", started->journey.id, {{"personne . âge", "31"}}).ok());
+  ASSERT_TRUE(journeys_->UpdateSituation(lea_, kLeaId, started->journey.id, {{"personne . âge", "31"}}).ok());
   clock_.Advance(std::chrono::seconds(5));
   ASSERT_TRUE(RunTriggers(scratch_->db(), *offers_, clock_).ok());
   ASSERT_TRUE(scratch_->db().InTransaction([](store::Transaction& tx) {
@@ -183,7 +185,7 @@ TEST_P(ProactiveTest, TriggerMakesTheOfferOnce) {
 }
 
 TEST_P(ProactiveTest, EventsYoungerThanTheSettleWindowWait) {
-  ASSERT_TRUE(journeys_->Start(lea_, "lea", "faire-valoir-ses-droits", "2026-03-01", kLea).ok());
+  ASSERT_TRUE(journeys_->Start(lea_, kLeaId, "faire-valoir-ses-droits", "2026-03-01", kLea).ok());
   Result<TriggerReport> early = RunTriggers(scratch_->db(), *offers_, clock_);
   ASSERT_TRUE(early.ok());
   EXPECT_EQ(early->offered, 0);
@@ -194,66 +196,66 @@ TEST_P(ProactiveTest, EventsYoungerThanTheSettleWindowWait) {
 TEST_P(ProactiveTest, IneligibleGetsNothing) {
   Answers rich = kLea;
   rich["foyer . ressources mensuelles"] = "4000";
-  ASSERT_TRUE(journeys_->Start(lea_, "lea", "faire-valoir-ses-droits", "2026-03-01", rich).ok());
-  Result<ConsiderReport> r = offers_->Consider("lea", "trigger");
+  ASSERT_TRUE(journeys_->Start(lea_, kLeaId, "faire-valoir-ses-droits", "2026-03-01", rich).ok());
+  Result<ConsiderReport> r = offers_->Consider(kLeaId, "trigger");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->offered, 0);
   EXPECT_EQ(r->eligible, 0);
-  EXPECT_TRUE(offers_->List("lea")->empty());
+  EXPECT_TRUE(offers_->List(kLeaId)->empty());
   EXPECT_TRUE(Events("fr.parcours.proactive.offer.made").empty());
 }
 
 TEST_P(ProactiveTest, BirthGrantNeedsTheLifeEvent) {
   const Answers parents = {{"foyer . en couple", "oui"}, {"foyer . deux revenus", "oui"},
                            {"foyer . enfants à charge", "0"}, {"foyer . revenu net catégoriel", "30000"}};
-  ASSERT_TRUE(situation_->Save(lea_, "lea", "devenir-parent", parents, nullptr).ok());
-  EXPECT_EQ(offers_->Consider("lea", "trigger")->offered, 0);
-  ASSERT_TRUE(journeys_->Start(lea_, "lea", "devenir-parent", "2026-06-01", {}).ok());
-  Result<ConsiderReport> r = offers_->Consider("lea", "trigger");
+  ASSERT_TRUE(situation_->Save(lea_, kLeaId, "devenir-parent", parents, nullptr).ok());
+  EXPECT_EQ(offers_->Consider(kLeaId, "trigger")->offered, 0);
+  ASSERT_TRUE(journeys_->Start(lea_, kLeaId, "devenir-parent", "2026-06-01", {}).ok());
+  Result<ConsiderReport> r = offers_->Consider(kLeaId, "trigger");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->offered, 1);
-  auto offers = offers_->List("lea");
+  auto offers = offers_->List(kLeaId);
   ASSERT_EQ(offers->size(), 1u);
   EXPECT_EQ((*offers)[0].entitlement_id, "prime-naissance");
   EXPECT_EQ((*offers)[0].amount_text, "1\u202F084,43\u00A0€");
 }
 
 TEST_P(ProactiveTest, DeclinedIsNeverOfferedAgain) {
-  ASSERT_TRUE(situation_->Save(lea_, "lea", "faire-valoir-ses-droits", kLea, nullptr).ok());
-  ASSERT_EQ(offers_->Consider("lea", "trigger")->offered, 1);
-  const std::string id = (*offers_->List("lea"))[0].id;
-  Result<Offer> declined = offers_->Decline(lea_, "lea", id);
+  ASSERT_TRUE(situation_->Save(lea_, kLeaId, "faire-valoir-ses-droits", kLea, nullptr).ok()) << situation_->Save(lea_, kLeaId, "faire-valoir-ses-droits", kLea, nullptr).ToString();
+  ASSERT_EQ(offers_->Consider(kLeaId, "trigger")->offered, 1);
+  const std::string id = (*offers_->List(kLeaId))[0].id;
+  Result<Offer> declined = offers_->Decline(lea_, kLeaId, id);
   ASSERT_TRUE(declined.ok());
   EXPECT_EQ(declined->status, OfferStatus::kDeclined);
   EXPECT_EQ(Events("fr.parcours.proactive.offer.declined").size(), 1u);
   // Declining twice changes nothing; accepting a declined offer is refused.
-  ASSERT_TRUE(offers_->Decline(lea_, "lea", id).ok());
+  ASSERT_TRUE(offers_->Decline(lea_, kLeaId, id).ok());
   EXPECT_EQ(Events("fr.parcours.proactive.offer.declined").size(), 1u);
-  EXPECT_EQ(offers_->Accept(lea_, "lea", id).status().reason(), "proactive.offer_declined");
+  EXPECT_EQ(offers_->Accept(lea_, kLeaId, id).status().reason(), "proactive.offer_declined");
   // Still eligible after a new change: not offered again, by a trigger or by a campaign.
-  ASSERT_TRUE(situation_->Save(lea_, "lea", "faire-valoir-ses-droits", {{"personne . âge", "40"}}, nullptr).ok());
-  EXPECT_EQ(offers_->Consider("lea", "trigger")->offered, 0);
-  ASSERT_TRUE(journeys_->Start(lea_, "lea", "devenir-parent", "2026-06-01", {}).ok());  // in the population
+  ASSERT_TRUE(situation_->Save(lea_, kLeaId, "faire-valoir-ses-droits", {{"personne . âge", "40"}}, nullptr).ok());
+  EXPECT_EQ(offers_->Consider(kLeaId, "trigger")->offered, 0);
+  ASSERT_TRUE(journeys_->Start(lea_, kLeaId, "devenir-parent", "2026-06-01", {}).ok());  // in the population
   Result<CampaignReport> c = RunCampaign(scratch_->db(), *offers_, "prime-activite");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->eligible, 1);
   EXPECT_EQ(c->already_offered, 1);
   EXPECT_EQ(c->offered, 0);
-  EXPECT_EQ(offers_->List("lea")->size(), 1u);
+  EXPECT_EQ(offers_->List(kLeaId)->size(), 1u);
 }
 
 TEST_P(ProactiveTest, AcceptStartsTheClaimJourneyWithTheStepInProgress) {
-  ASSERT_TRUE(situation_->Save(lea_, "lea", "faire-valoir-ses-droits", kLea, nullptr).ok());
-  ASSERT_EQ(offers_->Consider("lea", "trigger")->offered, 1);
-  const std::string id = (*offers_->List("lea"))[0].id;
+  ASSERT_TRUE(situation_->Save(lea_, kLeaId, "faire-valoir-ses-droits", kLea, nullptr).ok()) << situation_->Save(lea_, kLeaId, "faire-valoir-ses-droits", kLea, nullptr).ToString();
+  ASSERT_EQ(offers_->Consider(kLeaId, "trigger")->offered, 1);
+  const std::string id = (*offers_->List(kLeaId))[0].id;
   // Another person cannot reach it.
-  EXPECT_EQ(offers_->Accept({"usager:max", "web"}, "max", id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(offers_->Accept({"usager:" + kMaxId, "web"}, kMaxId, id).status().code(), StatusCode::kNotFound);
 
-  Result<Accepted> accepted = offers_->Accept(lea_, "lea", id);
+  Result<Accepted> accepted = offers_->Accept(lea_, kLeaId, id);
   ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
   EXPECT_EQ(accepted->offer.status, OfferStatus::kAccepted);
   EXPECT_EQ(accepted->step_id, "prime-activite");
-  auto view = journeys_->Get(lea_, "lea", accepted->journey_id);
+  auto view = journeys_->Get(lea_, kLeaId, accepted->journey_id);
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view->journey.event_id, "faire-valoir-ses-droits");
   EXPECT_EQ(view->plan.Find("prime-activite")->status, journeys::StepStatus::kInProgress);
@@ -263,18 +265,18 @@ TEST_P(ProactiveTest, AcceptStartsTheClaimJourneyWithTheStepInProgress) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(events[0].data_json)["journey_id"], accepted->journey_id);
   // Accepting twice answers the same journey, once.
-  Result<Accepted> twice = offers_->Accept(lea_, "lea", id);
+  Result<Accepted> twice = offers_->Accept(lea_, kLeaId, id);
   ASSERT_TRUE(twice.ok());
   EXPECT_EQ(twice->journey_id, accepted->journey_id);
   EXPECT_EQ(Events("fr.parcours.proactive.offer.accepted").size(), 1u);
-  EXPECT_EQ(offers_->Decline(lea_, "lea", id).status().reason(), "proactive.offer_accepted");
+  EXPECT_EQ(offers_->Decline(lea_, kLeaId, id).status().reason(), "proactive.offer_accepted");
 }
 
 TEST_P(ProactiveTest, ClaimedIsNotOffered) {
-  auto started = journeys_->Start(lea_, "lea", "faire-valoir-ses-droits", "2026-03-01", kLea);
+  auto started = journeys_->Start(lea_, kLeaId, "faire-valoir-ses-droits", "2026-03-01", kLea);
   ASSERT_TRUE(started.ok());
-  ASSERT_TRUE(journeys_->SetStepStatus(lea_, "lea", started->journey.id, "prime-activite", journeys::StepStatus::kSent).ok());
-  Result<ConsiderReport> r = offers_->Consider("lea", "trigger");
+  ASSERT_TRUE(journeys_->SetStepStatus(lea_, kLeaId, started->journey.id, "prime-activite", journeys::StepStatus::kSent).ok());
+  Result<ConsiderReport> r = offers_->Consider(kLeaId, "trigger");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->eligible, 1);
   EXPECT_EQ(r->offered, 0);
@@ -284,7 +286,7 @@ TEST_P(ProactiveTest, CampaignScansThePopulationIdempotently) {
   // 25 persons, one in three eligible to the prime d'activité; pages of 4 ids.
   int expected = 0;
   for (int i = 0; i < 25; ++i) {
-    const std::string person = "p" + std::to_string(100 + i);
+    const std::string person = "01890000-0000-7000-8000-000000000" + std::to_string(100 + i);
     Answers a = kLea;
     if (i % 3 != 0) a["foyer . ressources mensuelles"] = "3000";
     else ++expected;

@@ -13,9 +13,9 @@ let browser;
 
 // Each role's spaces, as linked from /compte (the role's home after the demo login).
 const spaces = {
-  usager: ['/mes-parcours', '/mes-informations', '/mes-declarations', '/compte/aidants'],
-  aidant: [],
-  agent: [],
+  usager: ['/mes-parcours', '/mes-informations', '/mes-declarations', '/mes-reclamations', '/compte/aidants', '/mes-droits'],
+  aidant: ['/aidant'],
+  agent: ['/agent', '/agent/reclamations'],
   pilote: ['/pilote'],
   admin: ['/admin', '/pilote'],
   integrateur: ['/integrateur'],

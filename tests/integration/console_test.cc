@@ -142,8 +142,12 @@ TEST_F(ConsoleTest, AgentWorksTheQueueAndThePersonSeesTheSameStatus) {
   DemoLogin(usager, "usager");
   json mine = usager.Get("/api/v1/persons/" + decl.person + "/declarations").Json();
   for (const auto& d : mine["declarations"][0]["deliveries"]) {
-    if (d["id"] == decl.caf) EXPECT_EQ(d["status"], "acceptee");
-    if (d["id"] == decl.cpam) EXPECT_EQ(d["status"], "envoyee");
+    if (d["id"] == decl.caf) {
+      EXPECT_EQ(d["status"], "acceptee");
+    }
+    if (d["id"] == decl.cpam) {
+      EXPECT_EQ(d["status"], "envoyee");
+    }
   }
 
   // An interaction at the counter, then a look at the timeline.

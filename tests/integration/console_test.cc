@@ -86,7 +86,8 @@ class ConsoleTest : public ::testing::Test {
     HttpResponse d = usager.PostJson("/api/v1/persons/" + out.person + "/declarations",
                                      {{"bundle", "changement-adresse"}, {"services", {"caf.adresse", "cpam.adresse"}}}, h);
     EXPECT_EQ(d.status, 201) << d.body;
-    for (const auto& v : d.Json()["deliveries"]) {
+    const json declared = d.Json();  // kept alive: the loop below walks inside it
+    for (const auto& v : declared["deliveries"]) {
       if (v["service"] == "caf.adresse") out.caf = v["id"];
       if (v["service"] == "cpam.adresse") out.cpam = v["id"];
     }
@@ -175,7 +176,8 @@ TEST_F(ConsoleTest, AgentWorksTheQueueAndThePersonSeesTheSameStatus) {
   // The person view reads the vault as the agent: the person sees it in the access log.
   EXPECT_EQ(agent.Get("/agent/personnes/" + decl.person).status, 200);
   bool agent_read = false;
-  for (const auto& e : usager.Get("/api/v1/me/vault/access-log").Json()["entries"]) {
+  const json log = usager.Get("/api/v1/me/vault/access-log").Json();
+  for (const auto& e : log["entries"]) {
     agent_read = agent_read || e.dump().find("agent") != std::string::npos;
   }
   EXPECT_TRUE(agent_read);

@@ -160,4 +160,15 @@ void CollectErrors(const catalog::Event& event, const Status& status, json* summ
   }
 }
 
+std::string StepStatusKind(journeys::StepStatus s) {
+  switch (s) {
+    case journeys::StepStatus::kTodo: return "todo";
+    case journeys::StepStatus::kInProgress: return "in_progress";
+    case journeys::StepStatus::kSent: return "sent";
+    case journeys::StepStatus::kDone: return "done";
+    case journeys::StepStatus::kNotConcerned: return "not_concerned";
+  }
+  return "todo";
+}
+
 }  // namespace parcours::web::detail

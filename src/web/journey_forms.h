@@ -38,6 +38,9 @@ std::string KnownSource(const journeys::KnownAnswer& known, const std::string& l
 // The answers a prefill knows, as the situation of a form.
 journeys::Answers KnownAnswers(const journeys::Prefill& prefill);
 
+// The tag kind of a step status ("todo", "in_progress", "sent", "done", "not_concerned").
+std::string StepStatusKind(journeys::StepStatus s);
+
 // The names a prefill showed prefilled, for the DLNUF counters of a submission.
 std::vector<std::string> KnownNames(const journeys::Prefill& prefill);
 

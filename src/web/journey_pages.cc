@@ -40,17 +40,6 @@ http::Response Refuse(const api::Services& s, const http::Request& r, const Stat
                     code);
 }
 
-std::string StatusKind(journeys::StepStatus s) {
-  switch (s) {
-    case journeys::StepStatus::kTodo: return "todo";
-    case journeys::StepStatus::kInProgress: return "in_progress";
-    case journeys::StepStatus::kSent: return "sent";
-    case journeys::StepStatus::kDone: return "done";
-    case journeys::StepStatus::kNotConcerned: return "not_concerned";
-  }
-  return "todo";
-}
-
 json Breadcrumb(const api::Services& s, const http::Request& r, std::vector<std::pair<std::string, std::string>> items) {
   json out = json::array({{{"href", "/"}, {"label", Msg(s, r, "nav.home")}}});
   for (auto& [href, label] : items) {
@@ -244,7 +233,7 @@ http::Response JourneyPage(const api::Services& s, http::Request& r, const Who& 
       continue;
     }
     json task = {{"id", "etape-" + sp.step->id}, {"href", href}, {"label", sp.step->title.In(lang)}};
-    json status = {{"label", journeys::StepStatusLabel(sp.status).In(lang)}, {"kind", StatusKind(sp.status)}};
+    json status = {{"label", journeys::StepStatusLabel(sp.status).In(lang)}, {"kind", detail::StepStatusKind(sp.status)}};
     std::string hint = sp.step->why.In(lang);
     if (sp.applicability == journeys::Applicability::kUndetermined) {
       status = {{"label", Msg(s, r, "journeys.to_clarify")}, {"kind", "todo"}};
@@ -344,7 +333,7 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
                {"status", {{"label", sp.applicability == journeys::Applicability::kUndetermined
                                           ? Msg(s, r, "journeys.to_clarify")
                                           : journeys::StepStatusLabel(sp.status).In(lang)},
-                           {"kind", StatusKind(sp.status)}}},
+                           {"kind", detail::StepStatusKind(sp.status)}}},
                {"summary", step.summary.In(lang)},
                {"why_title", Msg(s, r, applies ? "journeys.step_why_title" : "journeys.step_why_not_title")},
                {"why", step.why.In(lang)},

@@ -20,6 +20,7 @@
 #include "parcours/web/auth_pages.h"
 #include "parcours/web/console_pages.h"
 #include "parcours/web/page.h"
+#include "journey_forms.h"
 #include "vault_format.h"
 
 namespace parcours::web {
@@ -59,17 +60,6 @@ std::string MandateEnd(const auth::Principal& p, const std::string& person, int6
     if (m.person_id == person && m.ends_ms > now) end = std::max(end, m.ends_ms);
   }
   return end == 0 ? "" : detail::VaultDate(end);
-}
-
-std::string StepStatusKind(journeys::StepStatus s) {
-  switch (s) {
-    case journeys::StepStatus::kTodo: return "todo";
-    case journeys::StepStatus::kInProgress: return "in_progress";
-    case journeys::StepStatus::kSent: return "sent";
-    case journeys::StepStatus::kDone: return "done";
-    case journeys::StepStatus::kNotConcerned: return "not_concerned";
-  }
-  return "todo";
 }
 
 json ChannelRadios(const api::Services& s, const http::Request& r, const std::string& id, const std::string& legend,
@@ -159,7 +149,7 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
       for (const auto& sp : view->plan.steps) {
         if (sp.applicability == journeys::Applicability::kNotApplicable) continue;
         steps.push_back({{"title", sp.step->title.In(lang)},
-                         {"tag", {{"label", journeys::StepStatusLabel(sp.status).In(lang)}, {"kind", StepStatusKind(sp.status)}}}});
+                         {"tag", {{"label", journeys::StepStatusLabel(sp.status).In(lang)}, {"kind", detail::StepStatusKind(sp.status)}}}});
         step_options.push_back({{"value", sp.step->id}, {"label", sp.step->title.In(lang)}});
       }
       json status_options = json::array();

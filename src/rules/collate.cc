@@ -103,26 +103,27 @@ std::vector<Element> Elements(std::string_view s) {
   return out;
 }
 
-int CompareLevel(const std::vector<Element>& a, const std::vector<Element>& b, uint32_t Element::*level) {
-  size_t i = 0, j = 0;
-  while (true) {
-    // Elements with no weight at this level are skipped (accents at the primary level).
-    while (i < a.size() && a[i].*level == 0) ++i;
-    while (j < b.size() && b[j].*level == 0) ++j;
-    if (i == a.size() || j == b.size()) return (i == a.size() ? 0 : 1) - (j == b.size() ? 0 : 1);
-    if (a[i].*level != b[j].*level) return a[i].*level < b[j].*level ? -1 : 1;
-    ++i, ++j;
-  }
-}
-
 }  // namespace
 
-int LocaleCompare(std::string_view a, std::string_view b) {
-  const std::vector<Element> x = Elements(a), y = Elements(b);
+std::u32string CollationKey(std::string_view s) {
+  // The weights of each level in turn, elements without weight at a level skipped, levels
+  // separated by 0 (below every weight): comparing keys compares level by level, a shorter
+  // sequence first.
+  const std::vector<Element> elements = Elements(s);
+  std::u32string key;
+  key.reserve(elements.size() * 3 + 2);
   for (auto level : {&Element::primary, &Element::secondary, &Element::tertiary}) {
-    if (int c = CompareLevel(x, y, level)) return c;
+    if (level != &Element::primary) key.push_back(0);
+    for (const Element& e : elements) {
+      if (e.*level != 0) key.push_back(static_cast<char32_t>(e.*level));
+    }
   }
-  return 0;
+  return key;
+}
+
+int LocaleCompare(std::string_view a, std::string_view b) {
+  const int c = CollationKey(a).compare(CollationKey(b));
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
 }  // namespace parcours::rules::detail

@@ -3,6 +3,7 @@
 // names, i.e. replacements of equal priority (replace.ts) and `contexte` keys (contexte.ts).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace parcours::rules::detail {
@@ -11,5 +12,8 @@ namespace parcours::rules::detail {
 // (case and accents ignored), then accents, then case (lowercase first); spaces and
 // punctuation sort before digits, digits before letters.
 int LocaleCompare(std::string_view a, std::string_view b);
+
+// A key whose code-unit order is that comparison: for sorting many names, each key computed once.
+std::u32string CollationKey(std::string_view s);
 
 }  // namespace parcours::rules::detail

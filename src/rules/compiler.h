@@ -39,6 +39,11 @@ class Compiler {
   // Parses one raw value in the current context (exposed for tests of the compiler).
   int Parse(const RawNode& raw);
   const Status& status() const { return status_; }
+  // After Finish: the replacements of the rules compiled, per replaced rule, in order of
+  // application (the model's `replacements_of`).
+  std::unordered_map<int, std::vector<const Replacement*>> TakeReplacements() {
+    return std::move(replacements_index_);
+  }
 
  private:
   friend struct MechanismParsers;

@@ -65,6 +65,34 @@ Status Compiler::ResolveReference(int node_id) {
   return s;
 }
 
+namespace {
+
+void OrderReplacements(const Graph& g, std::vector<const Replacement*>* list) {
+  // The reference reverses the list (rule order) and sorts it stably by priority, then by
+  // `b.localeCompare(a)` on the defining rules' names (ICU order, not byte order). A total
+  // order with the reversed rule order as the last key gives the same sequence, and filtering
+  // a sorted list keeps it sorted, so each list is ordered once rather than at every reference.
+  struct Entry {
+    const Replacement* rep;
+    std::u32string key;
+    std::pair<int, std::ptrdiff_t> position;  // defining rule, rank in its replacements
+  };
+  std::vector<Entry> entries;
+  entries.reserve(list->size());
+  for (const Replacement* rep : *list) {
+    const Rule& def = g.rule(rep->definition_rule);
+    entries.push_back({rep, CollationKey(def.name), {rep->definition_rule, rep - def.replacements.data()}});
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.rep->priority != b.rep->priority) return a.rep->priority > b.rep->priority;
+    if (int c = a.key.compare(b.key)) return c > 0;
+    return a.position > b.position;
+  });
+  for (size_t i = 0; i < entries.size(); ++i) (*list)[i] = entries[i].rep;
+}
+
+}  // namespace
+
 void Compiler::InlineReplacements(int node_id) {
   Node ref = g_.node(node_id);
   const auto* index = &replacements_index_;
@@ -87,13 +115,7 @@ void Compiler::InlineReplacements(int node_id) {
     }
     applicable.push_back(rep);
   }
-  if (applicable.empty()) return;
-  std::reverse(applicable.begin(), applicable.end());
-  std::stable_sort(applicable.begin(), applicable.end(), [&](const Replacement* a, const Replacement* b) {
-    if (a->priority != b->priority) return a->priority > b->priority;
-    // The reference sorts with `b.localeCompare(a)` (ICU order, not byte order).
-    return LocaleCompare(g_.rule(b->definition_rule).name, g_.rule(a->definition_rule).name) < 0;
-  });
+  if (applicable.empty()) return;  // in the order of application (OrderReplacements)
   std::string key;
   for (const Replacement* rep : applicable) key += std::to_string(rep->id) + "-";
   auto cached = replacement_cache_.find(key);
@@ -309,6 +331,7 @@ Status Compiler::Finish() {
       merged.insert(merged.begin(), list.begin(), list.end());
     }
   }
+  for (auto& [target, list] : replacements_index_) OrderReplacements(g_, &list);
   if (!replacements_index_.empty() || (g_.base() != nullptr && !g_.base()->replacements_of.empty())) {
     for (int id = first_node_; id < node_end; ++id) {
       const Node& n = g_.node(id);
@@ -343,9 +366,7 @@ Result<std::unique_ptr<CompiledModel>> Compile(const RawNode& rules, const Model
     if (!model->core.rules[i].is_private) model->root_refs[i] = compiler.RootReference(i);
   }
   RETURN_IF_ERROR(compiler.Finish());
-  for (const Rule& r : model->core.rules) {
-    for (const Replacement& rep : r.replacements) model->replacements_of[rep.replaced_rule].push_back(&rep);
-  }
+  model->replacements_of = compiler.TakeReplacements();
   for (int i = 0; i < static_cast<int>(model->core.rules.size()); ++i) {
     const Rule& r = model->core.rules[i];
     if (!r.is_private && IsAccessible(graph, "", r.name)) model->public_rules.push_back(i);

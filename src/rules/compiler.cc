@@ -16,28 +16,6 @@ bool StartsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-std::vector<std::string> SplitName(const std::string& name) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (;;) {
-    size_t sep = name.find(" . ", start);
-    parts.push_back(name.substr(start, sep == std::string::npos ? sep : sep - start));
-    if (sep == std::string::npos) break;
-    start = sep + 3;
-  }
-  return parts;
-}
-
-std::string Join(const std::vector<std::string>& parts, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n && i < parts.size(); ++i) {
-    if (i) out += " . ";
-    out += parts[i];
-  }
-  return out;
-}
-
-
 }  // namespace
 
 std::string JoinName(const std::string& ns, const std::string& name) {
@@ -45,9 +23,12 @@ std::string JoinName(const std::string& ns, const std::string& name) {
 }
 
 std::vector<std::string> RuleParents(const std::string& name) {
-  auto parts = SplitName(name);
+  // The prefixes ending before each " . " (found left to right), longest first.
+  std::vector<size_t> ends;
+  for (size_t sep = name.find(" . "); sep != std::string::npos; sep = name.find(" . ", sep + 3)) ends.push_back(sep);
   std::vector<std::string> out;
-  for (size_t n = parts.size() - 1; n >= 1; --n) out.push_back(Join(parts, n));
+  out.reserve(ends.size());
+  for (auto it = ends.rbegin(); it != ends.rend(); ++it) out.push_back(name.substr(0, *it));
   return out;
 }
 

@@ -21,22 +21,34 @@ constexpr const char* kParentLink = "parent";
 
 Status Compiler::ResolveReference(int node_id) {
   const Node& node = g_.node(node_id);
-  std::string partial = node.name;
-  std::string from = node.context_rule < 0 ? "" : g_.rule(node.context_rule).name;
-  std::vector<std::string> contexts = RuleParents(from);
-  contexts.push_back(from);
+  static const std::string kRoot;
+  const std::string& from = node.context_rule < 0 ? kRoot : g_.rule(node.context_rule).name;
+  std::string_view partial = node.name;
+  // The namespaces to search, as lengths of prefixes of `from`: its parents nearest first,
+  // then `from` itself; `^ . ` drops entries from the end; the last one left is searched
+  // first and the root last (the reference's order).
+  std::vector<size_t>& contexts = context_buffer_;
+  contexts.clear();
+  for (size_t sep = from.find(" . "); sep != std::string::npos; sep = from.find(" . ", sep + 3)) {
+    contexts.push_back(sep);
+  }
+  std::reverse(contexts.begin(), contexts.end());
+  contexts.push_back(from.size());
   int ups = 0;
-  while (StartsWith(partial, "^ . ")) {
-    partial = partial.substr(4);
+  while (partial.substr(0, 4) == "^ . ") {
+    partial.remove_prefix(4);
     ++ups;
   }
   if (ups > 0) contexts.resize(contexts.size() > static_cast<size_t>(ups) ? contexts.size() - ups : 0);
-  std::string root = contexts.empty() ? "" : contexts.back();
+  const size_t root = contexts.empty() ? 0 : contexts.back();
   if (!contexts.empty()) contexts.pop_back();
   contexts.insert(contexts.begin(), root);
-  contexts.push_back("");
-  for (const auto& c : contexts) {
-    std::string dotted = JoinName(c, partial);
+  contexts.push_back(0);
+  std::string& dotted = name_buffer_;
+  for (size_t c : contexts) {
+    dotted.assign(from, 0, c);
+    if (c > 0) dotted += " . ";
+    dotted += partial;
     int id = g_.FindRule(dotted);
     if (id < 0 || dotted == from) continue;
     if (!IsAccessible(g_, from, dotted)) continue;
@@ -54,10 +66,11 @@ Status Compiler::ResolveReference(int node_id) {
     where = where.substr(0, where.size() - suffix.size());
   }
   bool exists = false;
-  for (const auto& c : contexts) exists |= g_.FindRule(JoinName(c, partial)) >= 0;
-  std::string message = exists ? "La règle \"" + partial + "\" n'est pas accessible depuis \"" + from +
+  for (size_t c : contexts) exists |= g_.FindRule(JoinName(from.substr(0, c), std::string(partial))) >= 0;
+  const std::string name(partial);
+  std::string message = exists ? "La règle \"" + name + "\" n'est pas accessible depuis \"" + from +
                                      "\" : elle est privée ou l'un de ses parents est privé"
-                               : "La référence \"" + partial +
+                               : "La référence \"" + name +
                                      "\" est introuvable. Vérifiez que l'orthographe et l'espace de nom sont corrects";
   Status s = InvalidArgument(exists ? "rules.private_reference" : "rules.unknown_reference",
                              (where.empty() ? "" : "Règle « " + where + " » : ") + message);

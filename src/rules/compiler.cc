@@ -18,6 +18,13 @@ bool StartsWith(const std::string& s, const std::string& prefix) {
 
 }  // namespace
 
+const RawNode& FieldOrNull(const RawNode& obj, const char* key) {
+  static const RawNode kNull;
+  if (!obj.is_object()) return kNull;
+  auto it = obj.find(key);
+  return it == obj.end() ? kNull : *it;
+}
+
 std::string JoinName(const std::string& ns, const std::string& name) {
   return ns.empty() ? name : ns + " . " + name;
 }
@@ -70,6 +77,11 @@ bool IsAccessible(const Graph& graph, const std::string& context, const std::str
 }
 
 Status Compiler::ParseRules(const RawNode& rules, int context) {
+  RawNode copy = rules;
+  return ParseRules(std::move(copy), context);
+}
+
+Status Compiler::ParseRules(RawNode&& rules, int context) {
   if (!rules.is_object()) return InvalidArgument("rules.invalid_model", "Le modèle doit être un objet {règle: valeur}");
   int saved_rule = context_rule_;
   std::string saved_name = context_name_;
@@ -80,23 +92,23 @@ Status Compiler::ParseRules(const RawNode& rules, int context) {
   for (auto it = rules.begin(); it != rules.end() && status_.ok(); ++it) {
     context_rule_ = context;
     context_name_ = context < 0 ? "" : g_.rule(context).name;
-    ParseRule(it.key(), it.value());
+    ParseRule(it.key(), std::move(it.value()));
   }
   context_rule_ = saved_rule;
   context_name_ = saved_name;
   return status_;
 }
 
-int Compiler::ParseRule(const std::string& key, const RawNode& body) {
+int Compiler::ParseRule(const std::string& key, RawNode body) {
   RawNode raw;
   if (body.is_string()) {
-    raw = {{"valeur", body}};
+    raw = {{"valeur", std::move(body)}};
   } else if (body.is_number()) {
     raw = {{"valeur", body.dump()}};
   } else if (body.is_null()) {
     raw = RawNode::object();
   } else if (body.is_object()) {
-    raw = body;
+    raw = std::move(body);
   } else {
     Fail("rules.invalid_rule", "La règle " + key + " est mal écrite. Donnez-lui une valeur correcte.");
     return -1;
@@ -124,19 +136,27 @@ int Compiler::ParseRule(const std::string& key, const RawNode& body) {
   context_rule_ = id;
   context_name_ = dotted;
 
+  // The formula is moved out of the body: what stays is the rule's metadata (Model::RawRule).
   RawNode value = RawNode::object();
-  RawNode avec = raw.contains("avec") && raw["avec"].is_object() ? raw["avec"] : RawNode::object();
-  int possibilities = ParsePossibilities(raw, &avec);
-  for (auto it = raw.begin(); it != raw.end(); ++it) {
-    if (it.key() == "avec" || !IsMechanismKey(it.key())) continue;
-    RawNode v = it.value();
-    if ((it.key() == "valeur") && v.is_object()) v.erase("une possibilité");
-    value[it.key()] = std::move(v);
+  RawNode avec = RawNode::object();
+  if (auto it = raw.find("avec"); it != raw.end()) {
+    if (it->is_object()) avec = std::move(*it);
+    raw.erase(it);
   }
-  if (raw.contains("formule")) {
-    RawNode f = raw["formule"];
+  int possibilities = ParsePossibilities(raw, &avec);
+  for (auto it = raw.begin(); it != raw.end();) {
+    if (!IsMechanismKey(it.key())) {
+      ++it;
+      continue;
+    }
+    RawNode& v = value[it.key()] = std::move(*it);
+    if (it.key() == "valeur" && v.is_object()) v.erase("une possibilité");
+    it = raw.erase(it);
+  }
+  if (auto it = raw.find("formule"); it != raw.end()) {
+    RawNode& f = value["valeur"] = std::move(*it);
     if (f.is_object()) f.erase("une possibilité");
-    value["valeur"] = std::move(f);
+    raw.erase(it);
   }
   if (!is_private && !g_.rule(id).is_situation_slot) {
     value["dans la situation"] = dotted + kSituationSuffix;
@@ -283,8 +303,8 @@ void Compiler::ParseReplacements(const RawNode& spec, bool non_applicable, std::
     rep.replaced_rule = Parse(r["références à"]);  // node id until Finish
     if (!status_.ok()) return;
     g_.mutable_node(rep.replaced_rule).no_replace = true;
-    refs(r.contains("dans") ? r["dans"] : RawNode(), &rep.whitelist);
-    refs(r.contains("sauf dans") ? r["sauf dans"] : RawNode(), &rep.blacklist);
+    refs(FieldOrNull(r, "dans"), &rep.whitelist);
+    refs(FieldOrNull(r, "sauf dans"), &rep.blacklist);
     if (r.contains("priorité")) {
       if (!r["priorité"].is_number() || r["priorité"].get<double>() < 0) {
         Fail("rules.invalid_replacement", "La priorité du remplacement doit être un nombre positif");

@@ -20,6 +20,9 @@ class Compiler {
       : g_(*graph), options_(options), warnings_(warnings) {}
 
   // Parses the entries of `rules` as rules in the namespace `context` (rule id or -1).
+  // The bodies are moved from `rules` (their formulas into the compiler, their metadata into
+  // the rules); the const overload works on a copy.
+  Status ParseRules(RawNode&& rules, int context);
   Status ParseRules(const RawNode& rules, int context);
   // Parses a situation value for `slot_rule` ("X . $SITUATION"); returns its node.
   Result<int> ParseSituationValue(const RawNode& value, int slot_rule);
@@ -47,7 +50,7 @@ class Compiler {
 
  private:
   friend struct MechanismParsers;
-  int ParseRule(const std::string& key, const RawNode& body);
+  int ParseRule(const std::string& key, RawNode body);
   // `consumed` is a bit mask of the chained mechanisms of `obj` already applied.
   int ParseObject(const RawNode& obj, unsigned consumed = 0);
   int ParseChained(const std::string& key, const RawNode& param, const RawNode& obj, unsigned consumed);
@@ -95,6 +98,9 @@ class Compiler {
   std::string name_buffer_;
   Status status_;
 };
+
+// obj[key] without copying it, or a null node when `obj` is not an object or lacks `key`.
+const RawNode& FieldOrNull(const RawNode& obj, const char* key);
 
 // Keys accepted as mechanisms inside a rule body (the reference's `mecanismKeys`).
 bool IsMechanismKey(const std::string& key);

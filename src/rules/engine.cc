@@ -39,8 +39,8 @@ size_t Model::NodeCount() const { return compiled_->core.nodes.size(); }
 
 namespace {
 
-Result<ModelPtr> Build(const RawNode& raw, const ModelOptions& options, const detail::SourceLines& lines) {
-  auto compiled = detail::Compile(raw, options);
+Result<ModelPtr> Build(RawNode raw, const ModelOptions& options, const detail::SourceLines& lines) {
+  auto compiled = detail::Compile(std::move(raw), options);
   if (!compiled.ok()) return detail::WithPosition(compiled.status(), lines);
   return ModelPtr(std::make_shared<Model>(std::move(compiled).value()));
 }
@@ -51,7 +51,7 @@ Result<ModelPtr> LoadModelFromYaml(std::string_view yaml_text, std::string_view 
                                    const ModelOptions& options) {
   detail::SourceLines lines;
   ASSIGN_OR_RETURN(RawNode raw, detail::YamlToRaw(yaml_text, source_name, &lines));
-  return Build(raw, options, lines);
+  return Build(std::move(raw), options, lines);
 }
 
 Result<ModelPtr> LoadModelFromJson(const Json& rules, const ModelOptions& options) {
@@ -67,7 +67,7 @@ Result<ModelPtr> LoadModelFromPath(const std::filesystem::path& path, const Mode
 Result<ModelPtr> LoadModelFromPaths(const std::vector<std::filesystem::path>& paths, const ModelOptions& options) {
   detail::SourceLines lines;
   ASSIGN_OR_RETURN(RawNode raw, detail::ReadSources(paths, &lines));
-  return Build(raw, options, lines);
+  return Build(std::move(raw), options, lines);
 }
 
 Json Value::ToJson() const {

@@ -196,8 +196,9 @@ class Graph {
   int rule_offset_ = 0;
 };
 
-// Compiles raw rules ({name: body}, ordered as in the source) into a model.
-Result<std::unique_ptr<CompiledModel>> Compile(const RawNode& rules, const ModelOptions& options);
+// Compiles raw rules ({name: body}, ordered as in the source) into a model; the rule bodies
+// are consumed (each rule keeps its metadata).
+Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions& options);
 
 // Name helpers (" . " separated).
 std::vector<std::string> RuleParents(const std::string& name);

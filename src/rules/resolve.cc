@@ -367,12 +367,12 @@ Status Compiler::Finish() {
   return status_;
 }
 
-Result<std::unique_ptr<CompiledModel>> Compile(const RawNode& rules, const ModelOptions& options) {
+Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions& options) {
   auto model = std::make_unique<CompiledModel>();
   model->options = options;
   Graph graph(nullptr, &model->core);
   Compiler compiler(&graph, options, &model->warnings);
-  RETURN_IF_ERROR(compiler.ParseRules(rules, -1));
+  RETURN_IF_ERROR(compiler.ParseRules(std::move(rules), -1));
   const int rule_count = static_cast<int>(model->core.rules.size());
   model->root_refs.assign(rule_count, -1);
   for (int i = 0; i < rule_count; ++i) {

@@ -47,7 +47,7 @@ int Compiler::ParseMechanism(const std::string& key, const RawNode& param) {
   if (key == "constant") {
     Node n;
     n.kind = NodeKind::kConstant;
-    const RawNode value = param.is_object() && param.contains("nodeValue") ? param["nodeValue"] : RawNode();
+    const RawNode& value = FieldOrNull(param, "nodeValue");
     std::string type = param.is_object() && param.contains("type") && param["type"].is_string()
                            ? param["type"].get<std::string>()
                            : "";
@@ -147,9 +147,9 @@ int Compiler::ParseMechanism(const std::string& key, const RawNode& param) {
       Fail("rules.invalid_condition", "Le mécanisme 'condition' attend si, alors, sinon");
       return Number(0);
     }
-    int si = Parse(param.contains("si") ? param["si"] : RawNode());
-    int alors = Parse(param.contains("alors") ? param["alors"] : RawNode());
-    int sinon = Parse(param.contains("sinon") ? param["sinon"] : RawNode());
+    int si = Parse(FieldOrNull(param, "si"));
+    int alors = Parse(FieldOrNull(param, "alors"));
+    int sinon = Parse(FieldOrNull(param, "sinon"));
     return Condition(si, alors, sinon, "condition");
   }
   if (key == "variations") {
@@ -170,8 +170,8 @@ int Compiler::ParseMechanism(const std::string& key, const RawNode& param) {
         n.kids.push_back(Bool(true));
         n.kids.push_back(consequence);
       } else {
-        int consequence = Parse(branch.contains("alors") ? branch["alors"] : RawNode());
-        int condition = Parse(branch.contains("si") ? branch["si"] : RawNode());
+        int consequence = Parse(FieldOrNull(branch, "alors"));
+        int condition = Parse(FieldOrNull(branch, "si"));
         n.kids.push_back(condition);
         n.kids.push_back(consequence);
       }
@@ -194,7 +194,7 @@ int Compiler::ParseMechanism(const std::string& key, const RawNode& param) {
     Node n;
     n.kind = key == "barème" ? NodeKind::kBareme : key == "grille" ? NodeKind::kGrille : NodeKind::kTauxProgressif;
     n.label = key == "barème" ? "barème" : key == "grille" ? "grille" : "taux progressif";
-    n.a = Parse(param.contains("assiette") ? param["assiette"] : RawNode());
+    n.a = Parse(FieldOrNull(param, "assiette"));
     n.b = param.contains("multiplicateur") ? Parse(param["multiplicateur"]) : -1;
     const char* amount = n.kind == NodeKind::kGrille ? "montant" : "taux";
     for (const auto& tranche : param["tranches"]) {
@@ -271,7 +271,7 @@ int Compiler::ParseMechanism(const std::string& key, const RawNode& param) {
     n.kind = NodeKind::kInversion;
     n.label = "inversion numérique";
     n.rule = context_rule_;
-    RawNode avec = param.is_object() && param.contains("avec") ? param["avec"] : param;
+    const RawNode& avec = param.is_object() && param.contains("avec") ? param["avec"] : param;
     if (param.is_object() && param.contains("min") && param["min"].is_number()) n.min = param["min"].get<double>();
     if (param.is_object() && param.contains("max") && param["max"].is_number()) n.max = param["max"].get<double>();
     for (int candidate : ParseList(avec)) {

@@ -59,7 +59,9 @@ class Model {
   // Names of the public rules, in model order.
   std::vector<std::string> RuleNames() const;
   bool HasRule(std::string_view name) const;
-  // The raw (source) body of a rule as JSON (metadata included), or null JSON if unknown.
+  // A rule's metadata as written in the source (titre, question, description, exemples,
+  // remplace...: its body without the formula's mechanisms and nested rules), or null JSON
+  // if unknown.
   Json RawRule(std::string_view name) const;
   // Warnings emitted while loading (deprecated syntax, ignored keys...).
   const std::vector<std::string>& warnings() const;

@@ -94,6 +94,7 @@ class Compiler {
   std::vector<char> type_state_;  // 0 = todo, 1 = in progress, 2 = done (new nodes)
   std::vector<char> rule_type_state_;
   std::unordered_map<std::string, int> replacement_cache_;
+  std::unordered_map<std::string, RawNode> expression_trees_;  // parsed expression texts
   std::vector<size_t> context_buffer_;  // ResolveReference's namespaces, kept to reuse
   std::string name_buffer_;
   Status status_;

@@ -166,13 +166,19 @@ int Compiler::Parse(const RawNode& raw) {
   } else if (raw.is_number()) {
     id = Number(raw.get<double>());
   } else if (raw.is_string()) {
-    auto tree = ParseExpression(raw.get<std::string>());
-    if (!tree.ok()) {
-      Fail(tree.status().reason(), tree.status().message());
-      id = Number(0);
-    } else {
-      id = ParseObject(*tree);
+    // Models repeat the same expressions (references above all): each text is parsed once.
+    const std::string& text = raw.get_ref<const std::string&>();
+    auto cached = expression_trees_.find(text);
+    if (cached == expression_trees_.end()) {
+      auto tree = ParseExpression(text);
+      if (!tree.ok()) {
+        Fail(tree.status().reason(), tree.status().message());
+        --depth_;
+        return Number(0);
+      }
+      cached = expression_trees_.emplace(text, std::move(tree).value()).first;
     }
+    id = ParseObject(cached->second);
   } else if (raw.is_array()) {
     Fail("rules.missing_mechanism",
          "Il manque le nom du mécanisme pour le tableau " + raw.dump() +

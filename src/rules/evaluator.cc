@@ -14,25 +14,78 @@ constexpr int kMaxDepth = 2500;
 
 }  // namespace
 
-Missing MergeMissing(const Missing& a, const Missing& b) {
-  if (b.empty()) return a;
-  if (a.empty()) return b;
-  Missing out = a;
-  for (const auto& entry : b) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == entry.first; });
-    if (it == out.end()) {
-      out.push_back(entry);
-    } else {
-      it->second += entry.second;
-    }
+MissingEntry* MissingArena::Allocate(size_t n) {
+  if (n > left_) {
+    constexpr size_t kChunk = 4096;
+    const size_t size = std::max(n, kChunk);
+    chunks_.push_back(std::make_unique_for_overwrite<MissingEntry[]>(size));
+    next_ = chunks_.back().get();
+    left_ = size;
   }
+  MissingEntry* out = next_;
+  next_ += n;
+  left_ -= n;
   return out;
 }
 
-Missing Bonus(const Missing& a) {
-  Missing out = a;
-  for (auto& p : out) p.second += 1;
-  return out;
+Missing MissingArena::Merge(const Missing& a, const Missing& b) {
+  if (b.empty()) return a;
+  if (a.empty()) return b;
+  MissingEntry* out = Allocate(a.size() + b.size());
+  std::copy(a.begin(), a.end(), out);
+  size_t size = a.size();
+  if (a.size() * b.size() <= 64) {
+    for (const MissingEntry& entry : b) {
+      MissingEntry* found = std::find_if(out, out + a.size(), [&](const MissingEntry& e) { return e.rule == entry.rule; });
+      if (found != out + a.size()) {
+        found->score += entry.score;
+      } else {
+        out[size++] = entry;
+      }
+    }
+  } else {
+    // Long lists: an index by rule id instead of a search per entry.
+    int top = 0;
+    for (const MissingEntry& e : a) top = std::max(top, e.rule);
+    for (const MissingEntry& e : b) top = std::max(top, e.rule);
+    if (static_cast<size_t>(top) >= position_.size()) position_.resize(top + 1, -1);
+    for (size_t i = 0; i < a.size(); ++i) position_[out[i].rule] = static_cast<int>(i);
+    for (const MissingEntry& entry : b) {
+      if (int at = position_[entry.rule]; at >= 0 && static_cast<size_t>(at) < a.size()) {
+        out[at].score += entry.score;
+      } else {
+        out[size++] = entry;
+      }
+    }
+    for (size_t i = 0; i < a.size(); ++i) position_[out[i].rule] = -1;
+  }
+  // The unused tail goes back to the arena.
+  const size_t unused = a.size() + b.size() - size;
+  if (out + a.size() + b.size() == next_) {
+    next_ -= unused;
+    left_ += unused;
+  }
+  return Missing(out, static_cast<uint32_t>(size));
+}
+
+Missing MissingArena::Bonus(const Missing& a) {
+  if (a.empty()) return a;
+  MissingEntry* out = Allocate(a.size());
+  for (size_t i = 0; i < a.size(); ++i) out[i] = {a.begin()[i].rule, a.begin()[i].score + 1};
+  return Missing(out, static_cast<uint32_t>(a.size()));
+}
+
+Missing MissingArena::One(int rule, double score) {
+  MissingEntry* out = Allocate(1);
+  *out = {rule, score};
+  return Missing(out, 1);
+}
+
+Missing MissingArena::WithScore(const Missing& a, double score) {
+  if (a.empty()) return a;
+  MissingEntry* out = Allocate(a.size());
+  for (size_t i = 0; i < a.size(); ++i) out[i] = {a.begin()[i].rule, score};
+  return Missing(out, static_cast<uint32_t>(a.size()));
 }
 
 bool JsTruthy(const Value& v) {
@@ -307,7 +360,7 @@ Res EvalState::ComputeRule(int rule_id) {
   if (in_progress_[rule_id] > 0) --in_progress_[rule_id];
   if (rule.root_accessible && value->value.is_undefined() && value->missing.empty()) {
     // The reference records the rule itself as missing on the cached value evaluation.
-    const_cast<Res*>(value)->missing.emplace_back(rule_id, 1);
+    const_cast<Res*>(value)->missing = OneMissing(rule_id, 1);
   }
   Res r;
   r.value = value->value;
@@ -383,7 +436,7 @@ Res EvalState::RuleApplicability(int rule_id) {
   r.value = na.value;
   r.missing = MergeMissing(d.missing, na.missing);
   if (na.value.is_boolean() && !na.value.boolean && SlotType(rule_id).nullable == Tri::kTrue && na.missing.empty()) {
-    r.missing.emplace_back(rule_id, 1);
+    r.missing = OneMissing(rule_id, 1);
   }
   return r;
 }
@@ -490,7 +543,7 @@ Res EvalState::Compute(int id) {
       r.value = v.value;
       r.unit = v.unit;
       r.missing = v.missing;
-      if (n.rule >= 0) r.missing = MergeMissing(v.missing, Missing{{n.rule, max_score + 1}});
+      if (n.rule >= 0) r.missing = MergeMissing(v.missing, OneMissing(n.rule, max_score + 1));
       return r;
     }
     case NodeKind::kUnePossibilite:

@@ -23,7 +23,47 @@
 
 namespace parcours::rules::detail {
 
-using Missing = std::vector<std::pair<int, double>>;  // (rule id, score), ordered
+struct MissingEntry {
+  int rule;
+  double score;
+};
+
+// The missing variables of a result, in the reference's key order: an immutable list in a
+// MissingArena that outlives every result pointing to it, so results copy it for free.
+class Missing {
+ public:
+  Missing() = default;
+  Missing(const MissingEntry* data, uint32_t size) : data_(data), size_(size) {}
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  const MissingEntry* begin() const { return data_; }
+  const MissingEntry* end() const { return data_ + size_; }
+
+ private:
+  const MissingEntry* data_ = nullptr;
+  uint32_t size_ = 0;
+};
+
+// Bump allocator of missing-variable lists, and their operations (the reference's
+// mergeMissing and bonus). Lists are never freed one by one: the arena goes with the
+// engine's situation (or with the model, for folded results). Not thread-safe.
+class MissingArena {
+ public:
+  // a's entries, then b's new ones; scores of entries in both add up.
+  Missing Merge(const Missing& a, const Missing& b);
+  // Every score + 1 (a condition's missing variables weigh more).
+  Missing Bonus(const Missing& a);
+  Missing One(int rule, double score);
+  // The same entries, each with `score`.
+  Missing WithScore(const Missing& a, double score);
+
+ private:
+  MissingEntry* Allocate(size_t n);
+  std::vector<std::unique_ptr<MissingEntry[]>> chunks_;
+  MissingEntry* next_ = nullptr;
+  size_t left_ = 0;
+  std::vector<int> position_;  // per rule id: index in the list being merged, or -1
+};
 
 struct Res {
   Value value;
@@ -49,6 +89,7 @@ struct Override {
 };
 
 struct EvalShared {
+  MissingArena missing;  // of every result of the states sharing this
   std::vector<std::string> warnings;
   bool inversion_fail = false;
   long budget = 0;  // remaining node evaluations before giving up (runaway guard)
@@ -105,6 +146,10 @@ class EvalState {
   // True when the cached value of `rule` is the model's folded one.
   bool IsFolded(int rule) const;
   EvalShared* shared() { return shared_; }
+  // Missing-variable lists, in the arena of the shared state.
+  Missing MergeMissing(const Missing& a, const Missing& b) { return shared_->missing.Merge(a, b); }
+  Missing Bonus(const Missing& a) { return shared_->missing.Bonus(a); }
+  Missing OneMissing(int rule, double score) { return shared_->missing.One(rule, score); }
   std::string CurrentRuleName() const;
 
  private:
@@ -196,8 +241,6 @@ class EvalState {
 };
 
 // Helpers shared by the mechanism files.
-Missing MergeMissing(const Missing& a, const Missing& b);
-Missing Bonus(const Missing& a);
 bool JsTruthy(const Value& v);
 double JsNumber(const Value& v);  // undefined -> NaN, null -> 0
 bool JsStrictEqual(const Value& a, const Value& b);

@@ -120,9 +120,9 @@ Res EvalState::Inversion(const Node& n) {
   }
   if (goal < 0) {
     Res r;
-    for (int candidate : n.kids) r.missing = MergeMissing(r.missing, Missing{{g_->node(candidate).rule, 0}});
-    r.missing = MergeMissing(r.missing, Missing{{n.rule, 0}});
-    for (auto& p : r.missing) p.second = 1;
+    for (int candidate : n.kids) r.missing = MergeMissing(r.missing, OneMissing(g_->node(candidate).rule, 0));
+    r.missing = MergeMissing(r.missing, OneMissing(n.rule, 0));
+    r.missing = shared_->missing.WithScore(r.missing, 1);
     return r;
   }
   const int to_invert_slot = g_->rule(n.rule).situation_rule;

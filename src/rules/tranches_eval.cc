@@ -94,8 +94,8 @@ std::vector<Tranche> PlafondsUntilActive(EvalState* s, const Node& n, const Res&
                             ? -1
                             : (t.plancher_value > assiette_value ? 1 : 0);
     if (!Defined(t.plafond.value) || !Defined(assiette.value) || !Defined(mult.value) || !Defined(plancher.value)) {
-      t.missing = MergeMissing(MergeMissing(MergeMissing(t.plafond.missing, assiette.missing), mult.missing),
-                               plancher.missing);
+      t.missing = s->MergeMissing(s->MergeMissing(s->MergeMissing(t.plafond.missing, assiette.missing), mult.missing),
+                                  plancher.missing);
       t.has_value = true;
       t.is_active = -1;
       out.push_back(std::move(t));

@@ -148,7 +148,6 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const std::shared
   } catch (const std::exception& e) {
     return Internal("rules.internal", std::string("Erreur interne d'évaluation : ") + e.what());
   }
-  if (getenv("RSTATS")) fprintf(stderr, "nodes=%ld missing=%zu\n", compiled->options.max_node_evaluations - shared.budget, result->missing.size());
   Evaluation ev;
   ev.value = result->value;
   ev.unit = result->unit == kNoUnit ? "" : SerializeUnit(result->unit);

@@ -271,6 +271,16 @@ const Res& EvalState::EvalNode(int id) {
   if (--shared_->budget < 0) {
     Throw("rules.evaluation_budget", "Évaluation trop longue : le calcul a été interrompu");
   }
+  const Node& n = g_->node(id);
+  if (n.kind == NodeKind::kReference) {
+    // A reference's result is its rule's: cached by address rather than copied.
+    const Res& r = EvalRule(n.rule);
+    --depth_;
+    if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);
+    node_cache_[id] = &r;
+    buffers_.touched_nodes.push_back(id);
+    return r;
+  }
   Res r = Compute(id);
   --depth_;
   return Store(id, std::move(r));
@@ -346,21 +356,31 @@ Res EvalState::ComputeRule(int rule_id) {
     }
   }
   const Res* value;
+  int value_node = -1;
   if (rule.is_situation_slot) {
     const Override* o = GetOverride(rule_id);
     if (o != nullptr && o->fixed) {
       value = &o->result;
     } else {
-      value = &EvalNode(o != nullptr ? o->node : rule.value);
+      value_node = o != nullptr ? o->node : rule.value;
+      value = &EvalNode(value_node);
     }
   } else {
-    value = &EvalNode(rule.value);
+    value_node = rule.value;
+    value = &EvalNode(value_node);
   }
   if (!rule_stack_.empty()) rule_stack_.pop_back();
   if (in_progress_[rule_id] > 0) --in_progress_[rule_id];
   if (rule.root_accessible && value->value.is_undefined() && value->missing.empty()) {
     // The reference records the rule itself as missing on the cached value evaluation.
-    const_cast<Res*>(value)->missing = OneMissing(rule_id, 1);
+    if (value_node >= 0 && g_->node(value_node).kind == NodeKind::kReference) {
+      // That node's result is another rule's (EvalNode): it gets a copy of its own.
+      Res own = *value;
+      own.missing = OneMissing(rule_id, 1);
+      value = &Store(value_node, std::move(own));
+    } else {
+      const_cast<Res*>(value)->missing = OneMissing(rule_id, 1);
+    }
   }
   Res r;
   r.value = value->value;

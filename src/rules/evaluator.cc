@@ -151,6 +151,7 @@ void EvalState::ClearTouched() {
   for (int rule : buffers_.touched_rules) buffers_.rule_cache[rule] = nullptr;
   buffers_.touched_nodes.clear();
   buffers_.touched_rules.clear();
+  buffers_.results.Clear();
   std::fill(buffers_.in_progress.begin(), buffers_.in_progress.end(), 0);
   std::fill(buffers_.suppressed.begin(), buffers_.suppressed.end(), 0);
 }
@@ -159,7 +160,6 @@ void EvalState::ResetCache() {
   // Only the entries set since the last reset are cleared: engines of a large model
   // evaluate a small part of it, and their buffers come back clean to the model's pool.
   ClearTouched();
-  store_.clear();
   const size_t nodes = g_->node_count(), rules = g_->rule_count();
   if (buffers_.node_cache.size() < nodes) buffers_.node_cache.resize(nodes, nullptr);
   if (buffers_.rule_cache.size() < rules) buffers_.rule_cache.resize(rules, nullptr);
@@ -229,8 +229,7 @@ void EvalState::Warn(const std::string& message) {
 }
 
 const Res& EvalState::Store(int id, Res r) {
-  store_.push_back(std::move(r));
-  const Res* p = &store_.back();
+  const Res* p = &store_.Add(std::move(r));
   if (id >= 0) {
     if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);
     node_cache_[id] = p;
@@ -301,11 +300,11 @@ const Res& EvalState::EvalRule(int rule) {
     return *folded;
   }
   Res r = ComputeRule(rule);
-  store_.push_back(std::move(r));
+  const Res& stored = store_.Add(std::move(r));
   if (rule >= static_cast<int>(rule_cache_.size())) rule_cache_.resize(rule + 1, nullptr);
-  rule_cache_[rule] = &store_.back();
+  rule_cache_[rule] = &stored;
   buffers_.touched_rules.push_back(rule);
-  return store_.back();
+  return stored;
 }
 
 void EvalState::EnsureRuleSlots(int rule) {

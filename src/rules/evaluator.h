@@ -97,8 +97,37 @@ struct EvalShared {
 
 class FoldCache;
 
+// Results of a state at stable addresses, in chunks that are kept (and reused) when cleared.
+class ResultStore {
+ public:
+  const Res& Add(Res r) {
+    if (used_ == 0 || chunks_[used_ - 1].size() == kChunk) NextChunk();
+    std::vector<Res>& chunk = chunks_[used_ - 1];
+    chunk.push_back(std::move(r));
+    return chunk.back();
+  }
+  // Destroys the results; the chunks stay for the next ones.
+  void Clear() {
+    for (size_t i = 0; i < used_; ++i) chunks_[i].clear();
+    used_ = 0;
+  }
+
+ private:
+  static constexpr size_t kChunk = 256;
+  void NextChunk() {
+    if (used_ == chunks_.size()) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kChunk);  // never grows past it: addresses stay valid
+    }
+    ++used_;
+  }
+  std::vector<std::vector<Res>> chunks_;
+  size_t used_ = 0;  // chunks in use; the last one is being filled
+};
+
 // Per-node and per-rule buffers of a state, with the entries set since the last reset.
 struct StateBuffers {
+  ResultStore results;
   std::vector<const Res*> node_cache;
   std::vector<const Res*> rule_cache;
   std::vector<unsigned char> in_progress;
@@ -219,9 +248,9 @@ class EvalState {
   EvalShared* shared_;
   std::vector<Override> overrides_;
   std::vector<int> override_index_;
-  std::deque<Res> store_;
   FoldCache* pool_ = nullptr;
   StateBuffers buffers_;
+  ResultStore& store_ = buffers_.results;
   std::vector<const Res*>& node_cache_ = buffers_.node_cache;
   std::vector<const Res*>& rule_cache_ = buffers_.rule_cache;
   // Cycle detection: stack of (rule, kind) with kind 0 = value, 1 = applicability.

@@ -351,9 +351,34 @@ Result<int> Compiler::ParseSituationValue(const RawNode& value, int slot_rule) {
   } else {
     body = value;
   }
+  const CompiledModel* model = g_.base();
+  if (model != nullptr && body.is_string()) {
+    Node constant;
+    if (model->situation_constants.Find(body.get_ref<const std::string&>(), &constant)) return Add(std::move(constant));
+  }
+  const int first_new = g_.node_count();
+  const size_t warnings = warnings_->size();
   int node = Parse(body);
   if (!status_.ok()) return status_;
+  if (model != nullptr && body.is_string() && node == first_new && g_.node_count() == first_new + 1 &&
+      warnings_->size() == warnings &&
+      g_.node(node).kind == NodeKind::kConstant) {
+    model->situation_constants.Add(body.get_ref<const std::string&>(), g_.node(node));
+  }
   return node;
+}
+
+bool ConstantTexts::Find(const std::string& text, Node* out) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = nodes_.find(text);
+  if (it == nodes_.end()) return false;
+  *out = it->second;
+  return true;
+}
+
+void ConstantTexts::Add(const std::string& text, const Node& constant) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (nodes_.size() < kMax) nodes_.emplace(text, constant);
 }
 
 }  // namespace parcours::rules::detail

@@ -124,12 +124,26 @@ struct Overlay {
 
 class FoldCache;
 
+// Situation values whose text compiles to a lone constant ("oui", "'CDI'", "3000 €/mois",
+// "01/02/2024"): the constant, so that each text is parsed once per model. Thread-safe.
+class ConstantTexts {
+ public:
+  bool Find(const std::string& text, Node* out) const;
+  void Add(const std::string& text, const Node& constant);
+
+ private:
+  static constexpr size_t kMax = 100000;  // bounded: situations come from outside
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Node> nodes_;
+};
+
 class CompiledModel {
  public:
   CompiledModel();
   ~CompiledModel();
   // The model's fold cache (fold.h), created on first use.
   FoldCache& Fold() const;
+  mutable ConstantTexts situation_constants;
 
   ModelOptions options;
   Overlay core;

@@ -99,6 +99,52 @@ prime:
   EXPECT_TRUE(ev.value.is_undefined());
 }
 
+TEST(Engine, LongMissingListsMergeLikeShortOnes) {
+  // Ten questions on each side, six in common: past 64 pairs the merge works by index.
+  std::string yaml;
+  for (int i = 1; i <= 14; ++i) yaml += "q" + std::to_string(i) + ":\n  unité: €\n";
+  yaml += "x:\n  somme:\n";
+  for (int i = 1; i <= 10; ++i) yaml += "    - q" + std::to_string(i) + "\n";
+  yaml += "y:\n  somme:\n";
+  for (int i = 5; i <= 14; ++i) yaml += "    - q" + std::to_string(i) + "\n";
+  yaml += "total: x + y\n";
+  Evaluation ev = Eval(Load(yaml), "total");
+  ASSERT_EQ(ev.missing.size(), 14u);
+  for (int i = 1; i <= 14; ++i) {
+    EXPECT_EQ(ev.missing[i - 1].name, "q" + std::to_string(i));
+    EXPECT_DOUBLE_EQ(ev.missing[i - 1].score, i >= 5 && i <= 10 ? 2 : 1) << i;
+  }
+}
+
+TEST(Engine, SituationTextsKeepTheirMeaningAcrossEngines) {
+  // Constants are parsed once per model; references are still resolved where they are set.
+  auto model = Load(R"(
+a:
+  unité: €/mois
+b: a * 2
+p:
+p . q: 1
+p . v:
+r:
+r . q: 2
+r . v:
+)");
+  for (int round = 0; round < 2; ++round) {
+    Engine engine(model);
+    ASSERT_TRUE(engine.SetSituation(Json{{"a", "100 €/mois"}, {"p . v", "q"}, {"r . v", "q"}}).ok());
+    auto b = engine.Evaluate("b");
+    ASSERT_TRUE(b.ok());
+    EXPECT_DOUBLE_EQ(b->value.number, 200);
+    EXPECT_EQ(b->unit, "€/mois");
+    EXPECT_DOUBLE_EQ(engine.Evaluate("p . v")->value.number, 1);
+    EXPECT_DOUBLE_EQ(engine.Evaluate("r . v")->value.number, 2);
+  }
+  Engine other(model);
+  ASSERT_TRUE(other.SetSituation(Json{{"a", "100 €/an"}}).ok());
+  EXPECT_EQ(other.Evaluate("b")->unit, "€/mois");
+  EXPECT_NEAR(other.Evaluate("b")->value.number, 200.0 / 12, 1e-9);
+}
+
 TEST(Engine, SituationIsStrict) {
   auto model = Load("a:\n  unité: €\nb: a * 2\n'[privé] c': 3\n");
   Engine engine(model);

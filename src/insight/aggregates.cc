@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
+#include <vector>
 
 #include "fold_state.h"
 #include "parcours/base/clock.h"
@@ -95,9 +96,10 @@ Result<FoldReport> Fold(store::Database& db, const Clock& clock, const FoldOptio
         if (bound_ms - as_of >= 1000) return SaveCursor(tx, cursor, clock.NowMillis(), bound_ms);
         return Status::Ok();
       }
-      FoldBatch batch(tx);
-      for (const store::Row& row : rows) {
-        store::Event e;
+      std::vector<store::Event> events(rows.size());
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const store::Row& row = rows[i];
+        store::Event& e = events[i];
         e.id = row.Text(0);
         e.type = row.Text(1);
         e.subject = row.Text(2);
@@ -106,8 +108,17 @@ Result<FoldReport> Fold(store::Database& db, const Clock& clock, const FoldOptio
         e.channel = row.Text(5);
         e.time_ms = row.Int(6);
         e.data_json = row.Text(7);
-        RETURN_IF_ERROR(batch.Apply(e));
       }
+      if (tx.backend() == store::Backend::kSqlite) {
+        // A batch rewrites thousands of insight_cube pages (each (channel, place) grouping set
+        // of each journey has its own key range): with SQLite's default 2 MB page cache they are
+        // spilled to the WAL before the commit and read back. 128 MB on this connection (a
+        // bound, not an allocation: the cache grows with the pages used).
+        RETURN_IF_ERROR(tx.Execute("PRAGMA cache_size = -131072").status());
+      }
+      FoldBatch batch(tx);
+      RETURN_IF_ERROR(batch.Preload(events));
+      for (const store::Event& e : events) RETURN_IF_ERROR(batch.Apply(e));
       RETURN_IF_ERROR(batch.Flush());
       read = static_cast<int64_t>(rows.size());
       report.last_id = rows.back().Text(0);

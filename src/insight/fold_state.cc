@@ -1,9 +1,12 @@
 // Applying events to the insight state and counters (see fold_state.h, docs/INDICATORS.md).
 #include "fold_state.h"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "parcours/insight/aggregates.h"
@@ -48,6 +51,33 @@ std::string CommentKey(const std::string& event_id) {
   return buf;
 }
 
+// Runs `select` (ending with the column to match) + " IN ($1, ..., $kChunk)" over `keys`,
+// kChunk keys a statement, and calls `each` for every row. The last chunk is padded with its
+// last key (IN ignores the repeat), so that every chunk is the same prepared statement.
+Status QueryIn(store::Transaction& tx, const std::string& select, const std::set<std::string>& keys,
+               const std::function<void(const store::Row&)>& each) {
+  constexpr std::size_t kChunk = 200;
+  if (keys.empty()) return Status::Ok();
+  std::string sql = select + " IN (";
+  for (std::size_t i = 1; i <= kChunk; ++i) sql += (i > 1 ? ", $" : "$") + std::to_string(i);
+  sql += ")";
+  std::vector<store::Value> params;
+  params.reserve(kChunk);
+  auto it = keys.begin();
+  while (it != keys.end()) {
+    params.clear();
+    const std::string* last = nullptr;
+    for (; it != keys.end() && params.size() < kChunk; ++it) {
+      params.emplace_back(*it);
+      last = &*it;
+    }
+    while (params.size() < kChunk) params.emplace_back(*last);
+    ASSIGN_OR_RETURN(store::Rows rows, tx.Query(sql, std::span<const store::Value>(params)));
+    for (const store::Row& r : rows) each(r);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 int64_t MonthStart(int64_t day) {
@@ -65,25 +95,43 @@ bool Helped(const store::Event& e) {
   return e.actor.rfind("agent:", 0) == 0 || e.channel == "counter" || e.channel == "phone";
 }
 
+std::size_t FoldBatch::CountKeyHash::operator()(const CountKey& k) const {
+  uint64_t h = 1469598103934665603ULL;
+  for (uint64_t v : {uint64_t{k.journey}, uint64_t{k.channel}, uint64_t{k.departement}, uint64_t{k.commune},
+                     static_cast<uint64_t>(k.grain), static_cast<uint64_t>(k.day), uint64_t{k.service},
+                     uint64_t{k.step}, uint64_t{k.metric}}) {
+    h = (h ^ v) * 1099511628211ULL;
+    h ^= h >> 29;
+  }
+  return static_cast<std::size_t>(h);
+}
+
+uint32_t FoldBatch::Intern(const std::string& text) {
+  auto [it, inserted] = ids_.try_emplace(text, static_cast<uint32_t>(names_.size()));
+  if (inserted) names_.push_back(text);
+  return it->second;
+}
+
 void FoldBatch::Count(const Dims& d, int64_t day, const std::string& metric, int64_t n, int64_t total,
                       int64_t bucket) {
   // {its channel, every channel} x {its commune, its département, everywhere}, each distinct
   // set once (an event without a commune is counted once for "everywhere", not three times).
-  const std::pair<const std::string*, const std::string*> places[3] = {
-      {&d.departement, &d.commune}, {&d.departement, &kEmpty}, {&kEmpty, &kEmpty}};
-  const std::string* channels[2] = {&d.channel, &kEmpty};
+  const uint32_t empty = Intern(kEmpty), journey = Intern(d.journey), channel = Intern(d.channel),
+                 departement = Intern(d.departement), commune = Intern(d.commune), service = Intern(d.service),
+                 step = Intern(d.step), what = Intern(metric);
+  const std::pair<uint32_t, uint32_t> places[3] = {{departement, commune}, {departement, empty}, {empty, empty}};
+  const uint32_t channels[2] = {channel, empty};
+  const int64_t month = MonthStart(day);
   for (int c = 0; c < 2; ++c) {
-    if (c == 1 && d.channel.empty()) break;
+    if (c == 1 && channel == empty) break;
     for (int p = 0; p < 3; ++p) {
       bool seen = false;
-      for (int q = 0; q < p; ++q) {
-        seen = seen || (*places[q].first == *places[p].first && *places[q].second == *places[p].second);
-      }
+      for (int q = 0; q < p; ++q) seen = seen || places[q] == places[p];
       if (seen) continue;
       // The day, and its month (grain 1), which long periods read instead of its days.
       for (int64_t grain : {0, 1}) {
-        Cell& cell = counts_[CountKey{d.journey, *channels[c], *places[p].first, *places[p].second, grain,
-                                      grain == 0 ? day : MonthStart(day), d.service, d.step, metric}];
+        Cell& cell = counts_[CountKey{journey, channels[c], places[p].first, places[p].second, grain,
+                                      grain == 0 ? day : month, service, step, what}];
         cell.n += n;
         cell.total += total;
         if (bucket >= 0) cell.hist[bucket] += n;
@@ -96,38 +144,107 @@ Dims FoldBatch::JourneyDims(const JourneyState& j) const {
   return Dims{j.life_event, "", "", j.channel, j.departement, j.commune};
 }
 
+// The state of a journey from an insight_journeys row read as JourneyColumns (from column `at`).
+FoldBatch::JourneyState FoldBatch::JourneyFromRow(const store::Row& r, std::size_t at) {
+  JourneyState state;
+  state.life_event = r.Text(at);
+  state.channel = r.Text(at + 1);
+  state.departement = r.Text(at + 2);
+  state.commune = r.Text(at + 3);
+  state.started_ms = r.Int(at + 4);
+  Json pending = Json::parse(r.Text(at + 5), nullptr, false);
+  if (pending.is_array()) {
+    for (const auto& s : pending) if (s.is_string()) state.pending.insert(s.get<std::string>());
+  }
+  state.helped = r.Bool(at + 6);
+  if (auto v = r.OptInt(at + 7)) state.completed_ms = *v;
+  if (auto v = r.OptInt(at + 8)) state.benefit_ms = *v;
+  return state;
+}
+
+namespace {
+constexpr char kJourneyColumns[] =
+    "life_event, channel, departement, commune, started_ms, pending, helped, completed_ms, benefit_ms";
+}  // namespace
+
 Result<FoldBatch::JourneyState*> FoldBatch::Journey(const std::string& id) {
   auto it = journeys_.find(id);
   if (it == journeys_.end()) {
-    ASSIGN_OR_RETURN(store::Rows rows,
-                     tx_.Query("SELECT life_event, channel, departement, commune, started_ms, pending, helped, "
-                               "completed_ms, benefit_ms FROM insight_journeys WHERE journey_id = $1",
-                               {id}));
+    ASSIGN_OR_RETURN(store::Rows rows, tx_.Query(std::string("SELECT ") + kJourneyColumns +
+                                                     " FROM insight_journeys WHERE journey_id = $1",
+                                                 {id}));
     std::optional<JourneyState> state;
-    if (!rows.empty()) {
-      const store::Row& r = rows[0];
-      state.emplace();
-      state->life_event = r.Text(0);
-      state->channel = r.Text(1);
-      state->departement = r.Text(2);
-      state->commune = r.Text(3);
-      state->started_ms = r.Int(4);
-      Json pending = Json::parse(r.Text(5), nullptr, false);
-      if (pending.is_array()) {
-        for (const auto& s : pending) if (s.is_string()) state->pending.insert(s.get<std::string>());
-      }
-      state->helped = r.Bool(6);
-      if (auto v = r.OptInt(7)) state->completed_ms = *v;
-      if (auto v = r.OptInt(8)) state->benefit_ms = *v;
-    }
+    if (!rows.empty()) state = JourneyFromRow(rows[0], 0);
     it = journeys_.emplace(id, std::move(state)).first;
   }
   return it->second ? &*it->second : nullptr;
 }
 
+Status FoldBatch::Preload(std::span<const store::Event> events) {
+  static const std::string kPrefix = "fr.parcours.";
+  std::set<std::string> journeys, stepped, persons, deliveries, complaints;
+  for (const store::Event& e : events) {
+    if (e.type.rfind(kPrefix, 0) != 0) continue;
+    const std::string_view type = std::string_view(e.type).substr(kPrefix.size());
+    if (type.starts_with("journey.")) {
+      if (e.subject.empty()) continue;
+      journeys.insert(e.subject);
+      if (type != "journey.started") stepped.insert(e.subject);
+    } else if (type == "vault.form_submitted" || type == "declaration.submitted" ||
+               type.starts_with("proactive.offer.") || type.starts_with("delivery.") ||
+               type.starts_with("complaint.")) {
+      if (!e.person_id.empty()) persons.insert(e.person_id);
+      if (type.starts_with("delivery.") && !e.subject.empty()) deliveries.insert(e.subject);
+      if (type.starts_with("complaint.") && !e.subject.empty()) complaints.insert(e.subject);
+    } else if (type == "feedback.submitted") {
+      const Json data = Json::parse(e.data_json, nullptr, false);
+      if (data.is_object()) {
+        if (const std::string jid = Str(data, "journey_id"); !jid.empty()) journeys.insert(jid);
+      }
+    }
+  }
+  // Persons and complaints first: they name journeys to load too.
+  RETURN_IF_ERROR(QueryIn(tx_, "SELECT person_id, journey_id FROM insight_persons WHERE person_id", persons,
+                          [&](const store::Row& r) {
+                            std::string journey = r.Text(1);
+                            if (!journey.empty()) journeys.insert(journey);
+                            persons_.try_emplace(r.Text(0), std::move(journey));
+                          }));
+  for (const std::string& p : persons) persons_.try_emplace(p, std::nullopt);
+  RETURN_IF_ERROR(QueryIn(tx_,
+                          "SELECT complaint_id, journey_id, service, filed_ms, resolved_ms FROM insight_complaints "
+                          "WHERE complaint_id",
+                          complaints, [&](const store::Row& r) {
+                            Complaint c{r.Text(1), r.Text(2), r.Int(3), r.OptInt(4), false};
+                            if (!c.journey_id.empty()) journeys.insert(c.journey_id);
+                            complaints_.try_emplace(r.Text(0), std::move(c));
+                          }));
+  for (const std::string& c : complaints) complaints_.try_emplace(c, std::nullopt);
+  RETURN_IF_ERROR(QueryIn(tx_,
+                          "SELECT delivery_id, service, created_ms, decided FROM insight_deliveries WHERE delivery_id",
+                          deliveries, [&](const store::Row& r) {
+                            deliveries_.try_emplace(r.Text(0), Delivery{r.Text(1), r.Int(2), r.Bool(3), false});
+                          }));
+  for (const std::string& d : deliveries) deliveries_.try_emplace(d, std::nullopt);
+  RETURN_IF_ERROR(QueryIn(tx_,
+                          std::string("SELECT journey_id, ") + kJourneyColumns + " FROM insight_journeys WHERE journey_id",
+                          journeys, [&](const store::Row& r) { journeys_.try_emplace(r.Text(0), JourneyFromRow(r, 1)); }));
+  for (const std::string& j : journeys) journeys_.try_emplace(j, std::nullopt);
+  RETURN_IF_ERROR(QueryIn(tx_, "SELECT journey_id, step_id, started, done FROM insight_steps WHERE journey_id", stepped,
+                          [&](const store::Row& r) {
+                            steps_.try_emplace(std::make_pair(r.Text(0), r.Text(1)),
+                                               StepState{r.Bool(2), r.Bool(3), false});
+                          }));
+  steps_loaded_.insert(stepped.begin(), stepped.end());
+  return Status::Ok();
+}
+
 Result<FoldBatch::StepState*> FoldBatch::Step(const std::string& journey_id, const std::string& step_id) {
   auto key = std::make_pair(journey_id, step_id);
   auto it = steps_.find(key);
+  if (it == steps_.end() && steps_loaded_.count(journey_id) != 0) {
+    it = steps_.emplace(key, StepState{}).first;  // preloaded: the journey has no such row yet
+  }
   if (it == steps_.end()) {
     ASSIGN_OR_RETURN(store::Rows rows, tx_.Query("SELECT started, done FROM insight_steps "
                                                  "WHERE journey_id = $1 AND step_id = $2",
@@ -423,16 +540,61 @@ Status FoldBatch::OnFeedback(const store::Event& e, const Json& data) {
 
 Status FoldBatch::FlushCounts() {
   // Histograms merge with what the row holds already (read, add, write: the fold's
-  // transaction is serialisable, so no other fold interleaves).
-  for (auto& [k, cell] : counts_) {
-    if (cell.hist.empty()) continue;
-    const auto& [journey, channel, dep, commune, grain, day, service, step, metric] = k;
-    ASSIGN_OR_RETURN(store::Rows rows,
-                     tx_.Query("SELECT hist FROM insight_cube WHERE journey = $1 AND channel = $2 AND departement = $3 "
-                               "AND commune = $4 AND grain = $5 AND day = $6 AND service = $7 AND step = $8 AND "
-                               "metric = $9",
-                               {journey, channel, dep, commune, grain, day, service, step, metric}));
-    if (!rows.empty()) MergeHistogram(rows[0].Text(0), cell.hist);
+  // transaction is serialisable, so no other fold interleaves). The rows are read kKeys at a
+  // time, joined on their primary key from a list of keys; the last list is padded with its
+  // last key under index -1 (ignored), so that every list is the same prepared statement.
+  // The cells in insight_cube's key order (texts by byte order), so that the writes walk the
+  // primary key's B-tree from one end to the other.
+  std::vector<std::size_t> order(names_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return names_[a] < names_[b]; });
+  std::vector<uint32_t> rank(names_.size());
+  for (std::size_t r = 0; r < order.size(); ++r) rank[order[r]] = static_cast<uint32_t>(r);
+  auto Ranked = [&](const CountKey& k) {
+    return std::make_tuple(rank[k.journey], rank[k.channel], rank[k.departement], rank[k.commune], k.grain, k.day,
+                           rank[k.service], rank[k.step], rank[k.metric]);
+  };
+  std::vector<std::pair<const CountKey*, Cell*>> cells;
+  cells.reserve(counts_.size());
+  for (auto& [k, cell] : counts_) cells.emplace_back(&k, &cell);
+  std::sort(cells.begin(), cells.end(), [&](const auto& a, const auto& b) { return Ranked(*a.first) < Ranked(*b.first); });
+  std::vector<Cell*> with_hist;
+  std::vector<const CountKey*> hist_keys;
+  for (const auto& [k, cell] : cells) {
+    if (cell->hist.empty()) continue;
+    with_hist.push_back(cell);
+    hist_keys.push_back(k);
+  }
+  if (!with_hist.empty()) {
+    constexpr std::size_t kKeys = 50;
+    std::string read = "WITH k (i, journey, channel, departement, commune, grain, day, service, step, metric) AS (VALUES ";
+    for (std::size_t r = 0; r < kKeys; ++r) {
+      const std::size_t b = r * 10;
+      auto p = [&](std::size_t c) { return "$" + std::to_string(b + c); };
+      read += (r ? ", (" : "(") + std::string("CAST(") + p(1) + " AS BIGINT), CAST(" + p(2) + " AS TEXT), CAST(" + p(3) +
+              " AS TEXT), CAST(" + p(4) + " AS TEXT), CAST(" + p(5) + " AS TEXT), CAST(" + p(6) + " AS BIGINT), CAST(" +
+              p(7) + " AS BIGINT), CAST(" + p(8) + " AS TEXT), CAST(" + p(9) + " AS TEXT), CAST(" + p(10) + " AS TEXT))";
+    }
+    read += ") SELECT k.i, c.hist FROM k, insight_cube c WHERE c.journey = k.journey AND c.channel = k.channel AND "
+            "c.departement = k.departement AND c.commune = k.commune AND c.grain = k.grain AND c.day = k.day AND "
+            "c.service = k.service AND c.step = k.step AND c.metric = k.metric";
+    std::vector<store::Value> params;
+    params.reserve(kKeys * 10);
+    for (std::size_t at = 0; at < with_hist.size(); at += kKeys) {
+      params.clear();
+      for (std::size_t r = 0; r < kKeys; ++r) {
+        const bool real = at + r < with_hist.size();
+        const CountKey& k = *hist_keys[real ? at + r : with_hist.size() - 1];
+        params.insert(params.end(), {real ? static_cast<int64_t>(at + r) : int64_t{-1}, names_[k.journey],
+                                     names_[k.channel], names_[k.departement], names_[k.commune], k.grain, k.day,
+                                     names_[k.service], names_[k.step], names_[k.metric]});
+      }
+      ASSIGN_OR_RETURN(store::Rows rows, tx_.Query(read, std::span<const store::Value>(params)));
+      for (const store::Row& row : rows) {
+        const int64_t i = row.Int(0);
+        if (i >= 0 && static_cast<std::size_t>(i) < with_hist.size()) MergeHistogram(row.Text(1), with_hist[i]->hist);
+      }
+    }
   }
   // Multi-row upserts: far fewer statements than cells.
   constexpr std::size_t kRows = 100;
@@ -449,7 +611,7 @@ Status FoldBatch::FlushCounts() {
     in_statement = 0;
     return Status::Ok();
   };
-  for (const auto& [k, cell] : counts_) {
+  for (const auto& [key, cell] : cells) {
     if (in_statement == 0) {
       sql = "INSERT INTO insight_cube (journey, channel, departement, commune, grain, day, service, step, metric, n, "
             "total, hist) VALUES ";
@@ -460,9 +622,10 @@ Status FoldBatch::FlushCounts() {
     sql += "(";
     for (std::size_t c = 1; c <= 12; ++c) sql += (c > 1 ? ", $" : "$") + std::to_string(base + c);
     sql += ")";
-    const auto& [journey, channel, dep, commune, grain, day, service, step, metric] = k;
-    params.insert(params.end(), {journey, channel, dep, commune, grain, day, service, step, metric, cell.n, cell.total,
-                                 EncodeHistogram(cell.hist)});
+    const CountKey& k = *key;
+    params.insert(params.end(), {names_[k.journey], names_[k.channel], names_[k.departement], names_[k.commune],
+                                 k.grain, k.day, names_[k.service], names_[k.step], names_[k.metric], cell->n,
+                                 cell->total, EncodeHistogram(cell->hist)});
     if (++in_statement == kRows) RETURN_IF_ERROR(Send());
   }
   return Send();

@@ -9,7 +9,10 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <span>
 #include <tuple>
+#include <unordered_map>
+#include <vector>
 
 #include "histogram.h"
 #include "parcours/base/status.h"
@@ -25,6 +28,10 @@ struct Dims {
 class FoldBatch {
  public:
   explicit FoldBatch(store::Transaction& tx) : tx_(tx) {}
+  // Loads, with a few statements per kind, the state rows (journeys and their steps, persons,
+  // deliveries, complaints) that `events` will look up, so that Apply finds them in memory
+  // instead of issuing one SELECT per object. Optional: Apply looks up what is not loaded.
+  Status Preload(std::span<const store::Event> events);
   // Folds one event; unknown types are ignored, malformed data is skipped (the event log is
   // append-only: a bad event must not stop the indicators).
   Status Apply(const store::Event& e);
@@ -54,14 +61,23 @@ class FoldBatch {
     std::optional<int64_t> resolved_ms;
     bool dirty = false;
   };
-  // journey, channel, departement, commune, grain, day, service, step, metric: insight_cube's key.
-  using CountKey = std::tuple<std::string, std::string, std::string, std::string, int64_t, int64_t, std::string,
-                              std::string, std::string>;
+  // insight_cube's key: journey, channel, departement, commune, grain, day, service, step,
+  // metric; the text parts as their numbers in names_ (each distinct text once a batch).
+  struct CountKey {
+    uint32_t journey, channel, departement, commune;
+    int64_t grain, day;
+    uint32_t service, step, metric;
+    bool operator==(const CountKey&) const = default;
+  };
+  struct CountKeyHash {
+    std::size_t operator()(const CountKey& k) const;
+  };
   struct Cell {
     int64_t n = 0, total = 0;
     Histogram hist;  // empty for plain counters
   };
 
+  static JourneyState JourneyFromRow(const store::Row& r, std::size_t at);
   Result<JourneyState*> Journey(const std::string& id);
   Result<StepState*> Step(const std::string& journey_id, const std::string& step_id);
   Result<std::string> JourneyOfPerson(const std::string& person_id);
@@ -83,9 +99,13 @@ class FoldBatch {
   store::Transaction& tx_;
   Status FlushCounts();
 
-  std::map<CountKey, Cell> counts_;
+  uint32_t Intern(const std::string& text);
+  std::unordered_map<std::string, uint32_t> ids_;
+  std::vector<std::string> names_;
+  std::unordered_map<CountKey, Cell, CountKeyHash> counts_;
   std::map<std::string, std::optional<JourneyState>> journeys_;
   std::map<std::pair<std::string, std::string>, StepState> steps_;
+  std::set<std::string> steps_loaded_;  // journeys whose every stored step is in steps_
   std::map<std::string, std::optional<std::string>> persons_;
   std::set<std::string> persons_dirty_;
   std::map<std::string, std::optional<Delivery>> deliveries_;

@@ -286,8 +286,10 @@ TEST_P(InsightTest, IncrementalFoldsEqualARebuild) {
   o.end_ms = now.NowMillis() - 3600 * 1000;
   o.rows_per_insert = 37;
   ASSERT_TRUE(GenerateDemo(db(), o).ok());
-  // Fold in small uneven steps.
+  // Fold in small uneven steps, and one batch large enough to preload its state rows and read
+  // its histograms in several statements each (over state and rows earlier batches wrote).
   for (int batch : {7, 13, 1, 50}) ASSERT_TRUE(Fold(db(), now, {.batch = batch, .max_events = 400}).ok());
+  ASSERT_TRUE(Fold(db(), now, {.batch = 900, .max_events = 900}).ok());
   ASSERT_TRUE(Fold(db(), now, {.batch = 29}).ok());
   auto Snapshot = [&] {
     auto tx = db().BeginRead();

@@ -31,10 +31,16 @@ http::Response Indicators(const Services& s, http::Request& r, bool csv) {
   if (!s.insight) return Fail(NoInsight(), r);
   auto filter = InsightFilterOf(s, r);
   if (!filter.ok()) return Fail(filter.status(), r);
+  // Up to when the counts are complete, read before them: a fold committing meanwhile only
+  // makes the answer more complete than it says.
+  if (Status st = s.insight->Refresh(); !st.ok()) return Fail(st, r);
+  auto as_of = s.insight->AsOf();
+  if (!as_of.ok()) return Fail(as_of.status(), r);
   auto both = s.insight->Dashboard(*filter);
   if (!both.ok()) return Fail(both.status(), r);
-  if (!csv) return http::Response::Json(insight::ToJson(both->first, &both->second));
-  http::Response res = http::Response::Text(insight::ToCsv(both->first, both->second), 200, "text/csv; charset=utf-8");
+  if (!csv) return http::Response::Json(insight::ToJson(both->first, &both->second, *as_of));
+  http::Response res =
+      http::Response::Text(insight::ToCsv(both->first, both->second, *as_of), 200, "text/csv; charset=utf-8");
   res.SetHeader("Content-Disposition", "attachment; filename=\"indicateurs.csv\"");
   return res;
 }
@@ -94,9 +100,11 @@ void RegisterInsightRoutes(http::Router& router, const Services& s) {
                       r);
         }
         if (Status st = s.insight->Refresh(); !st.ok()) return Fail(st, r);
+        auto as_of = s.insight->AsOf();
+        if (!as_of.ok()) return Fail(as_of.status(), r);
         auto now = insight::Compute(s.insight->db(), *filter);
         if (!now.ok()) return Fail(now.status(), r);
-        return http::Response::Json(insight::OpenData(*now));
+        return http::Response::Json(insight::OpenData(*now, *as_of));
       },
       "api.insight.open_data", "public");
   router.Add(

@@ -100,12 +100,14 @@ void AddInsightCommands(CLI::App& app) {
     if (!filter.ok()) Fail(filter.status());
     auto folded = Fold(*db, clock);
     if (!folded.ok()) Fail(folded.status());
+    auto as_of = AsOf(*db);
+    if (!as_of.ok()) Fail(as_of.status());
     auto now = Compute(*db, *filter);
     if (!now.ok()) Fail(now.status());
     auto before = Compute(*db, PreviousPeriod(*filter));
     if (!before.ok()) Fail(before.status());
-    if (o->csv) std::cout << ToCsv(*now, *before);
-    else std::cout << ToJson(*now, &*before).dump(2) << "\n";
+    if (o->csv) std::cout << ToCsv(*now, *before, *as_of);
+    else std::cout << ToJson(*now, &*before, *as_of).dump(2) << "\n";
   });
 
   CLI::App* demo = app.add_subcommand(

@@ -1,7 +1,10 @@
 // JSON and CSV forms of the indicators (see insight/export.h).
 #include "parcours/insight/export.h"
 
+#include <chrono>
 #include <cstdio>
+
+#include "parcours/base/clock.h"
 
 namespace parcours::insight {
 namespace {
@@ -61,6 +64,12 @@ Json One(const Indicators& r) {
           {"agencies", agencies}};
 }
 
+std::string AsOfText(const std::optional<int64_t>& ms) {
+  return ms ? FormatRfc3339(TimePoint(std::chrono::milliseconds(*ms))) : std::string();
+}
+
+Json AsOfJson(const std::optional<int64_t>& ms) { return ms ? Json(AsOfText(ms)) : Json(nullptr); }
+
 std::string Num(const std::optional<double>& v) {
   if (!v) return "";
   char buf[64];
@@ -79,17 +88,19 @@ std::string Cell(const std::string& s) {
 
 }  // namespace
 
-Json ToJson(const Indicators& current, const Indicators* previous) {
+Json ToJson(const Indicators& current, const Indicators* previous, std::optional<int64_t> as_of_ms) {
   Json j = One(current);
   if (previous != nullptr) j["previous"] = One(*previous);
+  j["as_of"] = AsOfJson(as_of_ms);
   return j;
 }
 
-std::string ToCsv(const Indicators& c, const Indicators& p) {
+std::string ToCsv(const Indicators& c, const Indicators& p, std::optional<int64_t> as_of_ms) {
   std::string out = "indicateur,dimension,valeur,periode_precedente\r\n";
   auto Line = [&](const std::string& name, const std::string& dim, const std::string& now, const std::string& before) {
     out += Cell(name) + "," + Cell(dim) + "," + Cell(now) + "," + Cell(before) + "\r\n";
   };
+  Line("donnees_a_jour_au", "", AsOfText(as_of_ms), "");
   Line("parcours_commences", "", Num(c.journeys_started), Num(p.journeys_started));
   Line("parcours_termines", "", Num(c.journeys_completed), Num(p.journeys_completed));
   Line("taux_completion", "", Num(c.completion_rate), Num(p.completion_rate));
@@ -125,7 +136,7 @@ std::string ToCsv(const Indicators& c, const Indicators& p) {
   return out;
 }
 
-Json OpenData(const Indicators& r) {
+Json OpenData(const Indicators& r, std::optional<int64_t> as_of_ms) {
   auto Count = [](int64_t n) -> Json {
     return n < kSmallCount ? Json{{"value", nullptr}, {"suppressed", true}} : Json{{"value", n}, {"suppressed", false}};
   };
@@ -142,7 +153,8 @@ Json OpenData(const Indicators& r) {
           {"nps", Derived(r.nps_answers, Opt(r.nps))},
           {"forms", Count(r.forms)},
           {"reasked_rate", Derived(r.forms, Opt(r.reasked_rate))},
-          {"small_count_threshold", kSmallCount}};
+          {"small_count_threshold", kSmallCount},
+          {"as_of", AsOfJson(as_of_ms)}};
 }
 
 }  // namespace parcours::insight

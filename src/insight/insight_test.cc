@@ -14,6 +14,7 @@
 #include "parcours/base/id.h"
 #include "parcours/insight/aggregates.h"
 #include "parcours/insight/demo.h"
+#include "parcours/insight/export.h"
 #include "parcours/insight/feedback.h"
 #include "parcours/insight/indicators.h"
 #include "parcours/insight/service.h"
@@ -356,6 +357,35 @@ TEST_P(InsightTest, FoldLeavesEventsYoungerThanTheSettleWindow) {
   now.Advance(std::chrono::seconds(10));
   EXPECT_EQ(Fold(db(), now, {.settle_ms = 5000})->events, 1);
   EXPECT_EQ(Compute(db(), Demenager())->journeys_started, 2);
+}
+
+TEST_P(InsightTest, ExportsSayUpToWhenTheCountsAreComplete) {
+  Started("j1", "p1", "usager:p1", "web", kT0, {"a"}, "69123");
+  auto Exports = [&](std::optional<int64_t> as_of) {
+    auto now = Compute(db(), Demenager());
+    auto before = Compute(db(), PreviousPeriod(Demenager()));
+    EXPECT_TRUE(now.ok() && before.ok());
+    return std::make_tuple(ToJson(*now, &*before, as_of), ToCsv(*now, *before, as_of), OpenData(*now, as_of));
+  };
+  // Before the first fold: nothing is complete yet.
+  ASSERT_EQ(AsOf(db())->has_value(), false);
+  auto [json0, csv0, open0] = Exports(std::nullopt);
+  EXPECT_TRUE(json0.at("as_of").is_null());
+  EXPECT_TRUE(open0.at("as_of").is_null());
+  EXPECT_EQ(csv0.substr(0, csv0.find("parcours_commences")),
+            "indicateur,dimension,valeur,periode_precedente\r\ndonnees_a_jour_au,,,\r\n");
+  // Folded up to the settle window's bound: 12 s after kT0, minus 5 s.
+  ManualClock now(TimePoint(std::chrono::milliseconds(kT0 + 12'000)));
+  ASSERT_TRUE(Fold(db(), now, {.settle_ms = 5000}).ok());
+  auto as_of = AsOf(db());
+  ASSERT_TRUE(as_of.ok() && as_of->has_value());
+  EXPECT_EQ(**as_of, kT0 + 7'000);
+  auto [json1, csv1, open1] = Exports(*as_of);
+  EXPECT_EQ(json1.at("as_of"), "2026-03-02T00:00:07.000Z");
+  EXPECT_EQ(open1.at("as_of"), "2026-03-02T00:00:07.000Z");
+  EXPECT_EQ(json1.at("journeys").at("started"), 1);
+  EXPECT_EQ(csv1.substr(0, csv1.find("parcours_commences")),
+            "indicateur,dimension,valeur,periode_precedente\r\ndonnees_a_jour_au,,2026-03-02T00:00:07.000Z,\r\n");
 }
 
 TEST_P(InsightTest, FeedbackIsValidatedAnonymousAndRateLimited) {

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "insight_public.h"
+#include "vault_format.h"
 #include "parcours/api/insight.h"
 #include "parcours/auth/principal.h"
 #include "parcours/catalog/catalog.h"
@@ -30,6 +31,12 @@ http::Response OpenDataPage(const api::Services& s, http::Request& r) {
   }
   if (Status st = s.insight->Refresh(); !st.ok()) return InsightRefuse(s, r, st);
   const std::string lang = PageLanguage(r);
+  // Up to when the figures are complete, as the pilote's dashboards say it.
+  auto when = s.insight->AsOf();
+  if (!when.ok()) return InsightRefuse(s, r, when.status());
+  const std::string as_of = when->has_value()
+                                ? Msg(s, r, "insight.as_of", {{"time", detail::VaultDateTime(**when, lang)}})
+                                : Msg(s, r, "insight.as_of_none");
   insight::Filter f;
   f.to_day = s.insight->Today();
   f.from_day = f.to_day - 89;
@@ -55,7 +62,8 @@ http::Response OpenDataPage(const api::Services& s, http::Request& r) {
                                       {{"label", Msg(s, r, "insight.nps")}, {"numeric", true}},
                                       {{"label", Msg(s, r, "insight.dlnuf_reasked")}, {"numeric", true}}})},
                 {"rows", rows}};
-  return RenderPage(s, r, "insight_open_data", {{"title", Msg(s, r, "insight.open_title")}, {"table", table}});
+  return RenderPage(s, r, "insight_open_data",
+                    {{"title", Msg(s, r, "insight.open_title")}, {"as_of", as_of}, {"table", table}});
 }
 
 json Options(const api::Services& s, const http::Request& r, const std::string& chosen,

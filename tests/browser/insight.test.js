@@ -1,6 +1,7 @@
 // Indicators and feedback, in Chromium (pages without scripts): "Je donne mon avis" with its
 // errors kept and reported, then the pilote pages (home, journey and service dashboards, a
-// filter out of range) in French and English, with axe-core finding no violation.
+// filter out of range) and the open-data page in French and English, with axe-core finding no
+// violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ParcoursServer } from './server.js';
@@ -75,6 +76,19 @@ for (const lang of ['fr', 'en']) {
       assert.equal(response.status(), 400);
       assert.equal(await page.locator('.pc-error-summary li').count(), 1);
       await checkPage(page, `insight-journey-bad-filter-${lang}`);
+
+      // The open-data page says up to when its figures are complete, as the dashboards do
+      // (the background fold's first round may still be running: reloaded until it is done).
+      const asOf = lang === 'fr' ? /Données à jour au \d/ : /Data up to date as of \d/;
+      let text = '';
+      for (let i = 0; i < 40 && !asOf.test(text); i++) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+        response = await page.goto(inLanguage(server.baseUrl, '/donnees-ouvertes', lang));
+        assert.equal(response.status(), 200);
+        text = await page.locator('main').innerText();
+      }
+      assert.match(text, asOf);
+      await checkPage(page, `insight-open-data-${lang}`);
     } finally {
       await context.close();
     }

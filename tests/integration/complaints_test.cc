@@ -130,14 +130,21 @@ TEST_F(ComplaintsTest, FiledByTheUsagerResolvedByTheAgentCountedForThePilote) {
   // The pilote's indicators fold the events once they are past the settle window.
   HttpClient pilote = server_.Client();
   Login(pilote, "pilote");
-  json complaints;
+  json complaints, as_of;
   for (int i = 0; i < 60; ++i) {
     HttpResponse r = pilote.Get("/api/v1/insight/indicators?service=caf");
     ASSERT_EQ(r.status, 200) << r.body;
     complaints = r.Json()["complaints"];
+    as_of = r.Json()["as_of"];
     if (complaints["resolved"] == 1) break;
     std::this_thread::sleep_for(1s);
   }
+  // Counted, so folded: the export says up to when (RFC 3339 UTC), as the CSV does.
+  ASSERT_TRUE(as_of.is_string()) << as_of.dump();
+  EXPECT_EQ(as_of.get<std::string>().back(), 'Z');
+  HttpResponse csv = pilote.Get("/api/v1/insight/indicators.csv?service=caf");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find("\r\ndonnees_a_jour_au,,20"), std::string::npos) << csv.body.substr(0, 200);
   EXPECT_EQ(complaints["filed"], 1) << complaints.dump();
   EXPECT_EQ(complaints["resolved"], 1) << complaints.dump();
   EXPECT_EQ(complaints["delay"]["count"], 1);

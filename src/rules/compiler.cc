@@ -45,7 +45,8 @@ std::vector<std::string> RuleParents(const std::string& name) {
 bool IsAccessible(const Graph& graph, const std::string& context, const std::string& name) {
   constexpr std::string_view kSep = " . ";
   // ends[j] = length of the prefix of `name` made of its first j + 1 components.
-  std::vector<size_t> ends;
+  thread_local std::vector<size_t> ends;  // kept: this runs for every reference
+  ends.clear();
   for (size_t start = 0;;) {
     size_t sep = name.find(kSep, start);
     if (sep == std::string::npos) {
@@ -70,7 +71,7 @@ bool IsAccessible(const Graph& graph, const std::string& context, const std::str
   }
   // Prefixes of j components, for j from k down to m + 2.
   for (size_t j = k; j >= m + 2 && j >= 1; --j) {
-    int id = graph.FindRule(name.substr(0, ends[j - 1]));
+    int id = graph.FindRule(std::string_view(name).substr(0, ends[j - 1]));
     if (id >= 0 && graph.rule(id).is_private) return false;
   }
   return true;

@@ -24,12 +24,12 @@ std::vector<std::string> Model::RuleNames() const {
 }
 
 bool Model::HasRule(std::string_view name) const {
-  auto it = compiled_->core.rule_index.find(std::string(name));
+  auto it = compiled_->core.rule_index.find(name);
   return it != compiled_->core.rule_index.end() && compiled_->core.rules[it->second].root_accessible;
 }
 
 Json Model::RawRule(std::string_view name) const {
-  auto it = compiled_->core.rule_index.find(std::string(name));
+  auto it = compiled_->core.rule_index.find(name);
   if (it == compiled_->core.rule_index.end()) return Json();
   return compiled_->core.rules[it->second].raw;
 }

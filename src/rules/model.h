@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -114,12 +115,19 @@ struct Rule {
   NodeType type;  // inferred type of the rule node
 };
 
+// Rule names to ids, looked up by string_view without building a string.
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using RuleIndex = std::unordered_map<std::string, int, NameHash, std::equal_to<>>;
+
 // Nodes and rules of one compilation unit (the model, or an engine's situation).
 struct Overlay {
   std::vector<Node> nodes;
   std::vector<Rule> rules;
   std::vector<NodeType> node_types;  // per node, filled by type inference
-  std::unordered_map<std::string, int> rule_index;
+  RuleIndex rule_index;
 };
 
 class FoldCache;
@@ -183,7 +191,7 @@ class Graph {
   NodeType& mutable_type(int id) { return ext_->node_types[id - node_offset_]; }
   int node_count() const { return node_offset_ + static_cast<int>(ext_->nodes.size()); }
   int rule_count() const { return rule_offset_ + static_cast<int>(ext_->rules.size()); }
-  int FindRule(const std::string& name) const {
+  int FindRule(std::string_view name) const {
     if (base_ != nullptr) {
       auto it = base_->core.rule_index.find(name);
       if (it != base_->core.rule_index.end()) return it->second;

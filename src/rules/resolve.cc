@@ -382,7 +382,7 @@ Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions
   model->replacements_of = compiler.TakeReplacements();
   for (int i = 0; i < static_cast<int>(model->core.rules.size()); ++i) {
     const Rule& r = model->core.rules[i];
-    if (!r.is_private && IsAccessible(graph, "", r.name)) model->public_rules.push_back(i);
+    if (r.root_accessible) model->public_rules.push_back(i);  // set by Finish
   }
   return model;
 }

@@ -1,5 +1,7 @@
 #include "parcours/auth/auth.h"
 
+#include "encoding.h"
+
 #include "parcours/base/clock.h"
 #include "parcours/base/id.h"
 #include "parcours/base/json.h"
@@ -7,19 +9,6 @@
 #include "parcours/store/events.h"
 
 namespace parcours::auth {
-namespace {
-
-std::vector<std::string> JsonStrings(const std::string& text) {
-  std::vector<std::string> out;
-  auto parsed = ParseJson(text, 4);
-  if (!parsed.ok() || !parsed->is_array()) return out;
-  for (const auto& v : *parsed) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
-}  // namespace
 
 Auth::Auth(store::Database& db, const Clock& clock, AuthOptions options)
     : db_(db),
@@ -106,7 +95,7 @@ Result<std::shared_ptr<Principal>> Auth::LoadPrincipalIn(store::Transaction& tx,
                              "AND starts_at_ms <= $2 AND ends_at_ms > $2",
                              {user_id, now}));
   for (const auto& m : mandates) {
-    p->mandates.push_back({m.Text(0), m.Text(1), JsonStrings(m.Text(2)), m.Int(3)});
+    p->mandates.push_back({m.Text(0), m.Text(1), detail::JsonStrings(m.Text(2)), m.Int(3)});
   }
   return p;
 }

@@ -6,6 +6,8 @@
 
 #include <vector>
 
+#include "parcours/base/json.h"
+
 namespace parcours::auth::detail {
 
 std::string Base64UrlEncode(std::string_view bytes) {
@@ -90,6 +92,16 @@ std::string PercentEncode(std::string_view in) {
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::vector<std::string> JsonStrings(const std::string& text) {
+  std::vector<std::string> out;
+  auto parsed = ParseJson(text, 4);
+  if (!parsed.ok() || !parsed->is_array()) return out;
+  for (const auto& v : *parsed) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
 }
 
 }  // namespace parcours::auth::detail

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace parcours::auth::detail {
 
@@ -27,6 +28,10 @@ std::string RandomToken(std::size_t n = 32);
 
 // RFC 3986 percent-encoding of everything but unreserved characters (for URLs we build).
 std::string PercentEncode(std::string_view in);
+
+// The strings of a JSON array stored as text (scopes, roles); anything else is skipped, and
+// text that is not such an array gives none.
+std::vector<std::string> JsonStrings(const std::string& text);
 
 // Constant-time equality of two strings (false when lengths differ).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "encoding.h"
 #include "parcours/auth/auth.h"
 #include "parcours/base/clock.h"
 #include "parcours/base/id.h"
@@ -51,16 +52,6 @@ std::optional<std::string> NormaliseCode(std::string_view text) {
   }
   if (data.size() != 8 || CheckCharacter(data.substr(0, 7)) != data[7]) return std::nullopt;
   return data.substr(0, 4) + "-" + data.substr(4);
-}
-
-std::vector<std::string> JsonStrings(const std::string& text) {
-  std::vector<std::string> out;
-  auto parsed = ParseJson(text, 4);
-  if (!parsed.ok() || !parsed->is_array()) return out;
-  for (const auto& v : *parsed) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
 }
 
 Status UnknownHolder() {
@@ -226,7 +217,7 @@ Result<std::vector<MandateInfo>> Auth::ListMandates(const std::string& person_id
     m.person_id = person_id;
     m.holder_user_id = r.Text(1);
     m.holder_name = r.Text(2);
-    m.scopes = JsonStrings(r.Text(3));
+    m.scopes = detail::JsonStrings(r.Text(3));
     m.starts_ms = r.Int(4);
     m.ends_ms = r.Int(5);
     m.revoked_ms = r.OptInt(6);

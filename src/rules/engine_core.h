@@ -29,7 +29,7 @@ struct EngineCore {
   Graph graph;
   EvalShared shared;
   std::unique_ptr<EvalState> state;
-  std::vector<unsigned char> dirty;  // per model rule: reaches a set slot (fold.h)
+  std::vector<uint64_t> dirty;  // a bit per model rule's value and applicability: reaches a set slot (fold.h)
   std::unordered_map<std::string, int> expression_cache;
   std::vector<std::string> warnings;
 };

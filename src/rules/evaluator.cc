@@ -246,18 +246,20 @@ void EvalState::RollbackJournal() {
 }
 
 const Res* EvalState::FoldedRule(int rule) {
-  if (fold_ == nullptr || rule >= fold_->rule_count() || (*dirty_)[2 * rule]) return nullptr;
+  if (fold_ == nullptr || rule >= fold_->rule_count() || FoldCache::IsDirty(*dirty_, 2 * rule)) return nullptr;
   return fold_->Rule(rule);
 }
 
 const Res* EvalState::FoldedApplicability(int rule) {
-  if (fold_ == nullptr || rule >= fold_->rule_count() || (*dirty_)[2 * rule + 1]) return nullptr;
+  if (fold_ == nullptr || rule >= fold_->rule_count() || FoldCache::IsDirty(*dirty_, 2 * rule + 1)) return nullptr;
   return fold_->Applicability(rule);
 }
 
 bool EvalState::IsFolded(int rule) const {
   const Res* cached = CachedRule(rule);
-  if (cached == nullptr || fold_ == nullptr || rule >= fold_->rule_count() || (*dirty_)[2 * rule]) return false;
+  if (cached == nullptr || fold_ == nullptr || rule >= fold_->rule_count() || FoldCache::IsDirty(*dirty_, 2 * rule)) {
+    return false;
+  }
   return fold_->Published(rule) == cached;
 }
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <stdexcept>
@@ -166,9 +167,10 @@ class EvalState {
     return rule >= 0 && rule < static_cast<int>(rule_cache_.size()) ? rule_cache_[rule] : nullptr;
   }
   const Graph& graph() const { return *g_; }
-  // Reads the model's folded results (fold.h) for the rules `dirty` (per model rule,
-  // 1 = reaches a slot this situation sets) leaves clean. `dirty` must outlive the state.
-  void EnableFolding(FoldCache* fold, const std::vector<unsigned char>* dirty) {
+  // Reads the model's folded results (fold.h) for the rules `dirty` (a bit per model rule's
+  // value and applicability, set = reaches a slot this situation sets) leaves clean.
+  // `dirty` must outlive the state.
+  void EnableFolding(FoldCache* fold, const std::vector<uint64_t>* dirty) {
     fold_ = fold;
     dirty_ = dirty;
   }
@@ -262,7 +264,7 @@ class EvalState {
   bool has_contexte_situation_ = false;
   int depth_ = 0;
   FoldCache* fold_ = nullptr;
-  const std::vector<unsigned char>* dirty_ = nullptr;
+  const std::vector<uint64_t>* dirty_ = nullptr;
   bool track_warned_path_ = false;  // fold state: remember the rules on the stack at each warning
   std::vector<int> warned_path_;
   size_t journal_nodes_ = 0;

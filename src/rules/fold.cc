@@ -200,6 +200,9 @@ void FoldCache::BuildGraph() {
   }
   volatile_seed_ = volatile_;
   // Reverse edges, then volatility flows to every rule that reads a volatile one.
+  closures_.assign(rule_count_, {});
+  closure_state_ = std::make_unique<std::atomic<unsigned char>[]>(rule_count_);
+  for (int r = 0; r < rule_count_; ++r) closure_state_[r].store(0, std::memory_order_relaxed);
   dependents_start_.assign(n + 1, 0);
   for (int r = 0; r < n; ++r) {
     for (int d : deps[r]) ++dependents_start_[d + 1];
@@ -227,29 +230,39 @@ void FoldCache::BuildGraph() {
   }
 }
 
-void FoldCache::MarkDirty(const std::vector<int>& seeds, std::vector<unsigned char>* dirty) {
-  std::call_once(graph_once_, [this] { BuildGraph(); });
-  dirty->assign(2 * static_cast<size_t>(rule_count_), 0);
+const std::vector<uint64_t>& FoldCache::Closure(int rule) {
+  if (closure_state_[rule].load(std::memory_order_acquire) == 1) return closures_[rule];
+  std::lock_guard<std::mutex> lock(closure_mutex_);
+  if (closure_state_[rule].load(std::memory_order_relaxed) == 1) return closures_[rule];
+  std::vector<uint64_t> bits((2 * static_cast<size_t>(rule_count_) + 63) / 64, 0);
+  auto mark = [&bits](int v) {
+    const bool seen = IsDirty(bits, v);
+    bits[v >> 6] |= uint64_t{1} << (v & 63);
+    return !seen;
+  };
   std::vector<int> queue;
-  for (int s : seeds) {
-    if (s < 0 || s >= rule_count_) continue;
-    for (int v : {2 * s, 2 * s + 1}) {
-      if (!(*dirty)[v]) {
-        (*dirty)[v] = 1;
-        queue.push_back(v);
-      }
-    }
+  for (int v : {2 * rule, 2 * rule + 1}) {
+    if (mark(v)) queue.push_back(v);
   }
   while (!queue.empty()) {
     const int r = queue.back();
     queue.pop_back();
     for (int i = dependents_start_[r]; i < dependents_start_[r + 1]; ++i) {
-      const int d = dependents_[i];
-      if (!(*dirty)[d]) {
-        (*dirty)[d] = 1;
-        queue.push_back(d);
-      }
+      if (mark(dependents_[i])) queue.push_back(dependents_[i]);
     }
+  }
+  closures_[rule] = std::move(bits);
+  closure_state_[rule].store(1, std::memory_order_release);
+  return closures_[rule];
+}
+
+void FoldCache::MarkDirty(const std::vector<int>& seeds, std::vector<uint64_t>* dirty) {
+  std::call_once(graph_once_, [this] { BuildGraph(); });
+  dirty->assign((2 * static_cast<size_t>(rule_count_) + 63) / 64, 0);
+  for (int s : seeds) {
+    if (s < 0 || s >= rule_count_) continue;
+    const std::vector<uint64_t>& closure = Closure(s);
+    for (size_t w = 0; w < closure.size(); ++w) (*dirty)[w] |= closure[w];
   }
 }
 

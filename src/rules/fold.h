@@ -20,6 +20,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -34,9 +35,13 @@ class FoldCache {
   ~FoldCache();
 
   // Values and applicabilities reverse-reachable from `seeds` (set slots): what to
-  // evaluate afresh. `dirty` gets two entries per model rule: 2 * rule for its value,
-  // 2 * rule + 1 for its applicability; 1 = dirty.
-  void MarkDirty(const std::vector<int>& seeds, std::vector<unsigned char>* dirty);
+  // evaluate afresh. `dirty` gets a bit per vertex (IsDirty): 2 * rule for a rule's value,
+  // 2 * rule + 1 for its applicability. Each seed's closure is walked once per model and
+  // kept, so a situation ORs a few bitsets.
+  void MarkDirty(const std::vector<int>& seeds, std::vector<uint64_t>* dirty);
+  static bool IsDirty(const std::vector<uint64_t>& dirty, int vertex) {
+    return (dirty[vertex >> 6] >> (vertex & 63)) & 1;
+  }
 
   // The empty-situation value of a clean rule, or nullptr when it must not be folded.
   const Res* Rule(int rule);
@@ -71,6 +76,12 @@ class FoldCache {
   // vertex -> vertices whose evaluation may read it, CSR form.
   std::vector<int> dependents_start_;
   std::vector<int> dependents_;
+  // Per rule: the vertices reverse-reachable from its value and applicability, as bits,
+  // computed on first use (closure_state_: 0 = not yet, 1 = published; under closure_mutex_).
+  std::vector<std::vector<uint64_t>> closures_;
+  std::unique_ptr<std::atomic<unsigned char>[]> closure_state_;
+  std::mutex closure_mutex_;
+  const std::vector<uint64_t>& Closure(int rule);
   std::vector<unsigned char> volatile_;  // never folded
   std::vector<unsigned char> volatile_seed_;  // volatile by itself (cycle or mechanism)
 

@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "parcours/base/json.h"

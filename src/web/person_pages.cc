@@ -114,11 +114,15 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
   const auth::Principal& p = *auth::PrincipalOf(r);
   const int64_t now = s.clock->NowMillis();
   const vault::Actor actor = VaultActor(h, person);
+  // Only what the mandate covers is read and shown (Mes aidants: vault, journeys, declarations).
+  const bool see_vault = p.HasMandateFor(person, now, "vault");
+  const bool see_journeys = p.HasMandateFor(person, now, "journeys");
+  const bool see_declarations = p.HasMandateFor(person, now, "declarations");
 
   // The person's information, read through the vault as the helper (logged for the person).
   json records = json::array();
   std::string name;
-  if (s.vault) {
+  if (s.vault && see_vault) {
     if (Status st = s.vault->EnsurePerson(actor, person); !st.ok()) return http::Problem(st, r.request_id);
     auto read = s.vault->Read(actor, person, {}, Accompaniment(h));
     if (!read.ok()) return http::Problem(read.status(), r.request_id);
@@ -137,7 +141,7 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
 
   // Journeys and their steps, with a form per journey to update a step for the person.
   json journeys_out = json::array();
-  if (s.journeys) {
+  if (s.journeys && see_journeys) {
     auto list = s.journeys->List(person);
     if (!list.ok()) return http::Problem(list.status(), r.request_id);
     int index = 0;
@@ -175,7 +179,7 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
 
   // Declarations and what each agency did with them.
   json declarations = json::array();
-  if (s.outbox) {
+  if (s.outbox && see_declarations) {
     auto list = s.outbox->ListForPerson(person);
     if (!list.ok()) return http::Problem(list.status(), r.request_id);
     for (const auto& d : *list) declarations.push_back(detail::DeclarationView(s, d, lang));
@@ -213,10 +217,15 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
       {"csrf_token", p.csrf_token},
       {"journeys", journeys_out},
       {"has_journeys", !journeys_out.empty()},
+      {"journeys_empty", Msg(s, r, see_journeys ? "console.journeys_empty" : "console.out_of_mandate_journeys")},
       {"declarations", declarations},
       {"has_declarations", !declarations.empty()},
+      {"declarations_empty",
+       Msg(s, r, see_declarations ? "console.declarations_empty" : "console.out_of_mandate_declarations")},
       {"records", records},
       {"has_records", !records.empty()},
+      {"records_empty", Msg(s, r, see_vault ? "console.records_empty" : "console.out_of_mandate_vault")},
+      {"records_logged", see_vault},
       {"interaction_action", "/agent/personnes/" + person + "/echanges"},
       {"interaction_radios", ChannelRadios(s, r, "canal", Msg(s, r, "console.interaction_channel"),
                                            {"counter", "phone", "mail"},
@@ -300,6 +309,10 @@ void RegisterPersonPages(http::Router& router, const api::Services& services) {
         const std::string& person = r.Param("person_id");
         auto h = api::HelperFor(r, person, *s.clock);
         if (!h.ok()) return Refuse(s, r, h.status());
+        if (!auth::PrincipalOf(r)->HasMandateFor(person, s.clock->NowMillis(), "journeys")) {
+          return Refuse(s, r,
+                        PermissionDenied("console.out_of_mandate_journeys", Msg(s, r, "console.out_of_mandate_journeys")));
+        }
         if (!s.journeys) return http::Problem(Unavailable("journeys.unavailable", "Parcours indisponibles."), r.request_id);
         const auto fields = r.FormFields();
         const std::string channel = FormValue(fields, "canal");

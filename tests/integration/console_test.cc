@@ -255,6 +255,47 @@ TEST_F(ConsoleTest, RefusalsAreProblemsAndAudited) {
   EXPECT_GE(CountEvents("fr.parcours.auth.access.denied") - denied_before, 10);
 }
 
+TEST_F(ConsoleTest, PersonViewShowsOnlyWhatTheMandateCovers) {
+  const Declared decl = Declare();
+  // Two aidants: one mandated for the journeys only, one for the vault only.
+  {
+    auto db = store::Database::Open({.url = server_.database_url()});
+    ASSERT_TRUE(db.ok());
+    const int64_t now = SystemClock::Get().NowMillis();
+    auth::AuthOptions options;
+    options.password_cost.mem_limit = 8u << 20;
+    auth::Auth a(**db, SystemClock::Get(), options);
+    for (const auto& [username, scope] :
+         {std::pair{"aidant.parcours", "journeys"}, std::pair{"aidant.coffre", "vault"}}) {
+      auto aidant = a.CreateLocalAccount(username, "mot de passe solide 42", "Aidant", {{auth::Role::kAidant, ""}});
+      ASSERT_TRUE(aidant.ok());
+      ASSERT_TRUE(a.GrantMandate(*aidant, decl.person, {scope}, now + int64_t{7} * 24 * 3600 * 1000, "admin:test").ok());
+    }
+  }
+  HttpClient journeys_only = server_.Client();
+  const std::string token = LocalLogin(journeys_only, "aidant.parcours");
+  HttpResponse view = journeys_only.Get("/agent/personnes/" + decl.person);
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_EQ(view.body.find("Martin"), std::string::npos) << "vault information shown without the vault scope";
+  EXPECT_NE(view.body.find("Votre mandat ne couvre pas les informations du coffre de la personne."), std::string::npos);
+  EXPECT_NE(view.body.find("Votre mandat ne couvre pas les déclarations de la personne."), std::string::npos);
+
+  HttpClient vault_only = server_.Client();
+  const std::string vault_token = LocalLogin(vault_only, "aidant.coffre");
+  HttpResponse seen = vault_only.Get("/agent/personnes/" + decl.person);
+  ASSERT_EQ(seen.status, 200);
+  EXPECT_NE(seen.body.find("Martin"), std::string::npos);
+  EXPECT_NE(seen.body.find("Votre mandat ne couvre pas les parcours de la personne."), std::string::npos);
+  // Updating a step needs the journeys scope: refused before any journey is looked up.
+  const std::string step_url = "/agent/personnes/" + decl.person + "/parcours/01900000-0000-7000-8000-000000000000/etape";
+  HttpResponse step = vault_only.PostForm(
+      step_url, {{"csrf_token", vault_token}, {"etape", "x"}, {"statut", "fait"}, {"canal", "counter"}});
+  EXPECT_EQ(step.status, 403);
+  HttpResponse allowed =
+      journeys_only.PostForm(step_url, {{"csrf_token", token}, {"etape", "x"}, {"statut", "fait"}, {"canal", "counter"}});
+  EXPECT_NE(allowed.status, 403) << allowed.body;
+}
+
 TEST_F(ConsoleTest, DemoAidantReachesTheirHomeAndThePersonView) {
   const Declared decl = Declare();
   HttpClient aidant = server_.Client();

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "parcours/api/console.h"
 #include "parcours/api/vault.h"
 #include "parcours/auth/principal.h"
 #include "parcours/base/clock.h"
@@ -380,6 +381,7 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
         auto log = c->vault->AccessLog(c->actor, c->person, 500);
         if (!log.ok()) return http::Problem(log.status(), r.request_id);
         const auto services = ServicesById(*c->vault);
+        api::ActorNamer namer(s, c->person);  // agents and aidants by their name, not their id
         json rows = json::array();
         for (const auto& e : *log) {
           std::string who;
@@ -387,8 +389,15 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
             case vault::ActorKind::kService:
               who = Msg(s, r, "vault.who_service", {{"service", ServiceName(services, e.actor.id)}});
               break;
-            case vault::ActorKind::kAgent: who = Msg(s, r, "vault.who_agent", {{"id", e.actor.id}}); break;
-            case vault::ActorKind::kUsager: who = Msg(s, r, "vault.who_aidant", {{"id", e.actor.id}}); break;
+            case vault::ActorKind::kAgent:
+              who = Msg(s, r, "vault.who_agent", {{"name", namer.Name("agent:" + e.actor.id).name}});
+              break;
+            case vault::ActorKind::kUsager: {
+              const api::ActorLabel& label = namer.Name("usager:" + e.actor.id);
+              who = label.kind == "self" ? Msg(s, r, "vault.who_self")
+                                         : Msg(s, r, "vault.who_aidant", {{"name", label.name}});
+              break;
+            }
             case vault::ActorKind::kPlatform: who = Msg(s, r, "vault.who_platform", {{"id", e.actor.id}}); break;
           }
           const std::string action = Msg(s, r, "vault.action_" + std::string(vault::AccessActionName(e.action)));

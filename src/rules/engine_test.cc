@@ -276,35 +276,27 @@ TEST(Engine, ExpressionsAndJsonModels) {
 
 // Rules that reach no answered question are folded once per model; every engine must get
 // the same values, units, missing variables, warnings and explanations as without folding.
-TEST(Engine, FoldedEvaluationsEqualDirectOnes) {
-  const std::string yaml =
-      "plafond: 3000 €/mois\n"
-      "taux: 10%\n"
-      "salaire:\n  question: Salaire ?\n  unité: €/mois\n"
-      "contrat:\n  une possibilité:\n    - \"'CDI'\"\n    - \"'CDD'\"\n  par défaut: \"'CDI'\"\n"
-      "cotisation:\n  produit:\n    - valeur: salaire\n      plafond: plafond\n    - taux\n"
-      "prime:\n  applicable si: contrat = 'CDD'\n  valeur: salaire * 10%\n"
-      "forfait: 1 kg + 2 €\n"
-      "net: salaire - cotisation + prime\n";
+// Evaluates `rules` in each situation with and without the model's fold cache, twice (the
+// second round reads the folded results), and expects the same values, units, missing
+// variables, warnings and explanations.
+void ExpectFoldedEqualsDirect(const std::string& yaml, const std::vector<Json>& situations,
+                              const std::vector<std::string>& rules) {
   ModelOptions direct;
   direct.fold_situation_independent = false;
   auto folded_model = LoadModelFromYaml(yaml, "fold.publicodes");
   auto direct_model = LoadModelFromYaml(yaml, "fold.publicodes", direct);
   ASSERT_TRUE(folded_model.ok()) << folded_model.status().ToString();
   ASSERT_TRUE(direct_model.ok());
-  const std::vector<Json> situations = {
-      Json::object(), Json{{"salaire", "2000 €/mois"}}, Json{{"salaire", "4000 €/mois"}, {"contrat", "'CDD'"}},
-      Json{{"plafond", "1000 €/mois"}, {"salaire", "2000 €/mois"}}, Json{{"taux", "20%"}}};
-  for (int round = 0; round < 2; ++round) {  // the second round reads the folded results
+  for (int round = 0; round < 2; ++round) {
     for (const Json& situation : situations) {
-      for (const char* rule : {"net", "cotisation", "prime", "plafond", "forfait", "plafond * 2"}) {
+      for (const std::string& rule : rules) {
         Engine a(*folded_model), b(*direct_model);
         ASSERT_TRUE(a.SetSituation(situation).ok());
         ASSERT_TRUE(b.SetSituation(situation).ok());
         auto x = a.Evaluate(rule);
         auto y = b.Evaluate(rule);
         ASSERT_TRUE(x.ok() && y.ok()) << rule;
-        const std::string where = std::string(rule) + " in " + situation.dump();
+        const std::string where = rule + " in " + situation.dump();
         EXPECT_EQ(x->value.ToJson(), y->value.ToJson()) << where;
         EXPECT_EQ(x->unit, y->unit) << where;
         ASSERT_EQ(x->missing.size(), y->missing.size()) << where;
@@ -317,6 +309,37 @@ TEST(Engine, FoldedEvaluationsEqualDirectOnes) {
       }
     }
   }
+}
+
+TEST(Engine, FoldedEvaluationsEqualDirectOnes) {
+  ExpectFoldedEqualsDirect(
+      "plafond: 3000 €/mois\n"
+      "taux: 10%\n"
+      "salaire:\n  question: Salaire ?\n  unité: €/mois\n"
+      "contrat:\n  une possibilité:\n    - \"'CDI'\"\n    - \"'CDD'\"\n  par défaut: \"'CDI'\"\n"
+      "cotisation:\n  produit:\n    - valeur: salaire\n      plafond: plafond\n    - taux\n"
+      "prime:\n  applicable si: contrat = 'CDD'\n  valeur: salaire * 10%\n"
+      "forfait: 1 kg + 2 €\n"
+      "net: salaire - cotisation + prime\n",
+      {Json::object(), Json{{"salaire", "2000 €/mois"}}, Json{{"salaire", "4000 €/mois"}, {"contrat", "'CDD'"}},
+       Json{{"plafond", "1000 €/mois"}, {"salaire", "2000 €/mois"}}, Json{{"taux", "20%"}}},
+      {"net", "cotisation", "prime", "plafond", "forfait", "plafond * 2"});
+}
+
+// Contexte and inversion evaluate in forks of the engine's state, which read the folded
+// results of what reaches none of the slots they set.
+TEST(Engine, ForksFoldLikeTheirEngine) {
+  ExpectFoldedEqualsDirect(
+      "plafond: 3000 €/mois\n"
+      "taux: 10%\n"
+      "salaire:\n  unité: €/mois\n  inversion numérique:\n    - net\n"
+      "cotisation:\n  produit:\n    - valeur: salaire\n      plafond: plafond\n    - taux\n"
+      "net:\n  unité: €/mois\n  valeur: salaire - cotisation\n"
+      "net au plafond:\n  valeur: net\n  contexte:\n    salaire: plafond\n"
+      "cotisation à taux double:\n  valeur: cotisation\n  contexte:\n    taux: taux * 2\n",
+      {Json::object(), Json{{"salaire", "2000 €/mois"}}, Json{{"net", "1800 €/mois"}},
+       Json{{"net", "3500 €/mois"}, {"plafond", "2000 €/mois"}}, Json{{"taux", "20%"}, {"salaire", "100 €/mois"}}},
+      {"net", "salaire", "net au plafond", "cotisation à taux double", "cotisation"});
 }
 
 }  // namespace

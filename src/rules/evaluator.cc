@@ -179,6 +179,15 @@ void EvalState::SetOverride(int slot_rule, Override o) {
     override_index_[slot_rule] = static_cast<int>(overrides_.size());
     overrides_.push_back(std::move(o));
   }
+  // Every rule reaching the slot now evaluates afresh. A parent's dirty set only grows while
+  // its forks live (the engine's is replaced after ResetCache drops them): sharing it is safe.
+  if (fold_ != nullptr && slot_rule < fold_->rule_count() && !FoldCache::Covers(*dirty_, slot_rule)) {
+    if (dirty_ != &own_dirty_) {
+      own_dirty_ = *dirty_;
+      dirty_ = &own_dirty_;
+    }
+    fold_->AddDirty(slot_rule, &own_dirty_);
+  }
 }
 
 std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) const {
@@ -186,6 +195,8 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   auto fork = std::make_unique<EvalState>(g_, model_, shared_, pool_);
   fork->overrides_ = overrides_;
   fork->override_index_ = override_index_;
+  fork->fold_ = fold_;
+  fork->dirty_ = dirty_;
   if (copy_stacks) {
     fork->rule_stack_ = rule_stack_;
     fork->buffers_.in_progress = buffers_.in_progress;

@@ -169,7 +169,7 @@ class EvalState {
   const Graph& graph() const { return *g_; }
   // Reads the model's folded results (fold.h) for the rules `dirty` (a bit per model rule's
   // value and applicability, set = reaches a slot this situation sets) leaves clean.
-  // `dirty` must outlive the state.
+  // `dirty` must outlive the state. Forks fold too, their dirty set adding the slots they set.
   void EnableFolding(FoldCache* fold, const std::vector<uint64_t>* dirty) {
     fold_ = fold;
     dirty_ = dirty;
@@ -264,7 +264,8 @@ class EvalState {
   bool has_contexte_situation_ = false;
   int depth_ = 0;
   FoldCache* fold_ = nullptr;
-  const std::vector<uint64_t>* dirty_ = nullptr;
+  const std::vector<uint64_t>* dirty_ = nullptr;  // the engine's, the parent's or own_dirty_
+  std::vector<uint64_t> own_dirty_;  // a fork's, once it sets a slot its parent does not
   bool track_warned_path_ = false;  // fold state: remember the rules on the stack at each warning
   std::vector<int> warned_path_;
   size_t journal_nodes_ = 0;

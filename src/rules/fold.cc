@@ -231,6 +231,7 @@ void FoldCache::BuildGraph() {
 }
 
 const std::vector<uint64_t>& FoldCache::Closure(int rule) {
+  std::call_once(graph_once_, [this] { BuildGraph(); });
   if (closure_state_[rule].load(std::memory_order_acquire) == 1) return closures_[rule];
   std::lock_guard<std::mutex> lock(closure_mutex_);
   if (closure_state_[rule].load(std::memory_order_relaxed) == 1) return closures_[rule];
@@ -257,13 +258,14 @@ const std::vector<uint64_t>& FoldCache::Closure(int rule) {
 }
 
 void FoldCache::MarkDirty(const std::vector<int>& seeds, std::vector<uint64_t>* dirty) {
-  std::call_once(graph_once_, [this] { BuildGraph(); });
   dirty->assign((2 * static_cast<size_t>(rule_count_) + 63) / 64, 0);
-  for (int s : seeds) {
-    if (s < 0 || s >= rule_count_) continue;
-    const std::vector<uint64_t>& closure = Closure(s);
-    for (size_t w = 0; w < closure.size(); ++w) (*dirty)[w] |= closure[w];
-  }
+  for (int s : seeds) AddDirty(s, dirty);
+}
+
+void FoldCache::AddDirty(int slot, std::vector<uint64_t>* dirty) {
+  if (slot < 0 || slot >= rule_count_ || Covers(*dirty, slot)) return;
+  const std::vector<uint64_t>& closure = Closure(slot);
+  for (size_t w = 0; w < closure.size(); ++w) (*dirty)[w] |= closure[w];
 }
 
 const Res* FoldCache::Rule(int rule) {

@@ -39,8 +39,15 @@ class FoldCache {
   // 2 * rule + 1 for its applicability. Each seed's closure is walked once per model and
   // kept, so a situation ORs a few bitsets.
   void MarkDirty(const std::vector<int>& seeds, std::vector<uint64_t>* dirty);
+  // Adds to `dirty` the closure of one more set slot (a fork's: contexte, inversion).
+  void AddDirty(int slot, std::vector<uint64_t>* dirty);
   static bool IsDirty(const std::vector<uint64_t>& dirty, int vertex) {
     return (dirty[vertex >> 6] >> (vertex & 63)) & 1;
+  }
+  // True when `dirty` already holds the closure of `slot`: a dirty set is closed under
+  // dependents, so it does once it holds the slot's two vertices.
+  static bool Covers(const std::vector<uint64_t>& dirty, int slot) {
+    return IsDirty(dirty, 2 * slot) && IsDirty(dirty, 2 * slot + 1);
   }
 
   // The empty-situation value of a clean rule, or nullptr when it must not be folded.

@@ -206,7 +206,12 @@ void RegisterConsoleRoutes(http::Router& router, const Services& services) {
           }
         }
         const std::string& person = r.Param("person_id");
-        auto events = console::Timeline(*s.db, person, limit);
+        // The person sees every event; a helper what its mandate covers.
+        const auth::Principal* p = auth::PrincipalOf(r);
+        const int64_t now = s.clock->NowMillis();
+        auto events = console::Timeline(*s.db, person, limit, [&](std::string_view scope) {
+          return p != nullptr && (p->person_id == person || p->HasMandateFor(person, now, scope));
+        });
         if (!events.ok()) return Fail(events.status(), r);
         return http::Response::Json({{"person_id", person}, {"events", TimelineJson(s, person, *events)}});
       },

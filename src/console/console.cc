@@ -55,7 +55,27 @@ Result<std::string> RecordInteraction(store::Database& db, const Clock& clock, c
   return id;
 }
 
-Result<std::vector<store::Event>> Timeline(store::Database& db, const std::string& person_id, int limit) {
+std::string_view TimelineScope(std::string_view type) {
+  static constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
+      {"fr.parcours.vault.", "vault"},
+      {"fr.parcours.journey.", "journeys"},
+      {"fr.parcours.proactive.", "journeys"},
+      {"fr.parcours.feedback.", "journeys"},
+      {"fr.parcours.declaration.", "declarations"},
+      {"fr.parcours.delivery.", "declarations"},
+      {"fr.parcours.signal.", "declarations"},
+      {"fr.parcours.interaction.", ""},
+      {"fr.parcours.complaint.", ""},
+      {"fr.parcours.auth.mandate.", ""},
+  };
+  for (const auto& [prefix, scope] : kPrefixes) {
+    if (type.starts_with(prefix)) return scope;
+  }
+  return "*";
+}
+
+Result<std::vector<store::Event>> Timeline(store::Database& db, const std::string& person_id, int limit,
+                                           const std::function<bool(std::string_view scope)>& covers) {
   if (limit < 1 || limit > 500) {
     return InvalidArgument("console.bad_limit", "« limit » doit être un entier de 1 à 500.").WithField("limit", "De 1 à 500.");
   }
@@ -65,7 +85,7 @@ Result<std::vector<store::Event>> Timeline(store::Database& db, const std::strin
   for (;;) {
     ASSIGN_OR_RETURN(std::vector<store::Event> page, store::ReadLatestEvents(*tx, person_id, 500, before));
     for (auto& e : page) {
-      if (e.type == "fr.parcours.delivery.failed") continue;
+      if (e.type == "fr.parcours.delivery.failed" || (covers && !covers(TimelineScope(e.type)))) continue;
       out.push_back(std::move(e));
       if (static_cast<int>(out.size()) == limit) return out;
     }

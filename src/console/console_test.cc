@@ -80,6 +80,36 @@ TEST_F(ConsoleTest, TransientDeliveryFailuresStayOffTheTimeline) {
   EXPECT_EQ(timeline->front().type, "fr.parcours.interaction.recorded");
 }
 
+TEST_F(ConsoleTest, AHelperSeesOnlyTheEventsItsMandateCovers) {
+  EXPECT_EQ(TimelineScope("fr.parcours.vault.attributes_changed"), "vault");
+  EXPECT_EQ(TimelineScope("fr.parcours.journey.step.status_changed"), "journeys");
+  EXPECT_EQ(TimelineScope("fr.parcours.proactive.offer.made"), "journeys");
+  EXPECT_EQ(TimelineScope("fr.parcours.delivery.status_changed"), "declarations");
+  EXPECT_EQ(TimelineScope("fr.parcours.interaction.recorded"), "");
+  EXPECT_EQ(TimelineScope("fr.parcours.complaint.filed"), "");
+  EXPECT_EQ(TimelineScope("fr.parcours.auth.login.succeeded"), "*");
+  ASSERT_TRUE(RecordInteraction(*db_, clock_, Valid()).ok());
+  Status st = db_->InTransaction([&](store::Transaction& tx) -> Status {
+    for (int i = 0; i < 600; ++i) {  // vault events beyond the limit and the first page
+      store::Event e;
+      e.type = "fr.parcours.vault.attributes_changed";
+      e.source = "/vault";
+      e.person_id = "p-1";
+      e.actor = "usager:u-2";
+      e.channel = "web";
+      RETURN_IF_ERROR(store::AppendEvent(tx, e, &clock_).status());
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto journeys_only = [](std::string_view scope) { return scope.empty() || scope == "journeys"; };
+  auto timeline = Timeline(*db_, "p-1", 5, journeys_only);
+  ASSERT_TRUE(timeline.ok());
+  ASSERT_EQ(timeline->size(), 1u);
+  EXPECT_EQ(timeline->front().type, "fr.parcours.interaction.recorded");
+  EXPECT_EQ(Timeline(*db_, "p-1", 5)->size(), 5u);
+}
+
 TEST_F(ConsoleTest, RefusesBadInteractionsWithTheField) {
   Interaction web = Valid();
   web.channel = "web";

@@ -185,9 +185,10 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
     for (const auto& d : *list) declarations.push_back(detail::DeclarationView(s, d, lang));
   }
 
-  // The timeline: every event of the person, who acted, for whom, through which channel.
+  // The timeline: the person's events the mandate covers, who acted, for whom, through which channel.
   json timeline = json::array();
-  auto events = console::Timeline(*s.db, person, 100);
+  auto events = console::Timeline(*s.db, person, 100,
+                                  [&](std::string_view scope) { return p.HasMandateFor(person, now, scope); });
   if (!events.ok()) return http::Problem(events.status(), r.request_id);
   api::ActorNamer namer(s, person);
   for (const auto& e : *events) {

@@ -294,6 +294,20 @@ TEST_F(ConsoleTest, PersonViewShowsOnlyWhatTheMandateCovers) {
   HttpResponse allowed =
       journeys_only.PostForm(step_url, {{"csrf_token", token}, {"etape", "x"}, {"statut", "fait"}, {"canal", "counter"}});
   EXPECT_NE(allowed.status, 403) << allowed.body;
+
+  // The timeline (API as page) lists only the events the mandate covers.
+  auto types = [&](HttpClient& client) {
+    const json events = client.Get("/api/v1/persons/" + decl.person + "/timeline?limit=500").Json()["events"];
+    std::string out;
+    for (const auto& e : events) out += e["type"].get<std::string>() + "\n";
+    return out;
+  };
+  const std::string for_journeys = types(journeys_only), for_vault = types(vault_only);
+  EXPECT_EQ(for_journeys.find("fr.parcours.vault."), std::string::npos) << for_journeys;
+  EXPECT_EQ(for_journeys.find("fr.parcours.declaration."), std::string::npos) << for_journeys;
+  EXPECT_NE(for_vault.find("fr.parcours.vault."), std::string::npos) << for_vault;
+  EXPECT_EQ(for_vault.find("fr.parcours.declaration."), std::string::npos) << for_vault;
+  EXPECT_EQ(journeys_only.Get("/agent/personnes/" + decl.person).body.find("Déclaration envoyée"), std::string::npos);
 }
 
 TEST_F(ConsoleTest, DemoAidantReachesTheirHomeAndThePersonView) {

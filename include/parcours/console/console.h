@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parcours/base/status.h"
@@ -45,9 +47,17 @@ bool IsInteractionChannel(const std::string& channel);
 // "console.bad_interaction" with the field ("canal", "objet", "note") otherwise.
 Result<std::string> RecordInteraction(store::Database& db, const Clock& clock, const Interaction& interaction);
 
+// The mandate scope (auth mandates) that covers an event of a person's timeline: "vault",
+// "journeys" (journeys, proactive offers, feedback) or "declarations" (declarations, their
+// deliveries, agency signals); "" when any mandate does (the helpers' own interactions,
+// complaints, the mandates themselves); "*" for anything else (a mandate for everything).
+std::string_view TimelineScope(std::string_view event_type);
+
 // The person's most recent events (every module's), newest first, at most `limit` (1..500).
 // A delivery's transient failures (fr.parcours.delivery.failed, retried by the worker) are
-// left out: the timeline shows what happened, not each retry.
-Result<std::vector<store::Event>> Timeline(store::Database& db, const std::string& person_id, int limit = 100);
+// left out: the timeline shows what happened, not each retry. With `covers`, only the events
+// whose TimelineScope it accepts (a helper's mandate).
+Result<std::vector<store::Event>> Timeline(store::Database& db, const std::string& person_id, int limit = 100,
+                                           const std::function<bool(std::string_view scope)>& covers = {});
 
 }  // namespace parcours::console

@@ -47,6 +47,23 @@ Result<json> ObjectBody(const http::Request& r) {
   return body;
 }
 
+// Answers sent through the API are a form like the web's, for the DLNUF counters: its id is
+// "<event>/api" and `prefilled` (optional) names the answers the client showed prefilled from
+// what the journey already knew; any other answer the vault already held counts as asked again.
+Result<journeys::FormSubmission> ApiForm(const json& body, const std::string& event_id) {
+  journeys::FormSubmission form{event_id + "/api", {}};
+  auto it = body.find("prefilled");
+  if (it == body.end()) return form;
+  Status bad = InvalidArgument("journeys.bad_body", "« prefilled » doit être une liste de noms de questions.")
+                   .WithField("/prefilled", "Liste de noms de questions attendue.");
+  if (!it->is_array() || it->size() > 500) return bad;
+  for (const json& name : *it) {
+    if (!name.is_string()) return bad;
+    form.prefilled.push_back(name.get<std::string>());
+  }
+  return form;
+}
+
 http::Response StartJourney(http::Request& r, journeys::JourneyService& svc, const journeys::Actor& actor,
                             const std::string& person) {
   auto body = ObjectBody(r);
@@ -76,7 +93,9 @@ http::Response StartJourney(http::Request& r, journeys::JourneyService& svc, con
     if (!parsed.ok()) return Fail(parsed.status(), r);
     answers = std::move(*parsed);
   }
-  auto view = svc.Start(actor, person, event->id, event_date.get<std::string>(), answers);
+  auto form = ApiForm(*body, event->id);
+  if (!form.ok()) return Fail(form.status(), r);
+  auto view = svc.Start(actor, person, event->id, event_date.get<std::string>(), answers, &*form);
   if (!view.ok()) {
     Status st = view.status();
     if (st.reason() == "journeys.invalid_date" || st.reason() == "journeys.date_out_of_range") {
@@ -151,7 +170,9 @@ void RegisterJourneyRoutes(http::Router& router, const Services& s) {
                }
                auto answers = journeys::AnswersFromJson(*current->event, (*body)["answers"], "/answers");
                if (!answers.ok()) return Fail(answers.status(), r);
-               auto view = svc.UpdateSituation(a, person, r.Param("journey_id"), *answers);
+               auto form = ApiForm(*body, current->event->id);
+               if (!form.ok()) return Fail(form.status(), r);
+               auto view = svc.UpdateSituation(a, person, r.Param("journey_id"), *answers, &*form);
                if (!view.ok()) return Fail(AnswerPaths(view.status()), r);
                return http::Response::Json(detail::JourneyJson(*view, svc.catalog(), r.Language()));
              }),

@@ -114,9 +114,10 @@ Result<SubmissionResult> VaultImpl::Submit(const Actor& actor, const std::string
     ASSIGN_OR_RETURN(result.written, ApplyWrites(tx, actor, person_id, writes));
     const std::set<std::string> written(result.written.begin(), result.written.end());
     for (const auto& name : names) {
-      if (prefilled.count(name)) {
+      // Only what the vault held can have been shown prefilled (an API client says what it showed).
+      if (prefilled.count(name) && known.count(name)) {
         ++result.prefilled;
-        if (written.count(name) && known.count(name)) ++result.corrected;
+        if (written.count(name)) ++result.corrected;
       } else {
         ++result.asked;
         if (known.count(name)) ++result.reasked;

@@ -141,6 +141,44 @@ TEST_F(JourneysApi, KarimSeesLyonsBikeAid) {
   EXPECT_TRUE(lyon) << velo.dump();
 }
 
+// Answers sent through the API are a form for the DLNUF indicators: re-sending what the vault
+// held counts as asked again, unless the client says it showed it prefilled.
+TEST_F(JourneysApi, ApiAnswersAreCountedForDlnuf) {
+  const std::string person = client_->Get("/api/v1/auth/me").Json()["person_id"];
+  auto last_form = [&]() {
+    const json events = client_->Get("/api/v1/persons/" + person + "/timeline?limit=50").Json()["events"];
+    for (const json& e : events) {
+      if (e["type"] == "fr.parcours.vault.form_submitted") return e["data"];
+    }
+    return json();
+  };
+  const json answer = {{"naissance . parents mariés", false}};
+  auto started = Post("/api/v1/me/journeys", {{"event_id", "devenir-parent"}, {"event_date", InDays(60)}, {"answers", answer}});
+  ASSERT_EQ(started.status, 201) << started.body;
+  const std::string id = started.Json()["id"];
+  json form = last_form();
+  EXPECT_EQ(form["form"], "devenir-parent/api");
+  EXPECT_EQ(form["asked"], 1);
+  EXPECT_EQ(form["reasked"], 0);
+
+  ASSERT_EQ(Send("PATCH", "/api/v1/me/journeys/" + id + "/situation", {{"answers", answer}}).status, 200);
+  form = last_form();
+  EXPECT_EQ(form["asked"], 1);
+  EXPECT_EQ(form["reasked"], 1);
+
+  auto shown = Send("PATCH", "/api/v1/me/journeys/" + id + "/situation",
+                    {{"answers", answer}, {"prefilled", {"naissance . parents mariés", "foyer . enfants à charge"}}});
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  form = last_form();
+  EXPECT_EQ(form["prefilled"], 1);
+  EXPECT_EQ(form["asked"], 0);
+  EXPECT_EQ(form["reasked"], 0);
+
+  auto bad = Send("PATCH", "/api/v1/me/journeys/" + id + "/situation", {{"answers", answer}, {"prefilled", "tout"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_THAT(Fields(bad), ::testing::ElementsAre("/prefilled"));
+}
+
 TEST_F(JourneysApi, BadInputIsProblemJsonWithFieldErrors) {
   auto impossible = Post("/api/v1/me/journeys", {{"event_id", "devenir-parent"}, {"event_date", "2026-02-30"}});
   EXPECT_EQ(impossible.status, 422);

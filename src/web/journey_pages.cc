@@ -1,6 +1,7 @@
 // The citizen pages of life events and journeys (see include/parcours/web/journey_pages.h).
 #include "parcours/web/journey_pages.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -8,6 +9,7 @@
 #include "parcours/api/vault.h"
 #include "parcours/auth/principal.h"
 #include "parcours/journeys/journeys.h"
+#include "parcours/vault/vault.h"
 #include "parcours/web/page.h"
 
 namespace parcours::web {
@@ -292,10 +294,15 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
   json summary = json::array();
   std::map<std::string, std::string> by_field;
   if (error != nullptr) detail::CollectErrors(event, *error, &summary, &by_field);
-  // The step's questions, prefilled from the vault with where each answer came from.
+  // The step's questions, prefilled from the vault with where each answer came from, and
+  // which of the information the step needs the vault already holds.
   journeys::Prefill prefill;
-  if (!step.questions.empty()) {
-    auto found = s.journeys->PrefillFor(who.actor, who.person, event.id, step.questions);
+  std::vector<std::string> wanted = step.questions;
+  for (const std::string& n : step.needs) {
+    if (std::find(wanted.begin(), wanted.end(), n) == wanted.end()) wanted.push_back(n);
+  }
+  if (!wanted.empty()) {
+    auto found = s.journeys->PrefillFor(who.actor, who.person, event.id, wanted);
     if (found.ok()) prefill = std::move(*found);
   }
   const journeys::Answers known = detail::KnownAnswers(prefill);
@@ -378,8 +385,18 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
   data["administration_line"] = Msg(s, r, "journeys.step_administration", {{"name", a ? a->name.In(lang) : step.administration}});
   for (catalog::Channel c : step.channels) data["channels"].push_back(catalog::ChannelLabel(c).In(lang));
   for (const std::string& n : step.needs) {
-    const catalog::Question* q = journeys::FindQuestion(cat, event, n);
-    data["needs"].push_back(q ? q->label.In(lang) : n);
+    std::string label = n;
+    if (const catalog::Question* q = journeys::FindQuestion(cat, event, n)) {
+      label = q->label.In(lang);
+    } else if (const vault::AttributeDef* def = s.vault ? s.vault->registry().Find(n) : nullptr) {
+      label = lang == "en" ? def->label_en : def->label_fr;
+    }
+    const journeys::KnownAnswer* k = prefill.Find(n);
+    data["needs"].push_back(
+        {{"label", label},
+         {"known", k != nullptr},
+         {"state", k != nullptr ? Msg(s, r, "journeys.known_hint", {{"source", detail::KnownSource(*k, lang)}})
+                                : Msg(s, r, "journeys.need_missing")}});
   }
   data["has_needs"] = !step.needs.empty();
   if (!step.online_url.empty()) data["online_url"] = step.online_url;

@@ -162,6 +162,15 @@ TEST_F(JourneysVault, SecondJourneyAsksNothingAlreadyKnown) {
   EXPECT_THAT(plan.body, HasSubstr("href=\"/avis?parcours=demenager\""));
   auto step = client_->Get(journey + "/etapes/adresse-impots");
   EXPECT_THAT(step.body, HasSubstr("/avis?parcours=demenager&amp;etape=adresse-impots&amp;service=dgfip"));
+
+  // What the step needs: each item says whether the vault holds it or it is still to provide.
+  EXPECT_THAT(step.body, HasSubstr("À fournir : pas encore dans votre coffre."));
+  auto named = client_->PutJson("/api/v1/me/vault/attributes", {{"attributes", {{"individu . nom", "Martin"}}}},
+                                {{"X-CSRF-Token", Csrf(step.body)}});
+  ASSERT_EQ(named.status, 200) << named.body;
+  step = client_->Get(journey + "/etapes/adresse-impots");
+  static const std::regex name_item("<li>Nom[^<]*<span class=\"pc-tag pc-tag--done\">Déjà connu : Déclaré par vous");
+  EXPECT_TRUE(std::regex_search(step.body, name_item)) << step.body;
 }
 
 TEST_F(JourneysVault, RejectedAnswerChangesNothing) {

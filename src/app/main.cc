@@ -7,6 +7,7 @@
 #include "parcours/vault/cli.h"
 #include "parcours/catalog/cli.h"
 #include "parcours/exchange/cli.h"
+#include "parcours/exchange/outbox.h"
 #include "parcours/insight/cli.h"
 #include "parcours/journeys/journeys.h"
 #include "parcours/proactive/cli.h"
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   parcours::app::CommandLine line;
   parcours::app::AddCoreCommands(app, line);
-  parcours::vault::AddVaultCommands(app);
+  parcours::vault::AddVaultCommands(app, {parcours::exchange::ResealPayloads});
   parcours::vault::AddAuditCommands(app);
   parcours::exchange::AddExchangeCommands(app);
   parcours::catalog::AddCatalogCommands(app);

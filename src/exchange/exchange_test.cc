@@ -133,7 +133,8 @@ class ExchangeTest : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
     ASSERT_TRUE(store::Migrate(*db_).ok());
-    auto keys = vault::KeyRing::Parse(vault::KeyRing::GenerateKeyLine());
+    key_line_ = vault::KeyRing::GenerateKeyLine();
+    auto keys = vault::KeyRing::Parse(key_line_);
     ASSERT_TRUE(keys.ok());
     keys_ = std::make_unique<vault::KeyRing>(std::move(*keys));
     vault_ = vault::NewVault(*db_, clock_, *keys_,
@@ -216,6 +217,7 @@ class ExchangeTest : public ::testing::Test {
   std::map<std::string, std::string> secrets_;
   Receiver receiver_{&secrets_};
   std::unique_ptr<store::Database> db_;
+  std::string key_line_;
   std::unique_ptr<vault::KeyRing> keys_;
   std::unique_ptr<vault::Vault> vault_;
   std::vector<ServiceDef> services_;
@@ -262,6 +264,27 @@ TEST_F(ExchangeTest, RegistryFileErrorsNameTheLine) {
   auto ok = LoadRegistryFile(f, "http://sim");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->services[0].endpoint, "http://sim/hooks/caf.x");
+}
+
+TEST_F(ExchangeTest, KeyRotationResealsPendingPayloads) {
+  auto decl = outbox_->Submit(vault::Actor::Usager(person_), Input("k-rot", "web"));
+  ASSERT_TRUE(decl.ok()) << decl.status().ToString();
+  const std::string new_line = vault::KeyRing::GenerateKeyLine();
+  auto both = vault::KeyRing::Parse(key_line_ + "\n" + new_line);
+  auto only_new = vault::KeyRing::Parse(new_line);
+  ASSERT_TRUE(both.ok() && only_new.ok());
+  // Without the old key, rotation refuses rather than losing the payloads.
+  EXPECT_EQ(ResealPayloads(*db_, *only_new).status().reason(), "vault.unknown_key");
+  auto resealed = ResealPayloads(*db_, *both);
+  ASSERT_TRUE(resealed.ok()) << resealed.status().ToString();
+  EXPECT_EQ(*resealed, 2);  // the two consented deliveries; the skipped one has no payload
+  EXPECT_EQ(*ResealPayloads(*db_, *both), 0);
+  // The old key can go: the worker opens every payload with the new one alone.
+  DeliveryWorker worker(*db_, *only_new, clock_, FastOptions());
+  auto sent = worker.RunOnce();
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  EXPECT_EQ(*sent, 2);
+  EXPECT_EQ(receiver_.Received().size(), 2u);
 }
 
 TEST_F(ExchangeTest, DeclarationReachesOnlyConsentedServicesWithOnlyConsentedData) {

@@ -45,7 +45,7 @@ std::unique_ptr<store::Database> OpenOrExit(const Options& o) {
   return std::move(db).value();
 }
 
-void RotateKey(const Options& o) {
+void RotateKey(const Options& o, const std::vector<Resealer>& others) {
   std::string key_file = o.key_file;
   if (key_file.empty()) {
     if (const char* env = std::getenv("PARCOURS_VAULT_KEY_FILE"); env && *env) key_file = env;
@@ -62,6 +62,11 @@ void RotateKey(const Options& o) {
   if (!keys.ok()) Fail(kExitUsage, keys.status());
   auto db = OpenOrExit(o);
   auto n = RotateKeys(*db, *keys);
+  for (const Resealer& other : others) {
+    if (!n.ok()) break;
+    auto more = other(*db, *keys);
+    n = more.ok() ? Result<int64_t>(*n + *more) : more;
+  }
   if (!n.ok()) Fail(n.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure, n.status());
   std::cout << *n << " valeur(s) re-chiffrée(s) avec la clé / value(s) re-sealed with key "
             << keys->active_key_id() << "\n";
@@ -84,7 +89,7 @@ void Verify(const Options& o) {
 
 }  // namespace
 
-void AddVaultCommands(CLI::App& app) {
+void AddVaultCommands(CLI::App& app, std::vector<Resealer> others) {
   auto options = std::make_shared<Options>();
   CLI::App* vault = app.add_subcommand("vault", "Coffre de données / data vault");
   vault->require_subcommand(1);
@@ -94,7 +99,7 @@ void AddVaultCommands(CLI::App& app) {
   rotate->add_option("--key-file", options->key_file, "Fichier de clés / key file (PARCOURS_VAULT_KEY_FILE)");
   rotate->add_flag("--generate", options->generate,
                    "Ajoute d'abord une nouvelle clé active au fichier / first append a new active key to the file");
-  rotate->callback([options] { RotateKey(*options); });
+  rotate->callback([options, others = std::move(others)] { RotateKey(*options, others); });
 }
 
 void AddAuditCommands(CLI::App& app) {

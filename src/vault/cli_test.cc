@@ -12,10 +12,10 @@ namespace parcours::vault {
 namespace {
 
 // Runs `args` through a fresh CLI11 app holding the vault commands; returns the exit code.
-int RunCommand(std::vector<std::string> args) {
+int RunCommand(std::vector<std::string> args, std::vector<Resealer> others = {}) {
   CLI::App app{"parcours"};
   app.require_subcommand(1);
-  AddVaultCommands(app);
+  AddVaultCommands(app, std::move(others));
   AddAuditCommands(app);
   std::reverse(args.begin(), args.end());
   try {
@@ -46,11 +46,24 @@ TEST_P(Cli, RotateKeyGeneratesAKeyAndReseals) {
     std::ofstream out(file);
     out << key_line_ << "\n";
   }
-  EXPECT_EQ(RunCommand({"vault", "rotate-key", "--generate", "--key-file", file.string(), "--database", scratch_->url()}), 0);
+  // Other modules' sealed values (exchange payloads) are re-sealed with the same active key.
+  std::string other_key;
+  Resealer other = [&](store::Database&, const KeyRing& keys) -> Result<int64_t> {
+    other_key = keys.active_key_id();
+    return int64_t{0};
+  };
+  EXPECT_EQ(RunCommand({"vault", "rotate-key", "--generate", "--key-file", file.string(), "--database", scratch_->url()},
+                       {other}),
+            0);
   auto ring = KeyRing::LoadFile(file);
   ASSERT_TRUE(ring.ok());
   EXPECT_EQ(ring->size(), 2u);
+  EXPECT_EQ(other_key, ring->active_key_id());
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM vault_attributes WHERE key_id = '" + ring->active_key_id() + "'"), 1);
+  Resealer refusing = [](store::Database&, const KeyRing&) -> Result<int64_t> {
+    return InvalidArgument("vault.unknown_key", "clé absente");
+  };
+  EXPECT_EQ(RunCommand({"vault", "rotate-key", "--key-file", file.string(), "--database", scratch_->url()}, {refusing}), 2);
   EXPECT_EQ(RunCommand({"vault", "rotate-key", "--key-file", (file.string() + ".absent"), "--database", scratch_->url()}), 2);
   std::filesystem::remove(file);
 }

@@ -115,4 +115,11 @@ class Outbox {
   store::GroupCommitter* committer_;
 };
 
+// Key rotation of the deliveries' sealed payloads (as vault::RotateKeys for the vault's
+// values, which `parcours vault rotate-key` runs first): re-seals with the active key every
+// payload sealed under another one, by batches, so that older keys can leave the key file
+// without losing a pending or replayable delivery. Returns how many were re-sealed;
+// InvalidArgument vault.unknown_key when a payload's key is missing from `keys`.
+Result<int64_t> ResealPayloads(store::Database& db, const vault::KeyRing& keys);
+
 }  // namespace parcours::exchange

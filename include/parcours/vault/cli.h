@@ -6,13 +6,28 @@
 // Exit codes: 0 done / chain intact, 1 chain broken, 2 bad usage or configuration, 3 failure.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "parcours/base/status.h"
+
 namespace CLI {
 class App;
+}
+namespace parcours::store {
+class Database;
 }
 
 namespace parcours::vault {
 
-void AddVaultCommands(CLI::App& app);
+class KeyRing;
+
+// What other modules seal with the vault's keys (exchange: delivery payloads): rotate-key
+// re-seals them too, after the vault's values; each returns how many it re-sealed.
+using Resealer = std::function<Result<int64_t>(store::Database&, const KeyRing&)>;
+
+void AddVaultCommands(CLI::App& app, std::vector<Resealer> others = {});
 void AddAuditCommands(CLI::App& app);
 
 }  // namespace parcours::vault

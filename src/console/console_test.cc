@@ -19,6 +19,22 @@ class ConsoleTest : public ::testing::Test {
     db_ = std::move(*db);
     ASSERT_TRUE(store::Migrate(*db_).ok());
   }
+  // `n` events of `type` on p-1's timeline, by the system.
+  void AppendEvents(const std::string& type, int n) {
+    Status st = db_->InTransaction([&](store::Transaction& tx) -> Status {
+      for (int i = 0; i < n; ++i) {
+        store::Event e;
+        e.type = type;
+        e.source = "/test";
+        e.person_id = "p-1";
+        e.actor = "system";
+        e.channel = "api";
+        RETURN_IF_ERROR(store::AppendEvent(tx, e, &clock_).status());
+      }
+      return Status::Ok();
+    });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
   Interaction Valid() const {
     return {"p-1", "agent:u-1", "Agent Dupont", "caf", "counter", "  Changement d'adresse  ", "Justificatif vu."};
   }
@@ -61,19 +77,7 @@ TEST_F(ConsoleTest, NewestFirst) {
 
 TEST_F(ConsoleTest, TransientDeliveryFailuresStayOffTheTimeline) {
   ASSERT_TRUE(RecordInteraction(*db_, clock_, Valid()).ok());
-  Status st = db_->InTransaction([&](store::Transaction& tx) -> Status {
-    for (int i = 0; i < 600; ++i) {  // more than one page of retries
-      store::Event e;
-      e.type = "fr.parcours.delivery.failed";
-      e.source = "/exchange";
-      e.person_id = "p-1";
-      e.actor = "system";
-      e.channel = "api";
-      RETURN_IF_ERROR(store::AppendEvent(tx, e, &clock_).status());
-    }
-    return Status::Ok();
-  });
-  ASSERT_TRUE(st.ok()) << st.ToString();
+  AppendEvents("fr.parcours.delivery.failed", 600);  // more than one page of retries
   auto timeline = Timeline(*db_, "p-1", 5);
   ASSERT_TRUE(timeline.ok());
   ASSERT_EQ(timeline->size(), 1u);
@@ -89,19 +93,7 @@ TEST_F(ConsoleTest, AHelperSeesOnlyTheEventsItsMandateCovers) {
   EXPECT_EQ(TimelineScope("fr.parcours.complaint.filed"), "");
   EXPECT_EQ(TimelineScope("fr.parcours.auth.login.succeeded"), "*");
   ASSERT_TRUE(RecordInteraction(*db_, clock_, Valid()).ok());
-  Status st = db_->InTransaction([&](store::Transaction& tx) -> Status {
-    for (int i = 0; i < 600; ++i) {  // vault events beyond the limit and the first page
-      store::Event e;
-      e.type = "fr.parcours.vault.attributes_changed";
-      e.source = "/vault";
-      e.person_id = "p-1";
-      e.actor = "usager:u-2";
-      e.channel = "web";
-      RETURN_IF_ERROR(store::AppendEvent(tx, e, &clock_).status());
-    }
-    return Status::Ok();
-  });
-  ASSERT_TRUE(st.ok()) << st.ToString();
+  AppendEvents("fr.parcours.vault.attributes_changed", 600);  // beyond the limit and the first page
   auto journeys_only = [](std::string_view scope) { return scope.empty() || scope == "journeys"; };
   auto timeline = Timeline(*db_, "p-1", 5, journeys_only);
   ASSERT_TRUE(timeline.ok());

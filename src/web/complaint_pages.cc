@@ -151,6 +151,16 @@ http::Response NewPage(const api::Services& s, const http::Request& r, const std
   return RenderPage(s, r, "complaint_new", std::move(data), status);
 }
 
+// The service's messages are in French: an English page gives its own, for the same field.
+std::string FieldMessage(const api::Services& s, const http::Request& r, const std::string& key,
+                         const std::string& french) {
+  if (key == "sujet") return Msg(s, r, "complaints.error_subject");
+  if (PageLanguage(r) == "fr") return french;
+  return Msg(s, r, "complaints.error_" + key,
+             {{"min", std::to_string(complaints::kMinTextChars)},
+              {"max", std::to_string(key == "reference" ? complaints::kMaxReferenceChars : complaints::kMaxTextChars)}});
+}
+
 std::string FieldOfError(const std::string& field) {
   if (field == "category") return "categorie";
   if (field == "text") return "texte";
@@ -218,9 +228,11 @@ void RegisterComplaintPages(http::Router& router, const api::Services& services)
           for (const auto& fe : st.field_errors()) {
             const std::string key = FieldOfError(fe.field);
             if (key == "sujet" && !subject) continue;  // already said: choose one
-            errors.emplace(key, key == "sujet" ? Msg(s, r, "complaints.error_subject") : fe.message);
+            errors.emplace(key, FieldMessage(s, r, key, fe.message));
           }
-          if (errors.empty()) errors["sujet"] = st.message();
+          if (errors.empty()) {
+            errors["sujet"] = PageLanguage(r) == "fr" ? st.message() : Msg(s, r, "complaints.error_subject");
+          }
           return NewPage(s, r, *person, f, errors, 422);
         }
         if (!errors.empty()) return NewPage(s, r, *person, f, errors, 422);

@@ -63,6 +63,10 @@ for (const lang of ['fr', 'en']) {
       await page.click('form[action="/mes-reclamations"] button[type="submit"]');
       assert.match(await page.title(), /^(Erreur|Error)/);
       assert.equal(await page.locator('.pc-error-summary li').count(), 2, 'subject and category missing');
+      if (lang === 'en') {
+        const summary = await page.textContent('.pc-error-summary');
+        assert.ok(!summary.includes('Choisissez'), `French message on an English page: ${summary}`);
+      }
       assert.equal(await page.inputValue('#texte'), 'Trop court');
       await checkPage(page, `complaint-new-errors-${lang}`);
 

@@ -32,6 +32,25 @@ Result<Who> Person(const api::Services& s, const http::Request& r) {
   return who;
 }
 
+// The logged-in person, their journey "journey_id" and, with `with_step`, its step "step_id".
+struct Opened {
+  Who who;
+  journeys::JourneyView view;
+  std::string step_id;
+  const journeys::StepPlan& step() const { return *view.plan.Find(step_id); }  // with_step only
+};
+
+Result<Opened> OpenJourney(const api::Services& s, const http::Request& r, bool with_step) {
+  ASSIGN_OR_RETURN(Who who, Person(s, r));
+  ASSIGN_OR_RETURN(journeys::JourneyView view, s.journeys->Get(who.actor, who.person, r.Param("journey_id")));
+  std::string step_id;
+  if (with_step) {
+    step_id = r.Param("step_id");
+    if (view.plan.Find(step_id) == nullptr) return NotFound("journeys.unknown_step", "Étape inconnue.");
+  }
+  return Opened{std::move(who), std::move(view), std::move(step_id)};
+}
+
 // An HTML page for a refusal (unknown event or journey, service unavailable...).
 http::Response Refuse(const api::Services& s, const http::Request& r, const Status& status) {
   if (s.renderer == nullptr) return http::Problem(status, r.request_id);
@@ -425,19 +444,17 @@ void RegisterJourneyPages(http::Router& router, const api::Services& s) {
              "usager");
   router.Add("GET", "/mes-parcours/{journey_id}",
              [&s](http::Request& r) {
-               auto who = Person(s, r);
-               if (!who.ok()) return Refuse(s, r, who.status());
-               auto view = s.journeys->Get(who->actor, who->person, r.Param("journey_id"));
-               if (!view.ok()) return Refuse(s, r, view.status());
-               return JourneyPage(s, r, *who, *view, nullptr, nullptr, r.Query("ok").has_value());
+               auto opened = OpenJourney(s, r, false);
+               if (!opened.ok()) return Refuse(s, r, opened.status());
+               return JourneyPage(s, r, opened->who, opened->view, nullptr, nullptr, r.Query("ok").has_value());
              },
              "web.journeys.journey", "usager");
   router.Add("POST", "/mes-parcours/{journey_id}",
              [&s](http::Request& r) {
-               auto who = Person(s, r);
-               if (!who.ok()) return Refuse(s, r, who.status());
-               auto view = s.journeys->Get(who->actor, who->person, r.Param("journey_id"));
-               if (!view.ok()) return Refuse(s, r, view.status());
+               auto opened = OpenJourney(s, r, false);
+               if (!opened.ok()) return Refuse(s, r, opened.status());
+               const Who* who = &opened->who;
+               const journeys::JourneyView* view = &opened->view;
                const FormFields form = r.FormFields();
                std::vector<std::string> rules;
                for (const auto& q : view->event->questions) rules.push_back(q.rule);
@@ -458,23 +475,19 @@ void RegisterJourneyPages(http::Router& router, const api::Services& s) {
              "web.journeys.situation", "usager");
   router.Add("GET", "/mes-parcours/{journey_id}/etapes/{step_id}",
              [&s](http::Request& r) {
-               auto who = Person(s, r);
-               if (!who.ok()) return Refuse(s, r, who.status());
-               auto view = s.journeys->Get(who->actor, who->person, r.Param("journey_id"));
-               if (!view.ok()) return Refuse(s, r, view.status());
-               const journeys::StepPlan* sp = view->plan.Find(r.Param("step_id"));
-               if (sp == nullptr) return Refuse(s, r, NotFound("journeys.unknown_step", "Étape inconnue."));
-               return StepPage(s, r, *who, *view, *sp, nullptr, nullptr, r.Query("ok").has_value());
+               auto opened = OpenJourney(s, r, true);
+               if (!opened.ok()) return Refuse(s, r, opened.status());
+               return StepPage(s, r, opened->who, opened->view, opened->step(), nullptr, nullptr,
+                               r.Query("ok").has_value());
              },
              "web.journeys.step", "usager");
   router.Add("POST", "/mes-parcours/{journey_id}/etapes/{step_id}",
              [&s](http::Request& r) {
-               auto who = Person(s, r);
-               if (!who.ok()) return Refuse(s, r, who.status());
-               auto view = s.journeys->Get(who->actor, who->person, r.Param("journey_id"));
-               if (!view.ok()) return Refuse(s, r, view.status());
-               const journeys::StepPlan* sp = view->plan.Find(r.Param("step_id"));
-               if (sp == nullptr) return Refuse(s, r, NotFound("journeys.unknown_step", "Étape inconnue."));
+               auto opened = OpenJourney(s, r, true);
+               if (!opened.ok()) return Refuse(s, r, opened.status());
+               const Who* who = &opened->who;
+               const journeys::JourneyView* view = &opened->view;
+               const journeys::StepPlan* sp = &opened->step();
                const FormFields form = r.FormFields();
                auto answers = detail::ReadAnswers(*view->event, sp->step->questions, form);
                std::optional<journeys::StepStatus> status;

@@ -229,6 +229,8 @@ Symbols SplitUnit(std::string_view part) {
   return DecomposePower(out);
 }
 
+bool ComputeConvertible(UnitId from, UnitId to);
+
 ConversionEntry ComputeConversion(UnitId from, UnitId to) {
   ConversionEntry e;
   std::string sf = from == kNoUnit ? "" : SerializeUnit(from);
@@ -236,7 +238,7 @@ ConversionEntry ComputeConversion(UnitId from, UnitId to) {
   bool equivalent = !sf.empty() && !st.empty() &&
                     (sf == st || (sf == "kW.h" && st == "kWh") || (sf == "kWh" && st == "kW.h") ||
                      (sf == "mn/h" && st == "noeud") || (sf == "noeud" && st == "mn/h"));
-  e.convertible = equivalent || AreUnitsConvertible(from, to);
+  e.convertible = equivalent || ComputeConvertible(from, to);
   if (!e.convertible || from == kNoUnit) return e;
   UnitParts f = GetUnitParts(from);
   UnitParts t = to == kNoUnit ? UnitParts{} : GetUnitParts(to);
@@ -359,7 +361,10 @@ UnitId SimplifyUnit(UnitId id) {
   return r;
 }
 
-bool AreUnitsConvertible(UnitId from, UnitId to) {
+namespace {
+
+// Unit classes balance on both sides (percentages aside). Uncached: see Conversion().
+bool ComputeConvertible(UnitId from, UnitId to) {
   if (from == kNoUnit || to == kNoUnit) return true;
   const UnitParts a = GetUnitParts(from);
   const UnitParts b = GetUnitParts(to);
@@ -383,23 +388,29 @@ bool AreUnitsConvertible(UnitId from, UnitId to) {
   return true;
 }
 
-std::optional<double> ConvertUnit(UnitId from, UnitId to, double value) {
+// The memoised conversion between two units (evaluation asks for the same few pairs).
+ConversionEntry Conversion(UnitId from, UnitId to) {
   auto& t = Table();
-  ConversionEntry e;
-  bool found = false;
   {
     std::lock_guard lock(t.mu);
     auto it = t.conversion_cache.find({from, to});
-    if (it != t.conversion_cache.end()) {
-      e = it->second;
-      found = true;
-    }
+    if (it != t.conversion_cache.end()) return it->second;
   }
-  if (!found) {
-    e = ComputeConversion(from, to);
-    std::lock_guard lock(t.mu);
-    t.conversion_cache.emplace(std::make_pair(from, to), e);
-  }
+  ConversionEntry e = ComputeConversion(from, to);
+  std::lock_guard lock(t.mu);
+  t.conversion_cache.emplace(std::make_pair(from, to), e);
+  return e;
+}
+
+}  // namespace
+
+bool AreUnitsConvertible(UnitId from, UnitId to) {
+  if (from == kNoUnit || to == kNoUnit) return true;
+  return Conversion(from, to).convertible;
+}
+
+std::optional<double> ConvertUnit(UnitId from, UnitId to, double value) {
+  const ConversionEntry e = Conversion(from, to);
   if (!e.convertible) return std::nullopt;
   if (value == 0 || std::isnan(value) || from == kNoUnit) return value;
   return RoundTo16(((value * e.factor_to) / e.factor_from) * e.f1 * e.f2);

@@ -2,6 +2,8 @@
 #include "compiler.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 namespace parcours::rules::detail {
 namespace {
@@ -369,8 +371,40 @@ Result<int> Compiler::ParseSituationValue(const RawNode& value, int slot_rule) {
   return node;
 }
 
+namespace {
+
+// A number written first, as the expression parser reads it (digits, then '.' and digits),
+// and the text after it when that is nothing or starts with a space ("646.29 €/mois"): the
+// rest alone decides how such a text parses, whatever the number.
+struct LeadingNumber {
+  std::string_view digits, rest;
+};
+bool SplitLeadingNumber(std::string_view text, LeadingNumber* out) {
+  auto digit = [&](size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  size_t end = 0;
+  while (digit(end)) ++end;
+  if (end == 0) return false;
+  if (end < text.size() && text[end] == '.' && digit(end + 1)) {
+    ++end;
+    while (digit(end)) ++end;
+  }
+  if (end < text.size() && text[end] != ' ') return false;
+  out->digits = text.substr(0, end);
+  out->rest = text.substr(end);
+  return true;
+}
+
+}  // namespace
+
 bool ConstantTexts::Find(const std::string& text, Node* out) const {
+  LeadingNumber number;
+  const bool numeric = SplitLeadingNumber(text, &number);
   std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = numeric ? numbers_.find(number.rest) : numbers_.end(); it != numbers_.end()) {
+    *out = it->second;
+    out->value.number = std::strtod(std::string(number.digits).c_str(), nullptr);  // as the parser reads it
+    return true;
+  }
   auto it = nodes_.find(text);
   if (it == nodes_.end()) return false;
   *out = it->second;
@@ -378,8 +412,14 @@ bool ConstantTexts::Find(const std::string& text, Node* out) const {
 }
 
 void ConstantTexts::Add(const std::string& text, const Node& constant) {
+  LeadingNumber number;
+  const bool numeric = SplitLeadingNumber(text, &number) && constant.value.is_number();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (nodes_.size() < kMax) nodes_.emplace(text, constant);
+  if (numeric) {
+    if (numbers_.size() < kMax) numbers_.emplace(std::string(number.rest), constant);
+  } else if (nodes_.size() < kMax) {
+    nodes_.emplace(text, constant);
+  }
 }
 
 }  // namespace parcours::rules::detail

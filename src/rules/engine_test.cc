@@ -143,6 +143,20 @@ r . v:
   ASSERT_TRUE(other.SetSituation(Json{{"a", "100 €/an"}}).ok());
   EXPECT_EQ(other.Evaluate("b")->unit, "€/mois");
   EXPECT_NEAR(other.Evaluate("b")->value.number, 200.0 / 12, 1e-9);
+  // Numbers written with the same unit (or none) share the parse of what follows them; a
+  // text that only starts with a number keeps its own meaning.
+  const std::vector<std::pair<std::string, double>> texts = {
+      {"2512.5 €/mois", 5025}, {"7 €/mois", 14}, {"12", 24}, {"0.25", 0.5}, {"3 * 4 €/mois", 24}, {"5 €/mois + 1 €/mois", 12}};
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [text, doubled] : texts) {
+      Engine engine(model);
+      ASSERT_TRUE(engine.SetSituation(Json{{"a", text}}).ok()) << text;
+      auto b = engine.Evaluate("b");
+      ASSERT_TRUE(b.ok()) << text;
+      EXPECT_DOUBLE_EQ(b->value.number, doubled) << text;
+      EXPECT_EQ(b->unit, "€/mois") << text;
+    }
+  }
 }
 
 TEST(Engine, SituationIsStrict) {

@@ -133,7 +133,9 @@ struct Overlay {
 class FoldCache;
 
 // Situation values whose text compiles to a lone constant ("oui", "'CDI'", "3000 €/mois",
-// "01/02/2024"): the constant, so that each text is parsed once per model. Thread-safe.
+// "01/02/2024"): the constant, so that each text is parsed once per model; a number followed by
+// nothing or by a space and a unit is kept by what follows it, so that "3000 €/mois" and
+// "2512.5 €/mois" share one entry (the parse of the unit). Thread-safe.
 class ConstantTexts {
  public:
   bool Find(const std::string& text, Node* out) const;
@@ -143,6 +145,7 @@ class ConstantTexts {
   static constexpr size_t kMax = 100000;  // bounded: situations come from outside
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Node> nodes_;
+  std::unordered_map<std::string, Node, NameHash, std::equal_to<>> numbers_;  // by the text after the number
 };
 
 class CompiledModel {

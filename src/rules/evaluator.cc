@@ -239,7 +239,7 @@ void EvalState::Warn(const std::string& message) {
   }
 }
 
-const Res& EvalState::Store(int id, Res r) {
+const Res& EvalState::Store(int id, Res&& r) {
   const Res* p = &store_.Add(std::move(r));
   if (id >= 0) {
     if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);

@@ -101,7 +101,7 @@ class FoldCache;
 // Results of a state at stable addresses, in chunks that are kept (and reused) when cleared.
 class ResultStore {
  public:
-  const Res& Add(Res r) {
+  const Res& Add(Res&& r) {
     if (used_ == 0 || chunks_[used_ - 1].size() == kChunk) NextChunk();
     std::vector<Res>& chunk = chunks_[used_ - 1];
     chunk.push_back(std::move(r));
@@ -196,7 +196,7 @@ class EvalState {
   bool StacksEmpty() const { return rule_stack_.empty() && depth_ == 0; }
   const Res* FoldedRule(int rule);
   const Res* FoldedApplicability(int rule);
-  const Res& Store(int id, Res r);
+  const Res& Store(int id, Res&& r);
   Res Compute(int id);
   Res ComputeRule(int rule);
   Res RuleApplicability(int rule);

@@ -76,9 +76,14 @@ Json Value::ToJson() const {
     case Kind::kNull: return nullptr;
     case Kind::kNumber: return number;
     case Kind::kBoolean: return boolean;
-    case Kind::kString: return string;
+    case Kind::kString: return string.str();
   }
   return nullptr;
+}
+
+const std::string& ValueString::Empty() {
+  static const std::string empty;
+  return empty;
 }
 
 // The core is made by SetSituation, or by the first Evaluate over the empty situation.

@@ -54,7 +54,7 @@ Value Apply(Op op, const Value& a, const Value& b) {
   if (op == Op::kAnd) return JsAnd(a, b);
   if (op == Op::kOr) return JsOr(a, b);
   if (a.is_string() && b.is_string() && IsOneOf(op, {Op::kLt, Op::kLe, Op::kGt, Op::kGe})) {
-    int c = a.string.compare(b.string);
+    int c = a.string.str().compare(b.string.str());
     switch (op) {
       case Op::kLt: return BoolValue(c < 0);
       case Op::kLe: return BoolValue(c <= 0);
@@ -361,14 +361,16 @@ Res EvalState::SimplifierUnite(const Node& n) {
 
 Res EvalState::Texte(const Node& n) {
   Res r;
-  r.value.kind = Value::Kind::kString;
+  std::string text;
   for (size_t i = 0; i < n.kids.size(); ++i) {
-    r.value.string += n.texts[i];
+    text += n.texts[i];
     const Res& part = EvalNode(n.kids[i]);
-    r.value.string += FormatResult(part);
+    text += FormatResult(part);
     r.missing = MergeMissing(r.missing, part.missing);
   }
-  r.value.string += n.texts.back();
+  text += n.texts.back();
+  r.value.kind = Value::Kind::kString;
+  r.value.string = std::move(text);
   return r;
 }
 

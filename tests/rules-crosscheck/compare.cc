@@ -32,7 +32,7 @@ std::string ValueText(const Value& value) {
   switch (value.kind) {
     case Value::Kind::kNumber: return NumberText(value.number);
     case Value::Kind::kBoolean: return value.boolean ? "oui" : "non";
-    case Value::Kind::kString: return "'" + value.string + "'";
+    case Value::Kind::kString: return "'" + value.string.str() + "'";
     default: return KindName(value.kind);
   }
 }

@@ -93,13 +93,34 @@ Result<ModelPtr> LoadModelFromPath(const std::filesystem::path& path, const Mode
 Result<ModelPtr> LoadModelFromPaths(const std::vector<std::filesystem::path>& paths,
                                     const ModelOptions& options = {});
 
+// The text of a string value: immutable and shared, so that values (copied at every step of
+// an evaluation) copy a pointer, and a number's value carries no string at all.
+class ValueString {
+ public:
+  ValueString() = default;
+  ValueString(std::string text)  // NOLINT(google-explicit-constructor): a value's text
+      : text_(text.empty() ? nullptr : std::make_shared<const std::string>(std::move(text))) {}
+  ValueString(const char* text) : ValueString(std::string(text)) {}  // NOLINT(google-explicit-constructor)
+  const std::string& str() const { return text_ ? *text_ : Empty(); }
+  operator const std::string&() const { return str(); }  // NOLINT(google-explicit-constructor)
+  bool empty() const { return text_ == nullptr; }
+  size_t size() const { return str().size(); }
+  friend bool operator==(const ValueString& a, const ValueString& b) { return a.str() == b.str(); }
+  friend bool operator==(const ValueString& a, const std::string& b) { return a.str() == b; }
+  friend bool operator==(const ValueString& a, const char* b) { return a.str() == b; }
+
+ private:
+  static const std::string& Empty();
+  std::shared_ptr<const std::string> text_;  // null for ""
+};
+
 // A Publicodes value.
 struct Value {
   enum class Kind { kUndefined, kNull, kNumber, kBoolean, kString };
   Kind kind = Kind::kUndefined;
   double number = 0;
   bool boolean = false;
-  std::string string;  // strings, and dates as "JJ/MM/AAAA"
+  ValueString string;  // strings, and dates as "JJ/MM/AAAA"
 
   bool is_undefined() const { return kind == Kind::kUndefined; }
   bool is_null() const { return kind == Kind::kNull; }

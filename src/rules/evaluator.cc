@@ -152,8 +152,7 @@ void EvalState::ClearTouched() {
   buffers_.touched_nodes.clear();
   buffers_.touched_rules.clear();
   buffers_.results.Clear();
-  std::fill(buffers_.in_progress.begin(), buffers_.in_progress.end(), 0);
-  std::fill(buffers_.suppressed.begin(), buffers_.suppressed.end(), 0);
+  ClearStackCounts();
 }
 
 void EvalState::ResetCache() {
@@ -199,8 +198,12 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   fork->dirty_ = dirty_;
   if (copy_stacks) {
     fork->rule_stack_ = rule_stack_;
-    fork->buffers_.in_progress = buffers_.in_progress;
-    fork->buffers_.suppressed = buffers_.suppressed;
+    StateBuffers& b = fork->buffers_;  // clean, and sized for the graph's rules (ResetCache)
+    for (int rule : buffers_.flagged_rules) {
+      b.in_progress[rule] = buffers_.in_progress[rule];
+      b.suppressed[rule] = buffers_.suppressed[rule];
+    }
+    b.flagged_rules = buffers_.flagged_rules;
   }
   if (copy_cache) {
     // Results are shared read-only: the parent outlives its forks. Only the entries set
@@ -354,7 +357,7 @@ Res EvalState::ComputeRule(int rule_id) {
   }
   const Rule& rule = g_->rule(rule_id);
   rule_stack_.emplace_back(rule_id, 0);
-  ++in_progress_[rule_id];
+  Raise(in_progress_, rule_id, buffers_.flagged_rules);
   const Res* possibilities = nullptr;
   if (rule.possibilities >= 0) {
     possibilities = &EvalNode(rule.possibilities);
@@ -419,7 +422,7 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   const NodeType t = g_->type(parent);
   EnsureRuleSlots(rule_id);
   if (suppressed_[rule_id] == 0) {  // not already on the parent stack
-    ++suppressed_[rule_id];
+    Raise(suppressed_, rule_id, buffers_.flagged_rules);
     Res not_applicable;
     not_applicable.value = BoolValue(false);
     if (t.nullable == Tri::kTrue) not_applicable = NotApplicable(parent);

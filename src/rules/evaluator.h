@@ -135,6 +135,7 @@ struct StateBuffers {
   std::vector<unsigned char> suppressed;
   std::vector<int> touched_nodes;
   std::vector<int> touched_rules;
+  std::vector<int> flagged_rules;  // rules whose in_progress or suppressed count left 0
 };
 
 class EvalState {
@@ -152,8 +153,7 @@ class EvalState {
   void ResetCache();
   // Starts a top-level evaluation: cycle bookkeeping is per evaluation, as in the reference.
   void BeginEvaluation() {
-    std::fill(suppressed_.begin(), suppressed_.end(), 0);  // parent stack
-    std::fill(in_progress_.begin(), in_progress_.end(), 0);  // evaluation stack counts
+    ClearStackCounts();
     rule_stack_.clear();
     depth_ = 0;
   }
@@ -193,6 +193,14 @@ class EvalState {
   }
   void RollbackJournal();
   void ClearTouched();
+  // Zeroes the in_progress and suppressed counts (only those that were raised).
+  void ClearStackCounts() {
+    for (int rule : buffers_.flagged_rules) in_progress_[rule] = suppressed_[rule] = 0;
+    buffers_.flagged_rules.clear();
+  }
+  static void Raise(std::vector<unsigned char>& counts, int rule, std::vector<int>& flagged) {
+    if (counts[rule]++ == 0) flagged.push_back(rule);
+  }
   bool StacksEmpty() const { return rule_stack_.empty() && depth_ == 0; }
   const Res* FoldedRule(int rule);
   const Res* FoldedApplicability(int rule);

@@ -34,8 +34,15 @@ Missing MissingArena::Merge(const Missing& a, const Missing& b) {
   MissingEntry* out = Allocate(a.size() + b.size());
   std::copy(a.begin(), a.end(), out);
   size_t size = a.size();
-  if (a.size() * b.size() <= 64) {
-    for (const MissingEntry& entry : b) {
+  // Lists often start alike (the same variables reached by two branches): no search for those.
+  size_t same = 0;
+  while (same < a.size() && same < b.size() && a.begin()[same].rule == b.begin()[same].rule) {
+    out[same].score += b.begin()[same].score;
+    ++same;
+  }
+  const Missing rest(b.begin() + same, static_cast<uint32_t>(b.size() - same));
+  if (a.size() * rest.size() <= 64) {
+    for (const MissingEntry& entry : rest) {
       MissingEntry* found = std::find_if(out, out + a.size(), [&](const MissingEntry& e) { return e.rule == entry.rule; });
       if (found != out + a.size()) {
         found->score += entry.score;
@@ -47,10 +54,10 @@ Missing MissingArena::Merge(const Missing& a, const Missing& b) {
     // Long lists: an index by rule id instead of a search per entry.
     int top = 0;
     for (const MissingEntry& e : a) top = std::max(top, e.rule);
-    for (const MissingEntry& e : b) top = std::max(top, e.rule);
+    for (const MissingEntry& e : rest) top = std::max(top, e.rule);
     if (static_cast<size_t>(top) >= position_.size()) position_.resize(top + 1, -1);
     for (size_t i = 0; i < a.size(); ++i) position_[out[i].rule] = static_cast<int>(i);
-    for (const MissingEntry& entry : b) {
+    for (const MissingEntry& entry : rest) {
       if (int at = position_[entry.rule]; at >= 0 && static_cast<size_t>(at) < a.size()) {
         out[at].score += entry.score;
       } else {

@@ -34,7 +34,9 @@ Status AnswerPaths(const Status& s) {
   if (s.reason() != "journeys.invalid_answers") return s;
   Status out(s.code(), s.reason(), s.message());
   for (const FieldError& fe : s.field_errors()) {
-    out.WithField(fe.field.rfind("/", 0) == 0 ? fe.field : "/answers/" + fe.field, fe.message);
+    FieldError pointed = fe;  // its reason and parameters stay
+    if (fe.field.rfind("/", 0) != 0) pointed.field = "/answers/" + fe.field;
+    out.WithField(std::move(pointed));
   }
   return out;
 }
@@ -100,7 +102,9 @@ http::Response StartJourney(http::Request& r, journeys::JourneyService& svc, con
     Status st = view.status();
     if (st.reason() == "journeys.invalid_date" || st.reason() == "journeys.date_out_of_range") {
       Status mapped(st.code(), st.reason(), st.message());
-      return Fail(mapped.WithField("/event_date", st.message()), r);
+      FieldError date = st.field_errors().empty() ? FieldError{"", st.message(), "", {}} : st.field_errors()[0];
+      date.field = "/event_date";  // its reason and parameters stay
+      return Fail(mapped.WithField(std::move(date)), r);
     }
     return Fail(AnswerPaths(st), r);
   }

@@ -86,7 +86,10 @@ Response Problem(const Status& status, std::string_view request_id) {
   if (!status.field_errors().empty()) {
     nlohmann::json errors = nlohmann::json::array();
     for (const FieldError& e : status.field_errors()) {
-      errors.push_back({{"field", e.field}, {"message", e.message}});
+      nlohmann::json error = {{"field", e.field}, {"message", e.message}};
+      if (!e.reason.empty()) error["reason"] = e.reason;
+      if (!e.params.empty()) error["params"] = e.params;
+      errors.push_back(std::move(error));
     }
     body["errors"] = std::move(errors);
   }

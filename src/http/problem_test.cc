@@ -36,6 +36,21 @@ TEST(Problem, FieldErrorsMakeA422WithErrors) {
   EXPECT_FALSE(b.contains("request_id"));
 }
 
+TEST(Problem, FieldErrorsGiveTheirReasonAndParameters) {
+  Status s = InvalidArgument("journeys.invalid_answers", "Certaines réponses sont invalides.")
+                 .WithField(FieldError{"/answers/revenu", "« Revenu » : la valeur doit être au moins 0.",
+                                       "out_of_range", {{"min", "0"}}})
+                 .WithField("nom", "Le nom est obligatoire.");
+  nlohmann::json b = BodyOf(Problem(s));
+  ASSERT_EQ(b["errors"].size(), 2u);
+  EXPECT_EQ(b["errors"][0]["reason"], "out_of_range");
+  EXPECT_EQ(b["errors"][0]["params"], nlohmann::json({{"min", "0"}}));
+  EXPECT_EQ(b["errors"][0]["message"], "« Revenu » : la valeur doit être au moins 0.");
+  // Without a reason the entry keeps its two members only.
+  EXPECT_FALSE(b["errors"][1].contains("reason"));
+  EXPECT_FALSE(b["errors"][1].contains("params"));
+}
+
 TEST(Problem, InternalDetailIsNotLeaked) {
   Response r = Problem(Internal("store.driver", "SQLITE_CORRUPT in table vault_people"), "r");
   EXPECT_EQ(r.status, 500);

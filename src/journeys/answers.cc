@@ -18,19 +18,28 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(first, last - first + 1));
 }
 
-// French number formatting for messages: 10000000 -> "10000000", 2.5 -> "2,5".
-std::string FormatNumber(double v) {
+// Canonical number text for field error parameters: 10000000 -> "10000000", 2.5 -> "2.5".
+std::string CanonicalNumberText(double v) {
   char buf[64];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  std::string s = ec == std::errc() ? std::string(buf, ptr) : std::to_string(v);
+  return ec == std::errc() ? std::string(buf, ptr) : std::to_string(v);
+}
+
+// French number formatting for messages: 10000000 -> "10000000", 2.5 -> "2,5".
+std::string FormatNumber(double v) {
+  std::string s = CanonicalNumberText(v);
   for (char& c : s) {
     if (c == '.') c = ',';
   }
   return s;
 }
 
-Status AnswerError(std::string_view field, std::string message) {
-  return InvalidArgument("journeys.invalid_answer", message).WithField(std::string(field), message);
+// One refused answer: the French message, and the reason and parameters a page in another
+// language words it from (the question is the field; its label is the page's to give).
+Status AnswerError(std::string_view field, std::string reason, std::string message,
+                   std::map<std::string, std::string> params = {}) {
+  return InvalidArgument("journeys.invalid_answer", message)
+      .WithField(FieldError{std::string(field), message, std::move(reason), std::move(params)});
 }
 
 Result<std::string> CanonicalNumber(const Question& q, std::string_view raw, std::string_view field) {
@@ -47,10 +56,13 @@ Result<std::string> CanonicalNumber(const Question& q, std::string_view raw, std
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) {
-    return AnswerError(field, "« " + q.label.fr + " » : saisissez un nombre (par exemple 1200 ou 1200,50).");
+    return AnswerError(field, kNotANumber, "« " + q.label.fr + " » : saisissez un nombre (par exemple 1200 ou 1200,50).");
   }
   if ((q.min && v < *q.min) || (q.max && v > *q.max)) {
     std::string range = "« " + q.label.fr + " » : la valeur doit être";
+    std::map<std::string, std::string> bounds;
+    if (q.min) bounds["min"] = CanonicalNumberText(*q.min);
+    if (q.max) bounds["max"] = CanonicalNumberText(*q.max);
     if (q.min && q.max) {
       range += " comprise entre " + FormatNumber(*q.min) + " et " + FormatNumber(*q.max) + ".";
     } else if (q.min) {
@@ -58,7 +70,7 @@ Result<std::string> CanonicalNumber(const Question& q, std::string_view raw, std
     } else {
       range += " au plus " + FormatNumber(*q.max) + ".";
     }
-    return AnswerError(field, range);
+    return AnswerError(field, kOutOfRange, range, std::move(bounds));
   }
   char buf[64];
   auto [end, ec2] = std::to_chars(buf, buf + sizeof buf, v);
@@ -74,22 +86,27 @@ Result<std::string> CanonicalAnswer(const Question& q, std::string_view raw_in, 
     case QuestionType::kBoolean:
       if (raw == "oui" || raw == "true") return std::string("oui");
       if (raw == "non" || raw == "false") return std::string("non");
-      return AnswerError(field, "« " + q.label.fr + " » : répondez par oui ou par non.");
+      return AnswerError(field, kNotBoolean, "« " + q.label.fr + " » : répondez par oui ou par non.");
     case QuestionType::kNumber:
       return CanonicalNumber(q, raw, field);
     case QuestionType::kChoice:
       for (const catalog::Choice& c : q.choices) {
         if (c.value == raw) return raw;
       }
-      return AnswerError(field, "« " + q.label.fr + " » : choisissez une des réponses proposées.");
+      return AnswerError(field, kUnknownChoice, "« " + q.label.fr + " » : choisissez une des réponses proposées.");
     case QuestionType::kDate:
       if (CivilDate::Parse(raw)) return raw;
-      return AnswerError(field, "« " + q.label.fr + " » : saisissez une date existante au format AAAA-MM-JJ.");
+      return AnswerError(field, kBadDate, "« " + q.label.fr + " » : saisissez une date existante au format AAAA-MM-JJ.");
     case QuestionType::kText:
-      if (raw.size() > 500) return AnswerError(field, "« " + q.label.fr + " » : 500 caractères au plus.");
+      if (raw.size() > kMaxTextAnswer) {
+        return AnswerError(field, kTooLong,
+                           "« " + q.label.fr + " » : " + std::to_string(kMaxTextAnswer) + " caractères au plus.",
+                           {{"max", std::to_string(kMaxTextAnswer)}});
+      }
       for (unsigned char c : raw) {
         if (c < 0x20 || c == '\'' || c == '"') {
-          return AnswerError(field, "« " + q.label.fr + " » : les guillemets et caractères de contrôle sont refusés.");
+          return AnswerError(field, kForbiddenCharacters,
+                             "« " + q.label.fr + " » : les guillemets et caractères de contrôle sont refusés.");
         }
       }
       return raw;
@@ -101,20 +118,21 @@ Result<Answers> AnswersFromJson(const catalog::Event& event, const Json& object,
   const std::string base(prefix);
   if (!object.is_object()) {
     return InvalidArgument("journeys.invalid_answers", "Les réponses doivent être un objet JSON {question: valeur}.")
-        .WithField(base, "Un objet JSON est attendu.");
+        .WithField(FieldError{base, "Un objet JSON est attendu.", kNotAnObject, {}});
   }
   Answers answers;
   Status errors = InvalidArgument("journeys.invalid_answers", "Certaines réponses sont invalides.");
   bool failed = false;
-  auto fail = [&](const std::string& field, std::string message) {
-    errors.WithField(field, std::move(message));
+  auto fail = [&](const std::string& field, std::string reason, std::string message,
+                  std::map<std::string, std::string> params = {}) {
+    errors.WithField(FieldError{field, std::move(message), std::move(reason), std::move(params)});
     failed = true;
   };
   for (const auto& [name, value] : object.items()) {
     const std::string field = base + "/" + name;
     const Question* q = event.FindQuestion(name);
     if (q == nullptr) {
-      fail(field, "Question inconnue pour l'événement « " + event.id + " ».");
+      fail(field, kUnknownQuestion, "Question inconnue pour l'événement « " + event.id + " ».", {{"event", event.id}});
       continue;
     }
     if (value.is_null()) {
@@ -140,16 +158,20 @@ Result<Answers> AnswersFromJson(const catalog::Event& event, const Json& object,
     if (!type_ok) {
       static const char* kExpected[] = {"un booléen (true / false)", "un nombre", "une chaîne de caractères",
                                         "une chaîne de caractères", "une date AAAA-MM-JJ (chaîne)"};
-      fail(field, std::string("Type invalide : ") + kExpected[static_cast<int>(q->type)] + " est attendu.");
+      static const char* kExpectedType[] = {"boolean", "number", "string", "string", "date"};
+      const int type = static_cast<int>(q->type);
+      fail(field, kWrongType, std::string("Type invalide : ") + kExpected[type] + " est attendu.",
+           {{"expected", kExpectedType[type]}});
       continue;
     }
     Result<std::string> canonical = CanonicalAnswer(*q, raw, field);
     if (!canonical.ok()) {
-      for (const FieldError& fe : canonical.status().field_errors()) fail(fe.field, fe.message);
+      for (const FieldError& fe : canonical.status().field_errors()) errors.WithField(fe);
+      failed = true;
       continue;
     }
     if (canonical->empty()) {
-      fail(field, "Réponse vide : utilisez null pour effacer une réponse.");
+      fail(field, kEmptyAnswer, "Réponse vide : utilisez null pour effacer une réponse.");
       continue;
     }
     answers[name] = *canonical;
@@ -168,7 +190,7 @@ Result<Answers> AnswersFromForm(const catalog::Event& event, const std::multimap
     if (it == form.end()) continue;
     Result<std::string> canonical = CanonicalAnswer(q, it->second, q.rule);
     if (!canonical.ok()) {
-      for (const FieldError& fe : canonical.status().field_errors()) errors.WithField(fe.field, fe.message);
+      for (const FieldError& fe : canonical.status().field_errors()) errors.WithField(fe);
       failed = true;
       continue;
     }

@@ -6,6 +6,7 @@
 
 #include "parcours/base/clock.h"
 #include "parcours/base/id.h"
+#include "parcours/journeys/answers.h"
 #include "parcours/store/events.h"
 #include "parcours/store/store.h"
 
@@ -62,13 +63,14 @@ Result<JourneyView> JourneyService::Start(const Actor& actor, const std::string&
   const std::optional<CivilDate> date = CivilDate::Parse(event_date);
   if (!date) {
     const std::string message = "Saisissez une date existante au format AAAA-MM-JJ (par exemple 2026-03-12).";
-    return InvalidArgument("journeys.invalid_date", message).WithField("event_date", message);
+    return InvalidArgument("journeys.invalid_date", message).WithField(FieldError{"event_date", message, kBadDate, {}});
   }
   const CivilDate today = CivilDate::FromTimePoint(clock_.Now());
   if (std::abs(date->DaysSinceEpoch() - today.DaysSinceEpoch()) > kMaxDaysFromToday) {
     const std::string message = "La date doit être située à moins de deux ans d'aujourd'hui (" +
                                 today.ToDisplay("fr") + ").";
-    return InvalidArgument("journeys.date_out_of_range", message).WithField("event_date", message);
+    return InvalidArgument("journeys.date_out_of_range", message)
+        .WithField(FieldError{"event_date", message, kDateTooFar, {{"today", today.ToIso()}}});
   }
   RETURN_IF_ERROR(situation_.Save(actor, person_id, event->id, answers, form));
   ASSIGN_OR_RETURN(Answers situation, situation_.Load(actor, person_id, event->id));

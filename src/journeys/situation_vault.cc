@@ -137,7 +137,9 @@ class VaultSituationSource final : public SituationSource {
     const catalog::Event* event = catalog_->FindEvent(event_id);
     for (const FieldError& fe : s.field_errors()) {
       const catalog::Question* q = event != nullptr ? FindQuestion(*catalog_, *event, fe.field) : nullptr;
-      out.WithField(fe.field, q != nullptr ? "« " + q->label.fr + " » : " + fe.message : fe.message);
+      FieldError labelled = fe;  // the vault's reason and parameters stay
+      if (q != nullptr) labelled.message = "« " + q->label.fr + " » : " + fe.message;
+      out.WithField(std::move(labelled));
     }
     return out;
   }

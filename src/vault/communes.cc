@@ -5,6 +5,7 @@
 #include <map>
 
 #include "parcours/vault/validate.h"
+#include "refusal.h"
 
 namespace parcours::vault {
 namespace detail {
@@ -79,10 +80,10 @@ std::size_t CommuneCount() { return GetIndex().communes.size(); }
 Result<std::string> ValidatePostcode(std::string_view text) {
   std::string s = Compact(text);
   if (s.size() != 5 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return InvalidArgument("vault.invalid_postcode", "Le code postal doit compter 5 chiffres.");
+    return detail::Refusal("vault.invalid_postcode", kPostcodeFormat, "Le code postal doit compter 5 chiffres.");
   }
   if (GetIndex().by_postcode.find(s) == GetIndex().by_postcode.end()) {
-    return InvalidArgument("vault.unknown_postcode",
+    return detail::Refusal("vault.unknown_postcode", kUnknownPostcode,
                            "Ce code postal ne correspond à aucune commune de la liste officielle.");
   }
   return s;
@@ -91,12 +92,12 @@ Result<std::string> ValidatePostcode(std::string_view text) {
 Result<std::string> ValidateCommune(std::string_view text) {
   std::string s = Compact(text);
   if (s.size() != 5) {
-    return InvalidArgument("vault.invalid_commune",
+    return detail::Refusal("vault.invalid_commune", kCommuneFormat,
                            "Le code commune INSEE compte 5 caractères (par exemple 33063 pour "
                            "Bordeaux).");
   }
   if (!FindCommune(s)) {
-    return InvalidArgument("vault.unknown_commune",
+    return detail::Refusal("vault.unknown_commune", kUnknownCommune,
                            "Ce code commune ne figure pas dans la liste officielle des communes.");
   }
   return s;
@@ -107,8 +108,9 @@ Status CheckPostcodeCommune(std::string_view postcode, std::string_view insee) {
   if (!commune) return ValidateCommune(insee).status();
   if (std::find(commune->postcodes.begin(), commune->postcodes.end(), postcode) ==
       commune->postcodes.end()) {
-    return InvalidArgument("vault.postcode_commune_mismatch",
-                           "Le code postal ne correspond pas à la commune " + commune->name + ".");
+    return detail::Refusal("vault.postcode_commune_mismatch", kPostcodeCommuneMismatch,
+                           "Le code postal ne correspond pas à la commune " + commune->name + ".",
+                           {{"commune", commune->name}});
   }
   return Status::Ok();
 }

@@ -6,6 +6,8 @@
 #include <map>
 #include <string>
 
+#include "refusal.h"
+
 namespace parcours::vault {
 namespace {
 
@@ -45,6 +47,25 @@ int Mod97(std::string_view digits) {
 
 }  // namespace
 
+namespace detail {
+Status Refusal(std::string reason, std::string field_reason, std::string message,
+               std::map<std::string, std::string> params) {
+  return InvalidArgument(std::move(reason), message)
+      .WithField(FieldError{"", message, std::move(field_reason), std::move(params)});
+}
+}  // namespace detail
+using detail::Refusal;
+
+FieldError FieldErrorOf(const Status& s, std::string field) {
+  FieldError out = s.field_errors().empty() ? FieldError{"", s.message(), "", {}} : s.field_errors().front();
+  out.field = std::move(field);
+  return out;
+}
+
+Status OnField(const Status& s, std::string field) {
+  return Status(s.code(), s.reason(), s.message()).WithField(FieldErrorOf(s, std::move(field)));
+}
+
 Result<std::string> ValidateDate(std::string_view text) {
   std::string_view t = Trim(text);
   int y = 0, m = 0, d = 0;
@@ -60,11 +81,10 @@ Result<std::string> ValidateDate(std::string_view text) {
     parsed = num(t.substr(6, 4), &y) && num(t.substr(3, 2), &m) && num(t.substr(0, 2), &d);
   }
   if (!parsed) {
-    return InvalidArgument("vault.invalid_date",
-                           "La date doit être au format JJ/MM/AAAA, par exemple 05/03/1994.");
+    return Refusal("vault.invalid_date", kBadDate, "La date doit être au format JJ/MM/AAAA, par exemple 05/03/1994.");
   }
   if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, m)) {
-    return InvalidArgument("vault.invalid_date", "Cette date n'existe pas dans le calendrier.");
+    return Refusal("vault.invalid_date", kNonexistentDate, "Cette date n'existe pas dans le calendrier.");
   }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
@@ -74,8 +94,8 @@ Result<std::string> ValidateDate(std::string_view text) {
 Result<std::string> ValidateNir(std::string_view text) {
   std::string s = StripSeparators(text);
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const Status bad_format = InvalidArgument(
-      "vault.invalid_nir",
+  const Status bad_format = Refusal(
+      "vault.invalid_nir", kNirFormat,
       "Le numéro de sécurité sociale doit compter 15 caractères : 13 chiffres (2A ou 2B pour la "
       "Corse) puis la clé de 2 chiffres.");
   if (s.size() != 15) return bad_format;
@@ -88,16 +108,15 @@ Result<std::string> ValidateNir(std::string_view text) {
   if (!AllDigits(numeric) || !AllDigits(key)) return bad_format;
   if (body[0] != '1' && body[0] != '2' && body[0] != '3' && body[0] != '4' && body[0] != '7' &&
       body[0] != '8') {
-    return InvalidArgument("vault.invalid_nir",
-                           "Le numéro de sécurité sociale doit commencer par 1 ou 2.");
+    return Refusal("vault.invalid_nir", kNirFirstDigit, "Le numéro de sécurité sociale doit commencer par 1 ou 2.");
   }
   int month = std::stoi(body.substr(3, 2));
   if (!((month >= 1 && month <= 12) || (month >= 20 && month <= 42) || (month >= 50 && month <= 99))) {
-    return InvalidArgument("vault.invalid_nir",
+    return Refusal("vault.invalid_nir", kNirMonth,
                            "Le mois de naissance du numéro de sécurité sociale n'est pas valide.");
   }
   if (97 - Mod97(numeric) != std::stoi(key)) {
-    return InvalidArgument("vault.invalid_nir",
+    return Refusal("vault.invalid_nir", kNirKey,
                            "La clé du numéro de sécurité sociale ne correspond pas : vérifiez le "
                            "numéro.");
   }
@@ -115,15 +134,15 @@ Result<std::string> ValidateIban(std::string_view text) {
       {"SM", 27}, {"VA", 22}};
   std::string s = StripSeparators(text);
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const Status bad = InvalidArgument(
-      "vault.invalid_iban",
+  const Status bad = Refusal(
+      "vault.invalid_iban", kIbanFormat,
       "L'IBAN n'est pas valide : il commence par le code pays (FR pour la France) suivi de 2 "
       "chiffres de contrôle ; un IBAN français compte 27 caractères.");
   if (s.size() < 15 || s.size() > 34) return bad;
   for (char c : s) if (!std::isalnum(static_cast<unsigned char>(c))) return bad;
   auto it = kLengths.find(s.substr(0, 2));
   if (it == kLengths.end()) {
-    return InvalidArgument("vault.invalid_iban",
+    return Refusal("vault.invalid_iban", kIbanCountry,
                            "Le pays de cet IBAN n'est pas dans la zone SEPA.");
   }
   if (s.size() != it->second || !AllDigits(s.substr(2, 2))) return bad;
@@ -134,7 +153,7 @@ Result<std::string> ValidateIban(std::string_view text) {
     else digits += std::to_string(c - 'A' + 10);
   }
   if (Mod97(digits) != 1) {
-    return InvalidArgument("vault.invalid_iban",
+    return Refusal("vault.invalid_iban", kIbanChecksum,
                            "Les chiffres de contrôle de l'IBAN ne correspondent pas : vérifiez "
                            "l'IBAN.");
   }
@@ -143,8 +162,8 @@ Result<std::string> ValidateIban(std::string_view text) {
 
 Result<std::string> ValidateEmail(std::string_view text) {
   std::string_view t = Trim(text);
-  const Status bad = InvalidArgument(
-      "vault.invalid_email", "L'adresse électronique doit être de la forme nom@domaine.fr.");
+  const Status bad = Refusal(
+      "vault.invalid_email", kBadEmail, "L'adresse électronique doit être de la forme nom@domaine.fr.");
   auto at = t.find('@');
   if (t.size() > 254 || at == std::string_view::npos || t.find('@', at + 1) != std::string_view::npos) {
     return bad;
@@ -181,8 +200,8 @@ Result<std::string> ValidatePhone(std::string_view text) {
   std::string kept;
   for (char c : s) if (c != '(' && c != ')') kept.push_back(c);
   s = kept;
-  const Status bad = InvalidArgument(
-      "vault.invalid_phone",
+  const Status bad = Refusal(
+      "vault.invalid_phone", kBadPhone,
       "Le numéro de téléphone doit compter 10 chiffres (06 12 34 56 78) ou commencer par + et "
       "l'indicatif du pays.");
   if (s.rfind("00", 0) == 0) s = "+" + s.substr(2);

@@ -110,5 +110,62 @@ TEST(Values, CanonicalAndPublicodesForms) {
   EXPECT_EQ(DisplayValue(*r.Find("banque . IBAN"), "FR7630006000011234567890189"), "FR76 3000 6000 0112 3456 7890 189");
 }
 
+// The reason of a refusal's one field error (the caller names the field).
+std::string FieldReason(const Status& s) {
+  EXPECT_EQ(s.field_errors().size(), 1u) << s.ToString();
+  return s.field_errors().empty() ? "" : s.field_errors()[0].reason;
+}
+
+TEST(Reasons, EveryRefusalSaysWhyWithoutTheMessage) {
+  EXPECT_EQ(FieldReason(ValidateNir("12345").status()), kNirFormat);
+  EXPECT_EQ(FieldReason(ValidateNir("5 94 03 75 120 005 91").status()), kNirFirstDigit);
+  EXPECT_EQ(FieldReason(ValidateNir("2 94 13 75 120 005 91").status()), kNirMonth);
+  EXPECT_EQ(FieldReason(ValidateNir("2 94 03 75 120 005 92").status()), kNirKey);
+  EXPECT_EQ(FieldReason(ValidateIban("FR76 3000").status()), kIbanFormat);
+  EXPECT_EQ(FieldReason(ValidateIban("US76 3000 6000 0112 3456 7890 189").status()), kIbanCountry);
+  EXPECT_EQ(FieldReason(ValidateIban("FR76 3000 6000 0112 3456 7890 188").status()), kIbanChecksum);
+  EXPECT_EQ(FieldReason(ValidateDate("5 mars").status()), kBadDate);
+  EXPECT_EQ(FieldReason(ValidateDate("30/02/2001").status()), kNonexistentDate);
+  EXPECT_EQ(FieldReason(ValidateEmail("nom.domaine.fr").status()), kBadEmail);
+  EXPECT_EQ(FieldReason(ValidatePhone("12").status()), kBadPhone);
+  EXPECT_EQ(FieldReason(ValidatePostcode("3300").status()), kPostcodeFormat);
+  EXPECT_EQ(FieldReason(ValidatePostcode("00000").status()), kUnknownPostcode);
+  EXPECT_EQ(FieldReason(ValidateCommune("330").status()), kCommuneFormat);
+  EXPECT_EQ(FieldReason(ValidateCommune("99999").status()), kUnknownCommune);
+  Status mismatch = CheckPostcodeCommune("69001", "33063");
+  EXPECT_EQ(FieldReason(mismatch), kPostcodeCommuneMismatch);
+  EXPECT_EQ(mismatch.field_errors()[0].params.at("commune"), "Bordeaux");
+  // The field error repeats the refusal's French message; OnField names the field.
+  Status named = OnField(ValidateNir("12345").status(), "individu . NIR");
+  ASSERT_EQ(named.field_errors().size(), 1u);
+  EXPECT_EQ(named.field_errors()[0].field, "individu . NIR");
+  EXPECT_EQ(named.field_errors()[0].message, named.message());
+  EXPECT_EQ(named.reason(), "vault.invalid_nir");
+}
+
+TEST(Reasons, ValuesGiveTheirBoundsAndChoices) {
+  AttributeRegistry r = AttributeRegistry::Default();
+  const AttributeDef* salary = r.Find("revenus . salaire net mensuel");
+  ASSERT_NE(salary, nullptr);
+  ASSERT_TRUE(salary->min.has_value());
+  auto negative = CanonicalValue(*salary, "-3");
+  ASSERT_EQ(negative.status().field_errors().size(), 1u);
+  const FieldError& below = negative.status().field_errors()[0];
+  EXPECT_EQ(below.field, "revenus . salaire net mensuel");
+  EXPECT_EQ(below.reason, kOutOfRange);
+  EXPECT_EQ(below.params, (std::map<std::string, std::string>{{"min", "0"}}));
+  EXPECT_EQ(FieldReason(CanonicalValue(*salary, "beaucoup").status()), kNotANumber);
+  EXPECT_EQ(FieldReason(CanonicalValue(*r.Find("handicap . reconnaissance MDPH"), "bof").status()), kNotBoolean);
+  const AttributeDef* name = r.Find("individu . nom");
+  EXPECT_EQ(FieldReason(CanonicalValue(*name, "  ").status()), kEmptyValue);
+  auto too_long = CanonicalValue(*name, std::string(501, 'a'));
+  EXPECT_EQ(FieldReason(too_long.status()), kTooLong);
+  EXPECT_EQ(too_long.status().field_errors()[0].params.at("max"), "500");
+  EXPECT_EQ(FieldReason(CanonicalValue(*name, "a\tb").status()), kForbiddenCharacters);
+  auto astronaut = CanonicalValue(*r.Find("activité . statut"), "astronaute");
+  EXPECT_EQ(FieldReason(astronaut.status()), kUnknownChoice);
+  EXPECT_NE(astronaut.status().field_errors()[0].params.at("choices").find("salarié"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace parcours::vault

@@ -6,14 +6,18 @@
 
 #include "parcours/vault/attributes.h"
 #include "parcours/vault/validate.h"
+#include "refusal.h"
 
 namespace parcours::vault {
 namespace {
 
-Status Labelled(Status s, const AttributeDef& def) {
-  // Field errors carry the attribute name so forms can show the message beside the field.
-  std::string message = s.message();
-  return std::move(s).WithField(def.name, std::move(message));
+using detail::Refusal;
+
+// Canonical number text for field error parameters ("0", "2.5").
+std::string NumberParam(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
 }
 
 Result<std::string> CanonicalNumber(const AttributeDef& def, std::string_view raw) {
@@ -31,7 +35,7 @@ Result<std::string> CanonicalNumber(const AttributeDef& def, std::string_view ra
   for (std::string_view nbsp : {"\xC2\xA0", "\xE2\x80\xAF"}) {
     for (auto pos = s.find(nbsp); pos != std::string::npos; pos = s.find(nbsp)) s.erase(pos, nbsp.size());
   }
-  const Status bad = InvalidArgument("vault.invalid_number", "Saisissez un nombre, par exemple 1250,50.");
+  const Status bad = Refusal("vault.invalid_number", kNotANumber, "Saisissez un nombre, par exemple 1250,50.");
   if (s.empty() || s.size() > 40) return bad;
   std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
   bool digit = false, dot = false;
@@ -46,12 +50,14 @@ Result<std::string> CanonicalNumber(const AttributeDef& def, std::string_view ra
   if (def.min && v < *def.min) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g", *def.min);
-    return InvalidArgument("vault.out_of_range", std::string("La valeur doit être au moins ") + buf + ".");
+    return Refusal("vault.out_of_range", kOutOfRange, std::string("La valeur doit être au moins ") + buf + ".",
+                   {{"min", NumberParam(*def.min)}});
   }
   if (def.max && v > *def.max) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g", *def.max);
-    return InvalidArgument("vault.out_of_range", std::string("La valeur doit être au plus ") + buf + ".");
+    return Refusal("vault.out_of_range", kOutOfRange, std::string("La valeur doit être au plus ") + buf + ".",
+                   {{"max", NumberParam(*def.max)}});
   }
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.10g", v);
@@ -63,18 +69,20 @@ Result<std::string> CanonicalBoolean(std::string_view raw) {
   for (char c : raw) if (c != ' ') s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (s == "oui" || s == "true" || s == "1" || s == "yes") return std::string("oui");
   if (s == "non" || s == "false" || s == "0" || s == "no") return std::string("non");
-  return InvalidArgument("vault.invalid_boolean", "Répondez par oui ou par non.");
+  return Refusal("vault.invalid_boolean", kNotBoolean, "Répondez par oui ou par non.");
 }
 
 Result<std::string> CanonicalText(std::string_view raw) {
   std::string_view s = raw;
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  if (s.empty()) return InvalidArgument("vault.empty_value", "Ce champ ne peut pas être vide.");
-  if (s.size() > 500) return InvalidArgument("vault.too_long", "Le texte ne doit pas dépasser 500 caractères.");
+  if (s.empty()) return Refusal("vault.empty_value", kEmptyValue, "Ce champ ne peut pas être vide.");
+  if (s.size() > 500) {
+    return Refusal("vault.too_long", kTooLong, "Le texte ne doit pas dépasser 500 caractères.", {{"max", "500"}});
+  }
   for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7F) {
-      return InvalidArgument("vault.invalid_text", "Le texte contient des caractères non autorisés.");
+      return Refusal("vault.invalid_text", kForbiddenCharacters, "Le texte contient des caractères non autorisés.");
     }
   }
   return std::string(s);
@@ -94,7 +102,8 @@ Result<std::string> CanonicalValue(const AttributeDef& def, std::string_view raw
         if (!found) {
           std::string list;
           for (const auto& c : def.choices) list += (list.empty() ? "" : ", ") + c;
-          r = InvalidArgument("vault.invalid_choice", "Choisissez une des valeurs proposées : " + list + ".");
+          r = Refusal("vault.invalid_choice", kUnknownChoice, "Choisissez une des valeurs proposées : " + list + ".",
+                      {{"choices", list}});
         }
       }
       break;
@@ -109,7 +118,8 @@ Result<std::string> CanonicalValue(const AttributeDef& def, std::string_view raw
     case AttributeType::kPostcode: r = ValidatePostcode(raw); break;
     case AttributeType::kCommune: r = ValidateCommune(raw); break;
   }
-  if (!r.ok()) return Labelled(r.status(), def);
+  // The field error carries the attribute name so forms show the message beside the field.
+  if (!r.ok()) return OnField(r.status(), def.name);
   return r;
 }
 

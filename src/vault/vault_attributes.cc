@@ -101,20 +101,21 @@ Result<std::vector<std::string>> VaultImpl::ApplyWrites(store::Transaction& tx, 
   for (const auto& raw : writes) {
     const AttributeDef* def = registry_->Find(raw.name);
     if (!def) {
-      errors.WithField(raw.name, "Cette information n'est pas prévue par le coffre de données.");
+      errors.WithField(FieldError{raw.name, "Cette information n'est pas prévue par le coffre de données.",
+                                  kUnknownAttribute, {}});
       continue;
     }
     if (!seen.insert(raw.name).second) {
-      errors.WithField(raw.name, "Cette information est donnée deux fois.");
+      errors.WithField(FieldError{raw.name, "Cette information est donnée deux fois.", kDuplicateAttribute, {}});
       continue;
     }
     auto canonical = CanonicalValue(*def, raw.value);
     if (!canonical.ok()) {
-      errors.WithField(def->name, canonical.status().message());
+      errors.WithField(FieldErrorOf(canonical.status(), def->name));
       continue;
     }
     if (def->type == AttributeType::kDate && def->not_in_future && *canonical > today) {
-      errors.WithField(def->name, "Cette date ne peut pas être dans le futur.");
+      errors.WithField(FieldError{def->name, "Cette date ne peut pas être dans le futur.", kFutureDate, {}});
       continue;
     }
     checked.push_back({def, std::move(canonical).value(), Attribute(actor, raw)});
@@ -129,13 +130,13 @@ Result<std::vector<std::string>> VaultImpl::ApplyWrites(store::Transaction& tx, 
     }
     if (address.count(kPostcode) && address.count(kCommune)) {
       Status s = CheckPostcodeCommune(address[kPostcode], address[kCommune]);
-      if (!s.ok()) errors.WithField(kPostcode, s.message());
+      if (!s.ok()) errors.WithField(FieldErrorOf(s, kPostcode));
     }
   }
   if (!errors.field_errors().empty()) {
     if (errors.field_errors().size() == 1) {
       const auto& f = errors.field_errors()[0];
-      return InvalidArgument("vault.invalid_value", f.message).WithField(f.field, f.message);
+      return InvalidArgument("vault.invalid_value", f.message).WithField(f);
     }
     return errors;
   }

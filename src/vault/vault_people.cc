@@ -118,14 +118,20 @@ Result<std::string> VaultImpl::AddMember(const Actor& actor, const std::string& 
     if (!household) return NotFound("vault.no_household", "Créez d'abord votre foyer.");
     Status errors = InvalidArgument("vault.invalid_member", "Certaines informations sur la personne ne sont pas valides.");
     if (member.first_name.empty() || member.first_name.size() > 100) {
-      errors.WithField("first_name", "Indiquez le prénom (100 caractères au plus).");
+      errors.WithField(FieldError{"first_name", "Indiquez le prénom (100 caractères au plus).", kBadFirstName,
+                                  {{"max", "100"}}});
     }
     std::optional<std::string> birth;
     if (!member.birth_date.empty()) {
       auto date = ValidateDate(member.birth_date);
-      if (!date.ok()) errors.WithField("birth_date", date.status().message());
-      else if (*date > DateOf(Now())) errors.WithField("birth_date", "La date de naissance ne peut pas être dans le futur.");
-      else birth = *date;
+      if (!date.ok()) {
+        errors.WithField(FieldErrorOf(date.status(), "birth_date"));
+      } else if (*date > DateOf(Now())) {
+        errors.WithField(
+            FieldError{"birth_date", "La date de naissance ne peut pas être dans le futur.", kFutureBirthDate, {}});
+      } else {
+        birth = *date;
+      }
     }
     if (!errors.field_errors().empty()) return errors;
     if (member.person_id) {

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "parcours/vault/access_log.h"
+#include "parcours/vault/validate.h"
 #include "vault_suite.h"
 
 namespace parcours::vault {
@@ -140,7 +141,13 @@ TEST_P(VaultSuite, RejectedWriteChangesNothing) {
                             W("contact . courriel", "pas-une-adresse"), W("inconnu . champ", "x")},
                            kJourney);
   ASSERT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.field_errors().size(), 3u);
+  ASSERT_EQ(s.field_errors().size(), 3u);
+  // Each refused value says why, in a way a page words in its own language.
+  EXPECT_EQ(s.field_errors()[0].field, "individu . NIR");
+  EXPECT_EQ(s.field_errors()[0].reason, kNirKey);
+  EXPECT_EQ(s.field_errors()[1].reason, kBadEmail);
+  EXPECT_EQ(s.field_errors()[2].field, "inconnu . champ");
+  EXPECT_EQ(s.field_errors()[2].reason, kUnknownAttribute);
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM vault_attributes"), 0);
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM events"), events);
   // A postcode that does not serve the commune is refused, whole batch included.
@@ -148,10 +155,15 @@ TEST_P(VaultSuite, RejectedWriteChangesNothing) {
                     {W("individu . nom", "Martin"), W("adresse . code postal", "69001"), W("adresse . commune", "33063")},
                     kJourney);
   EXPECT_EQ(s.field_errors().at(0).field, "adresse . code postal");
+  EXPECT_EQ(s.field_errors().at(0).reason, kPostcodeCommuneMismatch);
+  EXPECT_EQ(s.field_errors().at(0).params.at("commune"), "Bordeaux");
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM vault_attributes"), 0);
   // A birth date in the future is refused.
   s = vault().Write(Camille(), camille_, {W("individu . date de naissance", "01/01/2030")}, kJourney);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  ASSERT_EQ(s.field_errors().size(), 1u);
+  EXPECT_EQ(s.field_errors()[0].field, "individu . date de naissance");
+  EXPECT_EQ(s.field_errors()[0].reason, kFutureDate);
 }
 
 TEST_P(VaultSuite, ProvenanceHistoryAndEvents) {

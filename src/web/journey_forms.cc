@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "parcours/journeys/answers.h"
+#include "field_errors.h"
 #include "vault_format.h"
 
 namespace parcours::web::detail {
@@ -146,17 +147,20 @@ std::string FeedbackHref(const std::string& event_id, const std::string& step_id
   return href;
 }
 
-void CollectErrors(const catalog::Event& event, const Status& status, json* summary,
-                   std::map<std::string, std::string>* by_field) {
+void CollectErrors(const Renderer& renderer, const std::string& lang, const catalog::Event& event,
+                   const Status& status, json* summary, std::map<std::string, std::string>* by_field) {
   if (status.field_errors().empty()) {
-    summary->push_back({{"href", "#contenu"}, {"message", status.message()}});
+    const std::string message =
+        lang == "fr" ? status.message() : renderer.Message(lang, "journeys.field_error.not_saved");
+    summary->push_back({{"href", "#contenu"}, {"message", message}});
     return;
   }
   for (const FieldError& fe : status.field_errors()) {
     std::string href = "#" + fe.field;
     if (const catalog::Question* q = event.FindQuestion(fe.field)) href = "#" + QuestionId(event, *q);
-    summary->push_back({{"href", href}, {"message", fe.message}});
-    (*by_field)[fe.field] = fe.message;
+    const std::string message = JourneyFieldErrorMessage(renderer, lang, event, fe);
+    summary->push_back({{"href", href}, {"message", message}});
+    (*by_field)[fe.field] = message;
   }
 }
 

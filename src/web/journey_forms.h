@@ -9,6 +9,7 @@
 #include "parcours/catalog/catalog.h"
 #include "parcours/journeys/journeys.h"
 #include "parcours/journeys/plan.h"
+#include "parcours/web/renderer.h"
 
 namespace parcours::web::detail {
 
@@ -47,8 +48,9 @@ std::vector<std::string> KnownNames(const journeys::Prefill& prefill);
 // The "Je donne mon avis" link of a journey or one of its steps ("/avis?parcours=...").
 std::string FeedbackHref(const std::string& event_id, const std::string& step_id, const std::string& service);
 
-// Error summary entries ({href, message}) and the per-field messages of a failed Status.
-void CollectErrors(const catalog::Event& event, const Status& status, nlohmann::json* summary,
-                   std::map<std::string, std::string>* by_field);
+// Error summary entries ({href, message}) and the per-field messages of a failed Status, in
+// `lang` (see field_errors.h).
+void CollectErrors(const Renderer& renderer, const std::string& lang, const catalog::Event& event,
+                   const Status& status, nlohmann::json* summary, std::map<std::string, std::string>* by_field);
 
 }  // namespace parcours::web::detail

@@ -8,6 +8,7 @@
 #include "journey_forms.h"
 #include "parcours/api/vault.h"
 #include "parcours/auth/principal.h"
+#include "parcours/journeys/answers.h"
 #include "parcours/journeys/journeys.h"
 #include "parcours/vault/vault.h"
 #include "parcours/web/page.h"
@@ -125,7 +126,7 @@ http::Response EventPage(const api::Services& s, http::Request& r, const FormFie
   const journeys::Answers answers = detail::KnownAnswers(prefill);
   json summary = json::array();
   std::map<std::string, std::string> by_field;
-  if (error != nullptr) detail::CollectErrors(*event, *error, &summary, &by_field);
+  if (error != nullptr) detail::CollectErrors(*s.renderer, lang, *event, *error, &summary, &by_field);
   json questions = json::array();
   json known = json::array();
   for (const catalog::Question& q : event->questions) {
@@ -188,7 +189,8 @@ http::Response StartJourney(const api::Services& s, http::Request& r) {
     // Report the date too, so that the person fixes everything at once.
     Status all = answers.status();
     if (!journeys::CivilDate::Parse(date)) {
-      all.WithField("event_date", "Saisissez une date existante au format AAAA-MM-JJ (par exemple 2026-03-12).");
+      all.WithField(FieldError{"event_date", "Saisissez une date existante au format AAAA-MM-JJ (par exemple 2026-03-12).",
+                               journeys::kBadDate, {}});
     }
     return EventPage(s, r, &form, &all);
   }
@@ -230,7 +232,7 @@ http::Response JourneyPage(const api::Services& s, http::Request& r, const Who& 
   const std::string base = "/mes-parcours/" + v.journey.id;
   json summary = json::array();
   std::map<std::string, std::string> by_field;
-  if (error != nullptr) detail::CollectErrors(event, *error, &summary, &by_field);
+  if (error != nullptr) detail::CollectErrors(*s.renderer, lang, event, *error, &summary, &by_field);
   json questions = json::array();
   for (const catalog::Question* q : v.plan.next_questions) {
     questions.push_back(detail::QuestionComponent(event, *q, v.answers, posted, by_field, lang));
@@ -312,7 +314,7 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
   const std::string base = "/mes-parcours/" + v.journey.id;
   json summary = json::array();
   std::map<std::string, std::string> by_field;
-  if (error != nullptr) detail::CollectErrors(event, *error, &summary, &by_field);
+  if (error != nullptr) detail::CollectErrors(*s.renderer, lang, event, *error, &summary, &by_field);
   // The step's questions, prefilled from the vault with where each answer came from, and
   // which of the information the step needs the vault already holds.
   journeys::Prefill prefill;
@@ -496,7 +498,7 @@ void RegisterJourneyPages(http::Router& router, const api::Services& s) {
                                             : answers.status();
                bool failed = !answers.ok();
                if (form.contains("statut") && !status) {
-                 errors.WithField("statut", "Choisissez où vous en êtes.");
+                 errors.WithField(FieldError{"statut", "Choisissez où vous en êtes.", "unknown_status", {}});
                  failed = true;
                }
                if (failed) return StepPage(s, r, *who, *view, *sp, &form, &errors, false);

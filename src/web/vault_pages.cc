@@ -10,6 +10,7 @@
 #include "parcours/base/clock.h"
 #include "parcours/vault/vault.h"
 #include "parcours/web/page.h"
+#include "field_errors.h"
 #include "vault_format.h"
 
 namespace parcours::web {
@@ -196,7 +197,9 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
         Status st = c->vault->Write(c->actor, c->person, {w}, {"self", "Mise à jour de vos informations", "web"});
         if (st.ok()) return http::Response::Redirect("/mes-informations?enregistre=1#modifier");
         if (st.code() != StatusCode::kInvalidArgument) return http::Problem(st, r.request_id);
-        std::string message = st.field_errors().empty() ? st.message() : st.field_errors()[0].message;
+        const std::string message =
+            st.field_errors().empty() ? (c->lang == "fr" ? st.message() : Msg(s, r, "vault.field_error.invalid"))
+                                      : detail::FieldErrorMessage(*s.renderer, c->lang, "vault", st.field_errors()[0]);
         json form = {{"nom", name}, {"valeur", value}};
         if (c->vault->registry().Find(name) == nullptr) {
           form["attribute_error"] = message;
@@ -238,8 +241,9 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
           if (st.code() != StatusCode::kInvalidArgument) return http::Problem(st, r.request_id);
           for (const auto& fe : st.field_errors()) {
             const std::string id = fe.field == "first_name" ? "prenom" : fe.field == "birth_date" ? "naissance" : "role";
-            form[id + "_error"] = fe.message;
-            errors.push_back({{"href", "#" + id}, {"message", fe.message}});
+            const std::string message = detail::FieldErrorMessage(*s.renderer, c->lang, "vault", fe);
+            form[id + "_error"] = message;
+            errors.push_back({{"href", "#" + id}, {"message", message}});
           }
         }
         form["errors"] = errors;

@@ -71,6 +71,11 @@ for (const lang of ['fr', 'en']) {
       assert.equal(await page.locator('.pc-error-summary a[href="#event_date"]').count(), 1);
       assert.equal(await page.inputValue('#q-8'), 'trente mille');
       assert.equal(await page.isChecked('#q-1-oui'), true);
+      // The message is in the page's language, with the question's label in that language.
+      const startErrors = await page.textContent('.pc-error-summary');
+      assert.ok(startErrors.includes(lang === 'fr'
+        ? '« Revenu fiscal de référence du foyer (en euros) » : saisissez un nombre (par exemple 1200 ou 1200,50).'
+        : '“Household reference tax income (euros)”: enter a number (for example 1200 or 1200.50).'), startErrors);
       await checkPage(page, `journeys-start-error-${lang}`);
 
       // Karim: a car, children at school, renting, CAF, moving to the Métropole de Lyon.
@@ -97,6 +102,21 @@ for (const lang of ['fr', 'en']) {
       assert.match(aids, /Lyon/);
       assert.match(aids, /400/);
       await checkPage(page, `journeys-step-aide-velo-${lang}`);
+
+      // A step's form with a value out of range: refused in the page's language, nothing typed lost.
+      await page.fill('#q-9', '25');
+      await page.fill('#q-11', '2000');
+      await submit(page, new URL(page.url()).pathname);
+      assert.match(await page.title(), /^(Erreur|Error)/);
+      assert.equal(await page.locator('.pc-error-summary a[href="#q-9"]').count(), 1);
+      const stepErrors = await page.textContent('.pc-error-summary');
+      assert.ok(stepErrors.includes(lang === 'fr'
+        ? '« Nombre de parts fiscales » : la valeur doit être comprise entre 1 et 20.'
+        : '“Number of tax shares”: the value must be between 1 and 20.'), stepErrors);
+      if (lang === 'en') assert.ok(!/valeur|saisissez|Nombre de parts/.test(stepErrors), `French on an English page: ${stepErrors}`);
+      assert.equal(await page.inputValue('#q-9'), '25');
+      assert.equal(await page.inputValue('#q-11'), '2000');
+      await checkPage(page, `journeys-step-error-${lang}`);
 
       // Non-linear progress: the carte grise is done first.
       await page.goto(`${plan}/etapes/carte-grise`);

@@ -51,8 +51,14 @@ for (const lang of ['fr', 'en']) {
       await page.selectOption('#nom', 'individu . NIR');
       await page.fill('#valeur', '2 94 03 75 120 005 92');
       await page.click('form[action="/mes-informations"] button[type="submit"]');
-      assert.match(await page.title(), lang === 'fr' ? /^Erreur/ : /^(Error|Erreur)/);
+      assert.match(await page.title(), lang === 'fr' ? /^Erreur/ : /^Error/);
       assert.equal(await page.locator('.pc-error-summary a[href="#valeur"]').count(), 1);
+      // The vault's reason, worded in the page's language; what was typed is kept.
+      const nirError = await page.textContent('.pc-error-summary');
+      assert.ok(nirError.includes(lang === 'fr'
+        ? 'La clé du numéro de sécurité sociale ne correspond pas : vérifiez le numéro.'
+        : 'The key of the social security number does not match: check the number.'), nirError);
+      assert.equal(await page.inputValue('#valeur'), '2 94 03 75 120 005 92');
       await checkPage(page, `vault-info-error-${lang}`);
 
       // The right key: saved, and shown masked.
@@ -69,6 +75,9 @@ for (const lang of ['fr', 'en']) {
       await page.fill('#naissance', '01/01/2999');
       await page.click('form[action="/mes-informations/foyer"] button[type="submit"]');
       assert.equal(await page.locator('.pc-error-summary a[href="#naissance"]').count(), 1);
+      assert.ok((await page.textContent('.pc-error-summary')).includes(lang === 'fr'
+        ? 'La date de naissance ne peut pas être dans le futur.' : 'The date of birth cannot be in the future.'));
+      assert.equal(await page.inputValue('#prenom'), 'Lou');
       await checkPage(page, `vault-household-error-${lang}`);
       await page.fill('#naissance', '01/11/2026');
       await page.click('form[action="/mes-informations/foyer"] button[type="submit"]');

@@ -183,6 +183,7 @@ TEST_F(JourneysApi, BadInputIsProblemJsonWithFieldErrors) {
   auto impossible = Post("/api/v1/me/journeys", {{"event_id", "devenir-parent"}, {"event_date", "2026-02-30"}});
   EXPECT_EQ(impossible.status, 422);
   EXPECT_THAT(Fields(impossible), ::testing::Contains("/event_date"));
+  EXPECT_EQ(impossible.Json()["errors"][0]["reason"], "bad_date");
   auto far = Post("/api/v1/me/journeys", {{"event_id", "devenir-parent"}, {"event_date", "2099-01-01"}});
   EXPECT_EQ(far.status, 422);
   auto types = Post("/api/v1/me/journeys", {{"event_id", 7}, {"event_date", true}});
@@ -196,6 +197,13 @@ TEST_F(JourneysApi, BadInputIsProblemJsonWithFieldErrors) {
                        {"answers", {{"foyer . enfants à charge", 99}, {"naissance . parents mariés", "peut-être"}, {"x", 1}}}});
   EXPECT_EQ(answers.status, 422);
   EXPECT_EQ(Fields(answers).size(), 3u);
+  // Each field error says why, so a page in another language can word it.
+  std::map<std::string, json> why;
+  for (const json& e : answers.Json()["errors"]) why[e["field"]] = e;
+  EXPECT_EQ(why["/answers/foyer . enfants à charge"]["reason"], "out_of_range");
+  EXPECT_TRUE(why["/answers/foyer . enfants à charge"]["params"].contains("max"));
+  EXPECT_EQ(why["/answers/naissance . parents mariés"]["reason"], "wrong_type");
+  EXPECT_EQ(why["/answers/x"]["reason"], "unknown_question");
   auto malformed = client_->Post("/api/v1/me/journeys", "{", "application/json", {{"X-CSRF-Token", csrf_}});
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(client_->Get("/api/v1/me/journeys/00000000-0000-7000-8000-000000000000").status, 404);

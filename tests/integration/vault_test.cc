@@ -57,6 +57,7 @@ TEST_F(VaultTest, OwnerWritesReadsExportsThroughTheApi) {
       headers);
   EXPECT_EQ(bad.status, 422) << bad.body;
   EXPECT_EQ(bad.Json()["errors"][0]["field"], "banque . IBAN");
+  EXPECT_EQ(bad.Json()["errors"][0]["reason"], "iban_checksum");  // for pages in other languages
   EXPECT_EQ(client.Get("/api/v1/me/vault").Json()["attributes"].size(), 0u);
 
   HttpResponse ok = client.PutJson(

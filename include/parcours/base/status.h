@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cassert>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,10 +33,17 @@ enum class StatusCode {
 // Returns the lower_snake name of a code ("invalid_argument").
 std::string_view StatusCodeName(StatusCode code);
 
-// One error attached to a named field of a form or a JSON body.
+// One error attached to a named field of a form or a JSON body. Besides the French message,
+// `reason` says in a stable, language-free way what is wrong with the value ("not_a_number",
+// "out_of_range"...) and `params` carries what a message in another language needs to say it
+// ({"min": "0", "max": "100"}: numbers in their canonical form, dot as decimal mark), so that
+// a page can word the error in its own language. A field error without reason has only its
+// French message.
 struct FieldError {
   std::string field;    // e.g. "date_evenement" or "/situation/age"
   std::string message;  // French, for people
+  std::string reason;   // e.g. "out_of_range"; "" when the producer gives none
+  std::map<std::string, std::string> params;  // e.g. {"min": "0"}; keys depend on the reason
 };
 
 class [[nodiscard]] Status {
@@ -55,11 +63,18 @@ class [[nodiscard]] Status {
   const std::vector<FieldError>& field_errors() const { return fields_; }
 
   Status& WithField(std::string field, std::string message) & {
-    fields_.push_back({std::move(field), std::move(message)});
-    return *this;
+    return WithField(FieldError{std::move(field), std::move(message), {}, {}});
   }
   Status&& WithField(std::string field, std::string message) && {
-    fields_.push_back({std::move(field), std::move(message)});
+    return std::move(WithField(FieldError{std::move(field), std::move(message), {}, {}}));
+  }
+  // A field error with its reason and parameters (see FieldError).
+  Status& WithField(FieldError error) & {
+    fields_.push_back(std::move(error));
+    return *this;
+  }
+  Status&& WithField(FieldError error) && {
+    fields_.push_back(std::move(error));
     return std::move(*this);
   }
 

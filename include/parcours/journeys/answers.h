@@ -15,8 +15,25 @@
 
 namespace parcours::journeys {
 
+// The reasons of the field errors below (FieldError::reason), stable and language-free, so a
+// page words them in its own language; their parameters (FieldError::params) are listed.
+inline constexpr char kNotANumber[] = "not_a_number";
+inline constexpr char kOutOfRange[] = "out_of_range";        // "min" and/or "max" (canonical numbers)
+inline constexpr char kNotBoolean[] = "not_boolean";
+inline constexpr char kUnknownChoice[] = "unknown_choice";
+inline constexpr char kBadDate[] = "bad_date";
+inline constexpr char kTooLong[] = "too_long";                // "max" (characters)
+inline constexpr char kForbiddenCharacters[] = "forbidden_characters";
+inline constexpr char kUnknownQuestion[] = "unknown_question";  // "event" (JSON only)
+inline constexpr char kWrongType[] = "wrong_type";  // "expected": boolean, number, string, date (JSON only)
+inline constexpr char kEmptyAnswer[] = "empty_answer";  // JSON only: null erases
+inline constexpr char kNotAnObject[] = "not_an_object";  // JSON only
+inline constexpr char kDateTooFar[] = "date_too_far";    // the event date: "today" (AAAA-MM-JJ)
+// The longest text answer, in bytes.
+inline constexpr std::size_t kMaxTextAnswer = 500;
+
 // The canonical text of one raw answer (a form string) for `question`, or InvalidArgument
-// ("journeys.invalid_answer") whose field error is `field`. An empty string means "no answer".
+// ("journeys.invalid_answer") whose one field error is `field`, with its reason (above). An empty string means "no answer".
 Result<std::string> CanonicalAnswer(const catalog::Question& question, std::string_view raw, std::string_view field);
 
 // Checks a JSON object {rule: value} (booleans, numbers, strings; null erases) against the

@@ -1,0 +1,141 @@
+// A service's field error worded by a page: in French exactly as the service says it, in
+// English from the same reason and parameters, with the English label.
+#include "field_errors.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+
+#include "parcours/journeys/answers.h"
+#include "parcours/journeys/date.h"
+#include "parcours/vault/attributes.h"
+#include "parcours/vault/validate.h"
+
+namespace parcours::web::detail {
+namespace {
+
+const Renderer& Repo() {
+  static const std::unique_ptr<Renderer> renderer = [] {
+    auto loaded = Renderer::Load({std::string(PARCOURS_SOURCE_DIR) + "/web", ""});
+    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+    return loaded.ok() ? std::move(loaded).value() : nullptr;
+  }();
+  return *renderer;
+}
+
+// Words that only a French message has.
+bool LooksFrench(const std::string& text) {
+  for (const char* word : {"saisissez", "Saisissez", "valeur", "répondez", "Répondez", "choisissez", "Choisissez",
+                           "caractères", "doit", "ne peut", "Cette", "Le ", "La ", "« "}) {
+    if (text.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+catalog::Event Event() {
+  catalog::Event event;
+  event.id = "demenager";
+  catalog::Question income;
+  income.rule = "revenu";
+  income.label = {"Revenu du foyer", "Household income"};
+  income.type = catalog::QuestionType::kNumber;
+  income.min = 0;
+  income.max = 2.5;
+  catalog::Question tenant = income;
+  tenant.rule = "locataire";
+  tenant.label = {"Vous êtes locataire", "You rent your home"};
+  tenant.type = catalog::QuestionType::kBoolean;
+  catalog::Question moved = tenant;
+  moved.rule = "date";
+  moved.label = {"Date du déménagement", "Moving date"};
+  moved.type = catalog::QuestionType::kDate;
+  catalog::Question note = tenant;
+  note.rule = "note";
+  note.type = catalog::QuestionType::kText;
+  catalog::Question kind = tenant;
+  kind.rule = "logement";
+  kind.type = catalog::QuestionType::kChoice;
+  kind.choices.push_back({"maison", {"Maison", "House"}});
+  event.questions = {income, tenant, moved, note, kind};
+  return event;
+}
+
+TEST(JourneyFieldErrors, FrenchAsTheServiceSaysItEnglishFromTheReason) {
+  const catalog::Event event = Event();
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"revenu", "beaucoup"}, {"revenu", "3"}, {"revenu", "-1"}, {"locataire", "bof"}, {"date", "2026-02-30"},
+      {"note", std::string(501, 'a')}, {"note", "\"guillemets\""}, {"logement", "péniche"}};
+  for (const auto& [rule, raw] : refused) {
+    Result<std::string> r = journeys::CanonicalAnswer(*event.FindQuestion(rule), raw, rule);
+    ASSERT_FALSE(r.ok()) << rule << " " << raw;
+    const FieldError& fe = r.status().field_errors().at(0);
+    ASSERT_FALSE(fe.reason.empty());
+    EXPECT_EQ(JourneyFieldErrorMessage(Repo(), "fr", event, fe), fe.message) << fe.reason;
+    const std::string en = JourneyFieldErrorMessage(Repo(), "en", event, fe);
+    EXPECT_NE(en.find(event.FindQuestion(rule)->label.en), std::string::npos) << en;
+    EXPECT_FALSE(LooksFrench(en)) << en;
+  }
+  Result<std::string> r = journeys::CanonicalAnswer(*event.FindQuestion("revenu"), "3", "revenu");
+  EXPECT_EQ(JourneyFieldErrorMessage(Repo(), "en", event, r.status().field_errors().at(0)),
+            "“Household income”: the value must be between 0 and 2.5.");
+}
+
+TEST(JourneyFieldErrors, TheVaultsOwnReasonsAndTheEventDate) {
+  const catalog::Event event = Event();
+  // A vault's refusal of an answer, as the journeys service relabels it (situation_vault.cc).
+  const FieldError future{"date", "« Date du déménagement » : Cette date ne peut pas être dans le futur.",
+                          vault::kFutureDate, {}};
+  EXPECT_EQ(JourneyFieldErrorMessage(Repo(), "fr", event, future), future.message);
+  EXPECT_EQ(JourneyFieldErrorMessage(Repo(), "en", event, future), "“Moving date”: This date cannot be in the future.");
+  // The event date of a new journey.
+  const journeys::CivilDate today{2026, 12, 6};
+  const FieldError far{"event_date",
+                       "La date doit être située à moins de deux ans d'aujourd'hui (" + today.ToDisplay("fr") + ").",
+                       journeys::kDateTooFar, {{"today", today.ToIso()}}};
+  EXPECT_EQ(JourneyFieldErrorMessage(Repo(), "fr", event, far), far.message);
+  EXPECT_EQ(JourneyFieldErrorMessage(Repo(), "en", event, far),
+            "The date must be less than two years away from today (6 December 2026).");
+  // Without a reason: the French message on a French page, a generic English one otherwise.
+  const FieldError bare{"revenu", "« Revenu du foyer » : réponse refusée.", "", {}};
+  EXPECT_EQ(JourneyFieldErrorMessage(Repo(), "fr", event, bare), bare.message);
+  EXPECT_EQ(JourneyFieldErrorMessage(Repo(), "en", event, bare), "“Household income”: this answer is not valid.");
+}
+
+TEST(VaultFieldErrors, EveryReasonOfTheVaultIsWordedInBothLanguages) {
+  const vault::AttributeRegistry registry = vault::AttributeRegistry::Default();
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"revenus . salaire net mensuel", "beaucoup"}, {"revenus . salaire net mensuel", "-3"},
+      {"handicap . reconnaissance MDPH", "bof"},      {"individu . nom", " "},
+      {"individu . nom", std::string(501, 'a')},      {"individu . nom", "a\tb"},
+      {"activité . statut", "astronaute"},             {"individu . date de naissance", "5 mars"},
+      {"individu . date de naissance", "30/02/2001"},  {"individu . NIR", "12345"},
+      {"individu . NIR", "5 94 03 75 120 005 91"},     {"individu . NIR", "2 94 13 75 120 005 91"},
+      {"individu . NIR", "2 94 03 75 120 005 92"},     {"banque . IBAN", "FR76"},
+      {"banque . IBAN", "US76 3000 6000 0112 3456 7890 189"}, {"banque . IBAN", "FR76 3000 6000 0112 3456 7890 188"},
+      {"contact . courriel", "nom.domaine.fr"},        {"contact . téléphone", "12"},
+      {"adresse . code postal", "3300"},               {"adresse . code postal", "00000"},
+      {"adresse . commune", "330"},                    {"adresse . commune", "99999"}};
+  std::set<std::string> reasons;
+  for (const auto& [name, raw] : refused) {
+    const vault::AttributeDef* def = registry.Find(name);
+    ASSERT_NE(def, nullptr) << name;
+    Result<std::string> r = vault::CanonicalValue(*def, raw);
+    ASSERT_FALSE(r.ok()) << name << " " << raw;
+    const FieldError& fe = r.status().field_errors().at(0);
+    reasons.insert(fe.reason);
+    EXPECT_EQ(FieldErrorMessage(Repo(), "fr", "vault", fe), fe.message) << fe.reason;
+    const std::string en = FieldErrorMessage(Repo(), "en", "vault", fe);
+    EXPECT_NE(en, "vault.field_error." + fe.reason);
+    EXPECT_NE(en, Repo().Message("en", "vault.field_error.invalid")) << fe.reason << " has no English message";
+    EXPECT_FALSE(LooksFrench(en)) << en;
+  }
+  EXPECT_EQ(reasons.size(), refused.size()) << "one case per reason";
+  const Status mismatch = vault::CheckPostcodeCommune("69001", "33063");
+  EXPECT_EQ(FieldErrorMessage(Repo(), "fr", "vault", mismatch.field_errors().at(0)), mismatch.message());
+  EXPECT_EQ(FieldErrorMessage(Repo(), "en", "vault", mismatch.field_errors().at(0)),
+            "The postcode does not match the commune of Bordeaux.");
+}
+
+}  // namespace
+}  // namespace parcours::web::detail

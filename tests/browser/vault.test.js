@@ -72,7 +72,7 @@ for (const lang of ['fr', 'en']) {
       // A household member: a birth date in the future is refused, then the child is added.
       await page.fill('#prenom', 'Lou');
       await page.check('#role-enfant');
-      await page.fill('#naissance', '01/01/2999');
+      await page.fill('#naissance', '01/01/2199');
       await page.click('form[action="/mes-informations/foyer"] button[type="submit"]');
       assert.equal(await page.locator('.pc-error-summary a[href="#naissance"]').count(), 1);
       assert.ok((await page.textContent('.pc-error-summary')).includes(lang === 'fr'

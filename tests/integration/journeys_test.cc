@@ -199,8 +199,10 @@ TEST_F(JourneysApi, BadInputIsProblemJsonWithFieldErrors) {
   EXPECT_EQ(Fields(answers).size(), 3u);
   // Each field error says why, so a page in another language can word it.
   std::map<std::string, json> why;
-  for (const json& e : answers.Json()["errors"]) why[e["field"]] = e;
-  EXPECT_EQ(why["/answers/foyer . enfants à charge"]["reason"], "out_of_range");
+  const json problem = answers.Json();
+  for (const json& e : problem["errors"]) why[e["field"].get<std::string>()] = e;
+  ASSERT_EQ(why.size(), 3u) << answers.body;
+  EXPECT_EQ(why["/answers/foyer . enfants à charge"]["reason"], "out_of_range") << answers.body;
   EXPECT_TRUE(why["/answers/foyer . enfants à charge"]["params"].contains("max"));
   EXPECT_EQ(why["/answers/naissance . parents mariés"]["reason"], "wrong_type");
   EXPECT_EQ(why["/answers/x"]["reason"], "unknown_question");

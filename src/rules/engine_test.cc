@@ -2,6 +2,10 @@
 // strictness, explanations, bad input (cycles, division by zero, malformed YAML).
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "expression.h"
@@ -67,6 +71,24 @@ TEST(Units, SerializeConvertAndSimplify) {
   EXPECT_EQ(SerializeUnit(*ParseUnit("m.m")), "m2");
   EXPECT_EQ(SerializeUnit(SimplifyUnit(MultiplyUnits(per_year, *ParseUnit("mois")))), "€");
   EXPECT_FALSE(ParseUnit("€/ mois").ok());
+}
+
+TEST(Units, RoundTo16IsPrintfThenStrtod) {
+  // The reference's `+value.toFixed(16)`, as printf("%.16f") and strtod compute it.
+  auto by_printf = [](double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.16f", v);
+    return std::strtod(buf, nullptr);
+  };
+  std::vector<double> values = {0.069, -0.069, 1.0 / 3, 2.0 / 3, 1e-17, 6e-17, -4.9e-17, 0.5, 0.99999999999999994,
+                                0.00000762939453125, 1e-300, 0.1 + 0.2, 12.5, -1234.5678};
+  uint64_t state = 42;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double unit = static_cast<double>(state >> 11) / 9007199254740992.0;  // [0, 1)
+    values.push_back(i % 2 == 0 ? unit : -unit * std::pow(10.0, -static_cast<int>(state % 20)));
+  }
+  for (double v : values) EXPECT_EQ(RoundTo16(v), by_printf(v)) << v;
 }
 
 TEST(Engine, UnitsFlowThroughRules) {

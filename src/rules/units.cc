@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cstdlib>
 #include <deque>
@@ -419,9 +420,12 @@ std::optional<double> ConvertUnit(UnitId from, UnitId to, double value) {
 double RoundTo16(double value) {
   // At 1 and above, 16 fraction digits are at least 17 significant digits: exact.
   if (!std::isfinite(value) || std::fabs(value) >= 1) return value;
+  // As printf("%.16f") then strtod, without the locale and stream machinery.
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.16f", value);
-  return std::strtod(buf, nullptr);
+  const auto printed = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 16);
+  double rounded = value;
+  std::from_chars(buf, printed.ptr, rounded);
+  return rounded;
 }
 
 }  // namespace parcours::rules

@@ -230,7 +230,30 @@ Symbols SplitUnit(std::string_view part) {
   return DecomposePower(out);
 }
 
-bool ComputeConvertible(UnitId from, UnitId to);
+// Unit classes balance on both sides (percentages aside). Uncached: see Conversion().
+bool ComputeConvertible(UnitId from, UnitId to) {
+  if (from == kNoUnit || to == kNoUnit) return true;
+  const UnitParts a = GetUnitParts(from);
+  const UnitParts b = GetUnitParts(to);
+  std::map<std::string, int> balance_a, balance_b;
+  auto key = [](const std::string& u) {
+    int c = UnitClass(u);
+    return c < 0 ? u : "\x01" + std::to_string(c);
+  };
+  for (const auto& u : a.numerators) balance_a[key(u)]++;
+  for (const auto& u : a.denominators) balance_a[key(u)]--;
+  for (const auto& u : b.numerators) balance_b[key(u)]++;
+  for (const auto& u : b.denominators) balance_b[key(u)]--;
+  for (const auto* m : {&balance_a, &balance_b}) {
+    for (const auto& [k, _] : *m) {
+      if (k == "%") continue;
+      int va = balance_a.count(k) ? balance_a[k] : 0;
+      int vb = balance_b.count(k) ? balance_b[k] : 0;
+      if (va != vb) return false;
+    }
+  }
+  return true;
+}
 
 ConversionEntry ComputeConversion(UnitId from, UnitId to) {
   ConversionEntry e;
@@ -363,31 +386,6 @@ UnitId SimplifyUnit(UnitId id) {
 }
 
 namespace {
-
-// Unit classes balance on both sides (percentages aside). Uncached: see Conversion().
-bool ComputeConvertible(UnitId from, UnitId to) {
-  if (from == kNoUnit || to == kNoUnit) return true;
-  const UnitParts a = GetUnitParts(from);
-  const UnitParts b = GetUnitParts(to);
-  std::map<std::string, int> balance_a, balance_b;
-  auto key = [](const std::string& u) {
-    int c = UnitClass(u);
-    return c < 0 ? u : "\x01" + std::to_string(c);
-  };
-  for (const auto& u : a.numerators) balance_a[key(u)]++;
-  for (const auto& u : a.denominators) balance_a[key(u)]--;
-  for (const auto& u : b.numerators) balance_b[key(u)]++;
-  for (const auto& u : b.denominators) balance_b[key(u)]--;
-  for (const auto* m : {&balance_a, &balance_b}) {
-    for (const auto& [k, _] : *m) {
-      if (k == "%") continue;
-      int va = balance_a.count(k) ? balance_a[k] : 0;
-      int vb = balance_b.count(k) ? balance_b[k] : 0;
-      if (va != vb) return false;
-    }
-  }
-  return true;
-}
 
 // The memoised conversion between two units (evaluation asks for the same few pairs).
 ConversionEntry Conversion(UnitId from, UnitId to) {

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <set>
 
+#include <yaml-cpp/yaml.h>
+
 #include "parcours/base/id.h"
 
 namespace parcours::catalog {
@@ -174,6 +176,41 @@ TEST_F(BrokenCatalog, UnknownAdministrationAttributeAndChannel) {
   EXPECT_THAT(all, HasSubstr("ministere-de-la-magie"));
   EXPECT_THAT(all, HasSubstr("pigeon"));
   EXPECT_THAT(all, HasSubstr("source officielle"));
+}
+
+TEST_F(BrokenCatalog, ExchangeServicesNameAKnownOrganisation) {
+  WriteEvent(Event(Step("a")));
+  std::ofstream(dir_ / "exchange.yaml") << "services:\n"
+                                           "  caf.adresse:\n"
+                                           "    organisation: caf\n"
+                                           "  retraite.adresse:\n"
+                                           "    name: {fr: \"Retraite\", en: \"Pension\"}\n"
+                                           "    organisation: carsat\n";
+  std::vector<Diagnostic> diags = Load();
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].file, "exchange.yaml");
+  EXPECT_EQ(diags[0].line, 6);
+  EXPECT_THAT(diags[0].message, HasSubstr("« retraite.adresse »"));
+  EXPECT_THAT(diags[0].message, HasSubstr("« carsat »"));
+  EXPECT_THAT(diags[0].message, HasSubstr("caisse-retraite"));  // the known ids are listed
+  std::ofstream(dir_ / "exchange.yaml") << "services:\n  retraite.adresse:\n    organisation: caisse-retraite\n";
+  Result<CatalogPtr> loaded = LoadCatalog(dir_);
+  EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+}
+
+TEST(Catalog, EveryShippedExchangeServiceNamesAnAdministration) {
+  Result<CatalogPtr> loaded = LoadCatalog(kCatalog);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const YAML::Node services = YAML::LoadFile((kCatalog / "exchange.yaml").string())["services"];
+  ASSERT_TRUE(services.IsMap());
+  std::set<std::string> organisations;
+  for (const auto& entry : services) {
+    const std::string id = entry.second["organisation"].as<std::string>();
+    EXPECT_NE((*loaded)->FindAdministration(id), nullptr) << entry.first.as<std::string>() << ": " << id;
+    organisations.insert(id);
+  }
+  // The pension fund's route and the moving-home step name it alike.
+  EXPECT_TRUE(organisations.contains("caisse-retraite"));
 }
 
 TEST_F(BrokenCatalog, MissingEnglishAndMalformedYaml) {

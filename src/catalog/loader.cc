@@ -48,6 +48,29 @@ class CatalogBuilder {
     }
   }
 
+  // exchange.yaml (read by the exchange module) names, for each service agencies receive
+  // declarations through, the organisation that runs it: its agency credentials, its console
+  // and indicator grouping and the name shown to people all hang on that id, so it must be one
+  // of administrations.yaml, the same id the events' steps use.
+  void CheckExchangeOrganisations() {
+    const std::string name = "exchange.yaml";
+    if (!fs::exists(dir_ / name)) return;  // optional: a catalogue may exchange with no agency
+    auto root = detail::ParseYamlFile(dir_ / name, name, diags_);
+    if (!root) return;
+    YamlReader r(name, diags_);
+    const YAML::Node services = (*root)["services"];
+    if (!services || !services.IsMap()) return;  // its shape is the exchange module's to check
+    for (const auto& entry : services) {
+      const YAML::Node organisation = entry.second.IsMap() ? entry.second["organisation"] : YAML::Node();
+      if (!organisation || !organisation.IsScalar()) continue;
+      const std::string id = organisation.as<std::string>();
+      if (ctx_.administrations.contains(id)) continue;
+      r.Error(organisation, "Le service d'échange « " + entry.first.as<std::string>() + " » nomme l'organisme « " +
+                                id + " », inconnu : utilisez l'identifiant de administrations.yaml (" +
+                                KnownAdministrations() + ").");
+    }
+  }
+
   void ReadModels() {
     const std::string name = "models.yaml";
     if (!fs::exists(dir_ / name)) return;  // optional: a catalogue may use no external model
@@ -162,6 +185,12 @@ class CatalogBuilder {
   }
 
  private:
+  std::string KnownAdministrations() const {
+    std::string out;
+    for (const std::string& id : ctx_.administrations) out += (out.empty() ? "" : ", ") + id;
+    return out;
+  }
+
   fs::path dir_;
   std::vector<Diagnostic>* diags_;
   std::shared_ptr<Catalog> catalog_;
@@ -180,6 +209,7 @@ Result<CatalogPtr> LoadCatalog(const fs::path& dir, std::vector<Diagnostic>* dia
   }
   CatalogBuilder builder(dir, diags);
   builder.ReadAdministrations();
+  builder.CheckExchangeOrganisations();
   builder.ReadModels();
   builder.ReadSituationModel();
   builder.ReadEvents();

@@ -28,7 +28,7 @@ using namespace std::chrono_literals;
 
 const std::map<std::string, std::string> kOrganisationOfService = {
     {"caf.adresse", "caf"},           {"cpam.adresse", "cpam"},       {"impots.adresse", "dgfip"},
-    {"france-travail.adresse", "france-travail"}, {"retraite.adresse", "carsat"},
+    {"france-travail.adresse", "france-travail"}, {"retraite.adresse", "caisse-retraite"},
     {"energie.adresse", "fournisseur-energie"}};
 
 // The agency simulator as a child process, stopped by PID.

@@ -178,11 +178,11 @@ void EvalState::ResetCache() {
 }
 
 void EvalState::SetOverride(int slot_rule, Override o) {
-  if (slot_rule >= static_cast<int>(override_index_.size())) override_index_.resize(slot_rule + 1, -1);
-  if (override_index_[slot_rule] >= 0) {
-    overrides_[override_index_[slot_rule]] = std::move(o);
+  auto it = std::lower_bound(override_index_.begin(), override_index_.end(), std::make_pair(slot_rule, -1));
+  if (it != override_index_.end() && it->first == slot_rule) {
+    overrides_[it->second] = std::move(o);
   } else {
-    override_index_[slot_rule] = static_cast<int>(overrides_.size());
+    override_index_.insert(it, {slot_rule, static_cast<int>(overrides_.size())});
     overrides_.push_back(std::move(o));
   }
   // Every rule reaching the slot now evaluates afresh. A parent's dirty set only grows while

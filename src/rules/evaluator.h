@@ -146,9 +146,8 @@ class EvalState {
 
   void SetOverride(int slot_rule, Override o);
   const Override* GetOverride(int slot_rule) const {
-    return slot_rule >= 0 && slot_rule < static_cast<int>(override_index_.size()) && override_index_[slot_rule] >= 0
-               ? &overrides_[override_index_[slot_rule]]
-               : nullptr;
+    auto it = std::lower_bound(override_index_.begin(), override_index_.end(), std::make_pair(slot_rule, -1));
+    return it != override_index_.end() && it->first == slot_rule ? &overrides_[it->second] : nullptr;
   }
   void ResetCache();
   // Starts a top-level evaluation: cycle bookkeeping is per evaluation, as in the reference.
@@ -257,7 +256,9 @@ class EvalState {
   const CompiledModel* model_;
   EvalShared* shared_;
   std::vector<Override> overrides_;
-  std::vector<int> override_index_;
+  // (slot rule, index in overrides_), sorted: a situation sets a few dozen slots of thousands,
+  // and forks copy this.
+  std::vector<std::pair<int, int>> override_index_;
   FoldCache* pool_ = nullptr;
   StateBuffers buffers_;
   ResultStore& store_ = buffers_.results;

@@ -74,4 +74,22 @@ std::string JourneyFieldErrorMessage(const Renderer& renderer, std::string_view 
   return lang == "fr" ? error.message : renderer.Message(lang, "journeys.field_error.not_saved");
 }
 
+std::string RefusalMessage(const Renderer& renderer, std::string_view lang, const Status& status) {
+  if (lang == "fr") return status.message();
+  const std::string& reason = status.reason();
+  if (const size_t dot = reason.find('.'); dot != std::string::npos && dot > 0 && dot + 1 < reason.size()) {
+    const std::string key = reason.substr(0, dot) + ".refusal." + reason.substr(dot + 1);
+    std::string message = renderer.Message(lang, key);
+    if (message != key) return message;
+  }
+  switch (status.code()) {
+    case StatusCode::kNotFound:
+      return renderer.Message(lang, "errors.refusal.not_found");
+    case StatusCode::kUnavailable:
+      return renderer.Message(lang, "errors.refusal.unavailable");
+    default:
+      return renderer.Message(lang, "errors.refusal.other");
+  }
+}
+
 }  // namespace parcours::web::detail

@@ -28,4 +28,11 @@ std::string FieldErrorMessage(const Renderer& renderer, std::string_view lang, s
 std::string JourneyFieldErrorMessage(const Renderer& renderer, std::string_view lang, const catalog::Event& event,
                                      const FieldError& error);
 
+// The message of a refusal as a whole (`status`: unknown event or journey, service
+// unavailable...) on a page in `lang`. A French page shows the service's own message. Another
+// takes the catalogue's "<module>.refusal.<rest>" for the reason "<module>.<rest>"
+// (journeys.unknown_event -> journeys.refusal.unknown_event), else a generic message after the
+// status code (errors.refusal.not_found, errors.refusal.unavailable, errors.refusal.other).
+std::string RefusalMessage(const Renderer& renderer, std::string_view lang, const Status& status);
+
 }  // namespace parcours::web::detail

@@ -137,5 +137,56 @@ TEST(VaultFieldErrors, EveryReasonOfTheVaultIsWordedInBothLanguages) {
             "The postcode does not match the commune of Bordeaux.");
 }
 
+// A refusal as a whole: the French page keeps the service's message; the English page words
+// each catalogued reason in English, and any other after its status code.
+TEST(RefusalMessages, FrenchAsTheServiceSaysItEnglishFromTheReason) {
+  const std::vector<Status> refusals = {
+      Unavailable("journeys.unavailable", "Le service des parcours n'est pas disponible."),
+      NotFound("journeys.unknown_event", "Événement de vie inconnu."),
+      NotFound("journeys.unknown_step", "Étape inconnue."),
+      NotFound("journeys.not_found", "Parcours introuvable."),
+      NotFound("journeys.event_removed", "L'événement « demenager » de ce parcours n'est plus au catalogue."),
+      Conflict("journeys.step_not_applicable",
+               "Cette étape ne vous concerne pas dans votre situation actuelle : elle ne peut pas changer d'état."),
+      InvalidArgument("journeys.rules_error", "Règle inconnue : « revenu »."),
+      InvalidArgument("journeys.attribute_conflict", "La question « revenu » a des types différents selon les événements."),
+      Unavailable("vault.unavailable", "Le coffre de données n'est pas disponible."),
+      PermissionDenied("vault.not_a_person", "Ce compte n'est pas celui d'un usager."),
+      NotFound("vault.unknown_person", "Personne inconnue."),
+      Conflict("vault.person_erased", "Les données de cette personne ont été effacées à sa demande.")};
+  const std::set<std::string> generic = {Repo().Message("en", "errors.refusal.not_found"),
+                                         Repo().Message("en", "errors.refusal.unavailable"),
+                                         Repo().Message("en", "errors.refusal.other")};
+  std::set<std::string> worded;
+  for (const Status& status : refusals) {
+    EXPECT_EQ(RefusalMessage(Repo(), "fr", status), status.message()) << status.reason();
+    const std::string en = RefusalMessage(Repo(), "en", status);
+    EXPECT_EQ(generic.count(en), 0u) << status.reason() << " has no English message";
+    EXPECT_EQ(en.find(".refusal."), std::string::npos) << en;
+    EXPECT_FALSE(LooksFrench(en)) << en;
+    worded.insert(en);
+  }
+  EXPECT_EQ(worded.size(), refusals.size()) << "one message per reason";
+  EXPECT_EQ(RefusalMessage(Repo(), "en", refusals[1]), "This life event does not exist.");
+  // Every reason the catalogues word is in this list, so each is checked above.
+  std::set<std::string> listed;
+  for (const Status& status : refusals) listed.insert(status.reason());
+  for (const std::string& key : Repo().MessageKeys("en")) {
+    const size_t at = key.find(".refusal.");
+    if (at == std::string::npos || key.rfind("errors.", 0) == 0) continue;
+    EXPECT_EQ(listed.count(key.substr(0, at) + "." + key.substr(at + 9)), 1u) << key << " is not tested";
+  }
+}
+
+TEST(RefusalMessages, AReasonWithoutMessageGetsAGenericOneAfterItsCode) {
+  const Status gone = NotFound("insight.unknown_service", "Service inconnu : « x ».");
+  EXPECT_EQ(RefusalMessage(Repo(), "fr", gone), gone.message());
+  EXPECT_EQ(RefusalMessage(Repo(), "en", gone), "This page does not exist or is no longer available.");
+  EXPECT_EQ(RefusalMessage(Repo(), "en", Unavailable("system.no_database", "Aucune base de données configurée.")),
+            "This service is not available at the moment. Try again later.");
+  EXPECT_EQ(RefusalMessage(Repo(), "en", PermissionDenied("", "Accès refusé.")), "This action could not be completed.");
+  EXPECT_EQ(RefusalMessage(Repo(), "fr", PermissionDenied("", "Accès refusé.")), "Accès refusé.");
+}
+
 }  // namespace
 }  // namespace parcours::web::detail

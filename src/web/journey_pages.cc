@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "field_errors.h"
 #include "journey_forms.h"
 #include "parcours/api/vault.h"
 #include "parcours/auth/principal.h"
@@ -58,7 +59,7 @@ http::Response Refuse(const api::Services& s, const http::Request& r, const Stat
   const int code = http::HttpStatusFor(status.code());
   return RenderPage(s, r, "journey_error",
                     {{"title", Msg(s, r, code == 404 ? "journeys.not_found_title" : "journeys.error_title")},
-                     {"message", status.message()}},
+                     {"message", detail::RefusalMessage(*s.renderer, PageLanguage(r), status)}},
                     code);
 }
 

@@ -181,4 +181,24 @@ for (const lang of ['fr', 'en']) {
       await context.close();
     }
   });
+
+  test(`a refused page speaks the page's language (${lang})`, async () => {
+    const { context, page } = await loggedInPage(lang);
+    try {
+      const expected = lang === 'fr'
+        ? ['Événement de vie inconnu.', 'Parcours introuvable.']
+        : ['This life event does not exist.', 'This journey does not exist or is no longer available.'];
+      let response = await page.goto(inLanguage(server.baseUrl, '/evenements/inexistant', lang));
+      assert.equal(response.status(), 404);
+      assert.equal((await page.textContent('main h1 + p')).trim(), expected[0]);
+      await checkPage(page, `journeys-unknown-event-${lang}`);
+      response = await page.goto(
+        inLanguage(server.baseUrl, '/mes-parcours/00000000-0000-4000-8000-000000000000', lang));
+      assert.equal(response.status(), 404);
+      assert.equal((await page.textContent('main h1 + p')).trim(), expected[1]);
+      await checkPage(page, `journeys-unknown-journey-${lang}`);
+    } finally {
+      await context.close();
+    }
+  });
 }

@@ -1,6 +1,7 @@
 // LoadCatalog: reads the folder in a fixed order (administrations, external models, the
 // situation model, then each event file), collecting every problem before failing.
 #include <algorithm>
+#include <optional>
 #include <system_error>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,13 @@ class CatalogBuilder {
   CatalogBuilder(fs::path dir, std::vector<Diagnostic>* diags) : dir_(std::move(dir)), diags_(diags) {
     catalog_ = std::make_shared<Catalog>();
     catalog_->root_ = dir_;
+  }
+
+  // The root of a catalogue file that may be absent; nothing when it is absent or unreadable
+  // (the reason is in diags_).
+  std::optional<YAML::Node> ParseOptional(const std::string& name) {
+    if (!fs::exists(dir_ / name)) return std::nullopt;
+    return detail::ParseYamlFile(dir_ / name, name, diags_);
   }
 
   void ReadAdministrations() {
@@ -54,8 +62,7 @@ class CatalogBuilder {
   // of administrations.yaml, the same id the events' steps use.
   void CheckExchangeOrganisations() {
     const std::string name = "exchange.yaml";
-    if (!fs::exists(dir_ / name)) return;  // optional: a catalogue may exchange with no agency
-    auto root = detail::ParseYamlFile(dir_ / name, name, diags_);
+    auto root = ParseOptional(name);  // a catalogue may exchange with no agency
     if (!root) return;
     YamlReader r(name, diags_);
     const YAML::Node services = (*root)["services"];
@@ -73,8 +80,7 @@ class CatalogBuilder {
 
   void ReadModels() {
     const std::string name = "models.yaml";
-    if (!fs::exists(dir_ / name)) return;  // optional: a catalogue may use no external model
-    auto root = detail::ParseYamlFile(dir_ / name, name, diags_);
+    auto root = ParseOptional(name);  // a catalogue may use no external model
     if (!root) return;
     YamlReader r(name, diags_);
     if (!r.ExpectMap(*root, name, {"models"})) return;

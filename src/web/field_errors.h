@@ -24,7 +24,7 @@ std::string FieldErrorMessage(const Renderer& renderer, std::string_view lang, s
 
 // The message of a field error on a journey page: a question's (its label in `lang`; a
 // vault's refusal of the answer gets the vault's wording after the label), the event date's
-// ("event_date") or another field's.
+// ("event_date"), another field's, or none (field "": a refusal without field errors).
 std::string JourneyFieldErrorMessage(const Renderer& renderer, std::string_view lang, const catalog::Event& event,
                                      const FieldError& error);
 

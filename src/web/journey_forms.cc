@@ -149,10 +149,9 @@ std::string FeedbackHref(const std::string& event_id, const std::string& step_id
 
 void CollectErrors(const Renderer& renderer, const std::string& lang, const catalog::Event& event,
                    const Status& status, json* summary, std::map<std::string, std::string>* by_field) {
-  if (status.field_errors().empty()) {
-    const std::string message =
-        lang == "fr" ? status.message() : renderer.Message(lang, "journeys.field_error.not_saved");
-    summary->push_back({{"href", "#contenu"}, {"message", message}});
+  if (status.field_errors().empty()) {  // the refusal as a whole, worded like a field-less error
+    const FieldError whole{"", status.message(), {}, {}};
+    summary->push_back({{"href", "#contenu"}, {"message", JourneyFieldErrorMessage(renderer, lang, event, whole)}});
     return;
   }
   for (const FieldError& fe : status.field_errors()) {

@@ -197,9 +197,9 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
         Status st = c->vault->Write(c->actor, c->person, {w}, {"self", "Mise à jour de vos informations", "web"});
         if (st.ok()) return http::Response::Redirect("/mes-informations?enregistre=1#modifier");
         if (st.code() != StatusCode::kInvalidArgument) return http::Problem(st, r.request_id);
-        const std::string message =
-            st.field_errors().empty() ? (c->lang == "fr" ? st.message() : Msg(s, r, "vault.field_error.invalid"))
-                                      : detail::FieldErrorMessage(*s.renderer, c->lang, "vault", st.field_errors()[0]);
+        const std::string message = detail::FieldErrorMessage(
+            *s.renderer, c->lang, "vault",
+            st.field_errors().empty() ? FieldError{"", st.message(), {}, {}} : st.field_errors()[0]);
         json form = {{"nom", name}, {"valeur", value}};
         if (c->vault->registry().Find(name) == nullptr) {
           form["attribute_error"] = message;

@@ -75,6 +75,8 @@ std::string JourneyFieldErrorMessage(const Renderer& renderer, std::string_view 
 }
 
 std::string RefusalMessage(const Renderer& renderer, std::string_view lang, const Status& status) {
+  // An internal error's message may name internals (as in http::Problem): never shown.
+  if (status.code() == StatusCode::kInternal) return renderer.Message(lang, "errors.refusal.other");
   if (lang == "fr") return status.message();
   const std::string& reason = status.reason();
   if (const size_t dot = reason.find('.'); dot != std::string::npos && dot > 0 && dot + 1 < reason.size()) {

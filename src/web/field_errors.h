@@ -33,6 +33,7 @@ std::string JourneyFieldErrorMessage(const Renderer& renderer, std::string_view 
 // takes the catalogue's "<module>.refusal.<rest>" for the reason "<module>.<rest>"
 // (journeys.unknown_event -> journeys.refusal.unknown_event), else a generic message after the
 // status code (errors.refusal.not_found, errors.refusal.unavailable, errors.refusal.other).
+// An internal error is always worded by errors.refusal.other: its message may name internals.
 std::string RefusalMessage(const Renderer& renderer, std::string_view lang, const Status& status);
 
 }  // namespace parcours::web::detail

@@ -153,7 +153,17 @@ TEST(RefusalMessages, FrenchAsTheServiceSaysItEnglishFromTheReason) {
       Unavailable("vault.unavailable", "Le coffre de données n'est pas disponible."),
       PermissionDenied("vault.not_a_person", "Ce compte n'est pas celui d'un usager."),
       NotFound("vault.unknown_person", "Personne inconnue."),
-      Conflict("vault.person_erased", "Les données de cette personne ont été effacées à sa demande.")};
+      Conflict("vault.person_erased", "Les données de cette personne ont été effacées à sa demande."),
+      NotFound("vault.unknown_consent", "Ce consentement n'existe pas ou a déjà été retiré."),
+      NotFound("vault.unknown_service", "Ce service n'a pas déclaré cette finalité."),
+      InvalidArgument("vault.consent_not_declared", "Le service n'a pas déclaré : individu . NIR."),
+      InvalidArgument("vault.consent_expired", "La date de fin du consentement doit être dans le futur."),
+      PermissionDenied("vault.not_owner", "Ces données appartiennent à une autre personne."),
+      PermissionDenied("vault.no_actor", "Accès refusé : acteur non identifié."),
+      PermissionDenied("vault.erase_self_only", "Seule la personne elle-même peut demander l'effacement de ses données."),
+      Conflict("vault.household_exists", "Vous faites déjà partie d'un foyer."),
+      NotFound("vault.no_household", "Créez d'abord votre foyer."),
+      NotFound("vault.unknown_member", "Cette personne ne fait pas partie de votre foyer.")};
   const std::set<std::string> generic = {Repo().Message("en", "errors.refusal.not_found"),
                                          Repo().Message("en", "errors.refusal.unavailable"),
                                          Repo().Message("en", "errors.refusal.other")};
@@ -186,6 +196,10 @@ TEST(RefusalMessages, AReasonWithoutMessageGetsAGenericOneAfterItsCode) {
             "This service is not available at the moment. Try again later.");
   EXPECT_EQ(RefusalMessage(Repo(), "en", PermissionDenied("", "Accès refusé.")), "This action could not be completed.");
   EXPECT_EQ(RefusalMessage(Repo(), "fr", PermissionDenied("", "Accès refusé.")), "Accès refusé.");
+  // An internal error's message may name internals: never shown, in any language.
+  const Status internal = Internal("vault.sodium", "crypto_secretbox_open_easy a échoué (clé 3)");
+  EXPECT_EQ(RefusalMessage(Repo(), "fr", internal), "Cette action n'a pas pu aboutir.");
+  EXPECT_EQ(RefusalMessage(Repo(), "en", internal), "This action could not be completed.");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "parcours/base/clock.h"
 #include "parcours/vault/vault.h"
 #include "parcours/web/page.h"
+#include "complaint_view.h"
 #include "field_errors.h"
 #include "vault_format.h"
 
@@ -28,7 +29,7 @@ struct Context {
   std::string lang;
 };
 
-// Resolves the logged-in usager, or answers (problem page) when it cannot.
+// Resolves the logged-in usager, or the refusal to show when it cannot.
 Result<Context> Resolve(const api::Services& s, const http::Request& r) {
   if (!s.vault) return Unavailable("vault.unavailable", "Le coffre de données n'est pas disponible.");
   ASSIGN_OR_RETURN(std::string person, api::OwnPersonId(r));
@@ -36,6 +37,19 @@ Result<Context> Resolve(const api::Services& s, const http::Request& r) {
   if (const auth::Principal* p = auth::PrincipalOf(r)) c.csrf = p->csrf_token;
   RETURN_IF_ERROR(s.vault->EnsurePerson(c.actor, person));
   return c;
+}
+
+// A refusal of the whole page or action (unknown consent, service unavailable...): a page in
+// the page's language with a way back, not the API's problem document.
+http::Response Refuse(const api::Services& s, const http::Request& r, const Status& status) {
+  if (s.renderer == nullptr) return http::Problem(status, r.request_id);
+  const int code = http::HttpStatusFor(status);
+  return RenderPage(s, r, "refused",
+                    {{"title", Msg(s, r, code == 404 ? "vault.not_found_title" : "vault.error_title")},
+                     {"text", detail::RefusalMessage(*s.renderer, PageLanguage(r), status)},
+                     {"reference", r.request_id},
+                     {"back", detail::PageLinkButton(Msg(s, r, "vault.back"), "/mes-informations")}},
+                    code);
 }
 
 json Nav(const api::Services& s, const http::Request& r, const std::string& current) {
@@ -79,7 +93,7 @@ std::string ServiceName(const std::map<std::string, vault::ServicePurpose>& serv
 http::Response InfoPage(const api::Services& s, const http::Request& r, const Context& c, json form, int status) {
   vault::Vault& v = *c.vault;
   auto records = v.Read(c.actor, c.person, {}, kSelf);
-  if (!records.ok()) return http::Problem(records.status(), r.request_id);
+  if (!records.ok()) return Refuse(s, r, records.status());
   const int64_t now = s.clock ? s.clock->NowMillis() : SystemClock::Get().NowMillis();
   json rows = json::array();
   bool sensitive = false;
@@ -178,7 +192,7 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
       "GET", "/mes-informations",
       [&s](http::Request& r) {
         auto c = Resolve(s, r);
-        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        if (!c.ok()) return Refuse(s, r, c.status());
         return InfoPage(s, r, *c, json::object(), 200);
       },
       "web.vault.info", "usager");
@@ -187,7 +201,7 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
       "POST", "/mes-informations",
       [&s](http::Request& r) {
         auto c = Resolve(s, r);
-        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        if (!c.ok()) return Refuse(s, r, c.status());
         const auto fields = r.FormFields();
         const std::string name = FirstField(fields, "nom");
         const std::string value = FirstField(fields, "valeur");
@@ -196,7 +210,7 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
         w.value = value;
         Status st = c->vault->Write(c->actor, c->person, {w}, {"self", "Mise à jour de vos informations", "web"});
         if (st.ok()) return http::Response::Redirect("/mes-informations?enregistre=1#modifier");
-        if (st.code() != StatusCode::kInvalidArgument) return http::Problem(st, r.request_id);
+        if (st.code() != StatusCode::kInvalidArgument) return Refuse(s, r, st);
         const std::string message = detail::FieldErrorMessage(
             *s.renderer, c->lang, "vault",
             st.field_errors().empty() ? FieldError{"", st.message(), {}, {}} : st.field_errors()[0]);
@@ -216,7 +230,7 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
       "POST", "/mes-informations/foyer",
       [&s](http::Request& r) {
         auto c = Resolve(s, r);
-        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        if (!c.ok()) return Refuse(s, r, c.status());
         const auto fields = r.FormFields();
         json form = {{"prenom", FirstField(fields, "prenom")}, {"member_role", FirstField(fields, "role")},
                      {"naissance", FirstField(fields, "naissance")}};
@@ -229,16 +243,16 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
         Status st = Status::Ok();
         if (errors.empty()) {
           auto household = c->vault->GetHousehold(c->actor, c->person, kSelf);
-          if (!household.ok()) return http::Problem(household.status(), r.request_id);
+          if (!household.ok()) return Refuse(s, r, household.status());
           if (!household->has_value()) {
             auto created = c->vault->CreateHousehold(c->actor, c->person, "", vault::MemberRole::kDemandeur);
-            if (!created.ok()) return http::Problem(created.status(), r.request_id);
+            if (!created.ok()) return Refuse(s, r, created.status());
           }
           auto added = c->vault->AddMember(
               c->actor, c->person, {std::nullopt, *role, FirstField(fields, "prenom"), FirstField(fields, "naissance")});
           if (added.ok()) return http::Response::Redirect("/mes-informations?membre=1#ajouter-membre");
           st = added.status();
-          if (st.code() != StatusCode::kInvalidArgument) return http::Problem(st, r.request_id);
+          if (st.code() != StatusCode::kInvalidArgument) return Refuse(s, r, st);
           for (const auto& fe : st.field_errors()) {
             const std::string id = fe.field == "first_name" ? "prenom" : fe.field == "birth_date" ? "naissance" : "role";
             const std::string message = detail::FieldErrorMessage(*s.renderer, c->lang, "vault", fe);
@@ -255,9 +269,9 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
       "GET", "/mes-informations/export",
       [&s](http::Request& r) {
         auto c = Resolve(s, r);
-        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        if (!c.ok()) return Refuse(s, r, c.status());
         auto doc = c->vault->Export(c->actor, c->person);
-        if (!doc.ok()) return http::Problem(doc.status(), r.request_id);
+        if (!doc.ok()) return Refuse(s, r, doc.status());
         http::Response resp = http::Response::Json(*doc);
         resp.SetHeader("Content-Disposition", "attachment; filename=\"mes-donnees-parcours.json\"");
         resp.SetHeader("Cache-Control", "no-store");
@@ -272,7 +286,7 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
       "GET", "/mes-informations/effacement",
       [&s, kept](http::Request& r) {
         auto c = Resolve(s, r);
-        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        if (!c.ok()) return Refuse(s, r, c.status());
         return RenderPage(s, r, "vault_erase",
                           {{"title", Msg(s, r, "vault.erase_title")},
                            {"vault_nav", Nav(s, r, "")},
@@ -286,9 +300,9 @@ void RegisterInfoPages(http::Router& router, const api::Services& s) {
       "POST", "/mes-informations/effacement",
       [&s, kept](http::Request& r) {
         auto c = Resolve(s, r);
-        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        if (!c.ok()) return Refuse(s, r, c.status());
         auto report = c->vault->Erase(c->actor, c->person);
-        if (!report.ok()) return http::Problem(report.status(), r.request_id);
+        if (!report.ok()) return Refuse(s, r, report.status());
         return RenderPage(
             s, r, "vault_erase",
             {{"title", Msg(s, r, "vault.erased_title")},
@@ -304,9 +318,9 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
       "GET", "/mes-consentements",
       [&s](http::Request& r) {
         auto c = Resolve(s, r);
-        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        if (!c.ok()) return Refuse(s, r, c.status());
         auto consents = c->vault->ListConsents(c->actor, c->person);
-        if (!consents.ok()) return http::Problem(consents.status(), r.request_id);
+        if (!consents.ok()) return Refuse(s, r, consents.status());
         const auto services = ServicesById(*c->vault);
         json rows = json::array();
         std::map<std::string, bool> active_keys;
@@ -357,11 +371,11 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
       "POST", "/mes-consentements",
       [&s](http::Request& r) {
         auto c = Resolve(s, r);
-        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        if (!c.ok()) return Refuse(s, r, c.status());
         const auto fields = r.FormFields();
         vault::ConsentGrant g{FirstField(fields, "service_id"), FirstField(fields, "purpose"), {}, std::nullopt, "web"};
         auto id = c->vault->GrantConsent(c->actor, c->person, g);
-        if (!id.ok()) return http::Problem(id.status(), r.request_id);
+        if (!id.ok()) return Refuse(s, r, id.status());
         return http::Response::Redirect("/mes-consentements?accorde=1");
       },
       "web.vault.consent_grant", "usager");
@@ -370,9 +384,9 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
       "POST", "/mes-consentements/{consent_id}/retrait",
       [&s](http::Request& r) {
         auto c = Resolve(s, r);
-        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        if (!c.ok()) return Refuse(s, r, c.status());
         Status st = c->vault->RevokeConsent(c->actor, c->person, r.Param("consent_id"));
-        if (!st.ok()) return http::Problem(st, r.request_id);
+        if (!st.ok()) return Refuse(s, r, st);
         return http::Response::Redirect("/mes-consentements?retire=1");
       },
       "web.vault.consent_revoke", "usager");
@@ -381,9 +395,9 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
       "GET", "/qui-a-consulte",
       [&s](http::Request& r) {
         auto c = Resolve(s, r);
-        if (!c.ok()) return http::Problem(c.status(), r.request_id);
+        if (!c.ok()) return Refuse(s, r, c.status());
         auto log = c->vault->AccessLog(c->actor, c->person, 500);
-        if (!log.ok()) return http::Problem(log.status(), r.request_id);
+        if (!log.ok()) return Refuse(s, r, log.status());
         const auto services = ServicesById(*c->vault);
         api::ActorNamer namer(s, c->person);  // agents and aidants by their name, not their id
         json rows = json::array();

@@ -117,5 +117,30 @@ TEST_F(VaultTest, NobodyElseGetsIn) {
   EXPECT_TRUE(services.Json()["services"].is_array());
 }
 
+// A refused action on a vault page answers a page the person can read, in the page's
+// language, with a way back: not the API's problem document.
+TEST_F(VaultTest, ARefusedActionAnswersAReadablePage) {
+  HttpClient client = server_.Client();
+  const std::string csrf = LoginDemoUsager(client);
+
+  HttpResponse fr = client.PostForm("/mes-consentements/inconnu/retrait", {{"csrf_token", csrf}});
+  EXPECT_EQ(fr.status, 404) << fr.body;
+  EXPECT_THAT(fr.Header("Content-Type"), HasSubstr("text/html"));
+  EXPECT_THAT(fr.body, HasSubstr("a déjà été retiré"));
+  EXPECT_THAT(fr.body, HasSubstr("href=\"/mes-informations\""));
+
+  HttpResponse en = client.PostForm("/mes-consentements/inconnu/retrait?lang=en", {{"csrf_token", csrf}});
+  EXPECT_EQ(en.status, 404);
+  EXPECT_THAT(en.body, HasSubstr("This consent does not exist or was already withdrawn."));
+
+  HttpResponse grant = client.PostForm("/mes-consentements?lang=en",
+                                       {{"csrf_token", csrf}, {"service_id", "inconnu"}, {"purpose", "aucune"}});
+  EXPECT_EQ(grant.status, 404);
+  EXPECT_THAT(grant.Header("Content-Type"), HasSubstr("text/html"));
+  EXPECT_THAT(grant.body, HasSubstr("This service has not declared this purpose."));
+  // Nothing was granted.
+  EXPECT_EQ(client.Get("/mes-consentements").status, 200);
+}
+
 }  // namespace
 }  // namespace parcours::harness

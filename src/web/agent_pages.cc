@@ -11,6 +11,7 @@
 #include "parcours/exchange/outbox.h"
 #include "parcours/vault/vault.h"
 #include "parcours/web/console_pages.h"
+#include "parcours/web/auth_pages.h"
 #include "parcours/web/page.h"
 #include "vault_format.h"
 
@@ -72,7 +73,7 @@ http::Response QueuePage(const api::Services& s, const http::Request& r) {
   for (const auto& org : orgs) {
     if (!known || !s.outbox) break;
     auto list = s.outbox->ListForOrganisation(org, filter);
-    if (!list.ok()) return http::Problem(list.status(), r.request_id);
+    if (!list.ok()) return RefusalPage(s, r, list.status());
     for (const auto& d : *list) {
       const int age = api::AgeInDays(d.created_ms, now);
       const bool overdue = d.expected_delay_days > 0 && age > d.expected_delay_days;
@@ -213,7 +214,7 @@ void RegisterAgentQueuePages(http::Router& router, const api::Services& services
       "GET", "/agent/dossiers/{dossier_id}",
       [&s](http::Request& r) {
         auto d = s.outbox->GetDelivery(r.Param("dossier_id"));
-        if (!d.ok()) return http::Problem(d.status(), r.request_id);
+        if (!d.ok()) return RefusalPage(s, r, d.status());
         return DossierPage(s, r, *d, json::array(), "", "", "", 200);
       },
       "web.agent.dossier", "agent_dossier");
@@ -223,7 +224,7 @@ void RegisterAgentQueuePages(http::Router& router, const api::Services& services
       [&s](http::Request& r) {
         const auth::Principal& p = *auth::PrincipalOf(r);
         auto d = s.outbox->GetDelivery(r.Param("dossier_id"));
-        if (!d.ok()) return http::Problem(d.status(), r.request_id);
+        if (!d.ok()) return RefusalPage(s, r, d.status());
         const auto form = r.FormFields();
         auto value = [&form](const char* k) {
           auto it = form.find(k);
@@ -241,7 +242,7 @@ void RegisterAgentQueuePages(http::Router& router, const api::Services& services
         if (!changed.ok()) {
           const Status& st = changed.status();
           if (st.code() != StatusCode::kInvalidArgument && st.code() != StatusCode::kConflict) {
-            return http::Problem(st, r.request_id);
+            return RefusalPage(s, r, st);
           }
           std::string field = st.field_errors().empty() ? "statut" : st.field_errors()[0].field;
           if (field != "message" && field != "reference") field = "statut";

@@ -7,6 +7,7 @@
 #include "parcours/base/clock.h"
 #include "parcours/base/id.h"
 #include "parcours/web/page.h"
+#include "field_errors.h"
 
 namespace parcours::web {
 namespace {
@@ -27,6 +28,8 @@ json LinkButton(std::string label, std::string href) {
   b["href"] = std::move(href);
   return b;
 }
+const BackLink kBackToLogin{"auth.login_again", "/connexion"};
+
 json Notice(std::string kind, std::string title, std::string text) {
   return {{"kind", std::move(kind)}, {"title", title.empty() ? json(false) : json(title)}, {"text", std::move(text)}};
 }
@@ -209,14 +212,18 @@ http::Response AccountPage(const api::Services& s, const http::Request& request,
 
 }  // namespace
 
-http::Response RefusalPage(const api::Services& services, const http::Request& request, const Status& status) {
-  const int code = http::HttpStatusFor(status.code());
-  const bool not_found = code == 404;
+http::Response RefusalPage(const api::Services& services, const http::Request& request, const Status& status,
+                           const BackLink& back) {
+  if (services.renderer == nullptr) return http::Problem(status, request.request_id);
+  const int code = http::HttpStatusFor(status);
+  const bool policy = status.code() == StatusCode::kPermissionDenied || status.code() == StatusCode::kUnauthenticated;
+  const char* title = policy ? "auth.refused_title" : code == 404 ? "auth.not_found_title" : "errors.request_failed_title";
   return RenderPage(services, request, "refused",
-                    {{"title", Msg(services, request, not_found ? "auth.not_found_title" : "auth.refused_title")},
-                     {"text", Msg(services, request, not_found ? "auth.not_found_text" : "auth.refused_text")},
+                    {{"title", Msg(services, request, title)},
+                     {"text", policy ? Msg(services, request, "auth.refused_text")
+                                     : detail::RefusalMessage(*services.renderer, PageLanguage(request), status)},
                      {"reference", request.request_id},
-                     {"back", LinkButton(Msg(services, request, "auth.refused_back"), "/compte")}},
+                     {"back", LinkButton(Msg(services, request, back.label_key), back.href)}},
                     code);
 }
 
@@ -251,7 +258,7 @@ void RegisterAuthPages(http::Router& router, const api::Services& services) {
         if (!session.ok() && session.status().reason() == "auth.user_disabled") {
           return LoginPage(s, r, ErrorFor(s, r, session.status(), "role"), "", 403);
         }
-        if (!session.ok()) return http::Problem(session.status(), r.request_id);
+        if (!session.ok()) return RefusalPage(s, r, session.status(), kBackToLogin);
         return LoggedIn(s, r, *session, "/compte");
       },
       "web.auth.login_demo", "public");
@@ -260,7 +267,7 @@ void RegisterAuthPages(http::Router& router, const api::Services& services) {
       "GET", "/auth/oidc/{provider}/start",
       [&s](http::Request& r) {
         auto flow = s.auth->BeginOidcLogin(r.Param("provider"), ReturnTo(r.Query("retour").value_or("/compte")));
-        if (!flow.ok()) return http::Problem(flow.status(), r.request_id);
+        if (!flow.ok()) return RefusalPage(s, r, flow.status(), kBackToLogin);
         http::Response resp = http::Response::Redirect(flow->url, 302);
         resp.AddCookie(FlowCookie(*s.auth, flow->state, false));
         return resp;
@@ -290,7 +297,7 @@ void RegisterAuthPages(http::Router& router, const api::Services& services) {
         std::string target = "/deconnexion/fin";
         if (p.method == auth::AuthMethod::kSession) {
           auto ended = s.auth->EndSession(p.session_id, p.Actor(), auth::ClientOf(r));
-          if (!ended.ok()) return http::Problem(ended.status(), r.request_id);
+          if (!ended.ok()) return RefusalPage(s, r, ended.status());
           if (auth::OidcClient* oidc = s.auth->Provider(ended->provider); oidc != nullptr && !ended->id_token.empty()) {
             std::string url = oidc->LogoutUrl(ended->id_token, RandomHex(16));
             if (!url.empty()) target = url;
@@ -322,7 +329,7 @@ void RegisterAuthPages(http::Router& router, const api::Services& services) {
       [&s](http::Request& r) {
         const auth::Principal& p = *auth::PrincipalOf(r);
         auto secret = s.auth->EnableTotp(p.user_id);
-        if (!secret.ok()) return http::Problem(secret.status(), r.request_id);
+        if (!secret.ok()) return RefusalPage(s, r, secret.status());
         return AccountPage(s, r, {{"secret", auth::Base32Encode(*secret)},
                                   {"uri", auth::TotpUri(*secret, p.display_name, "Parcours")}});
       },

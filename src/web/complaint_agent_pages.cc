@@ -81,7 +81,7 @@ void RegisterComplaintAgentPages(http::Router& router, const api::Services& serv
       [&s](http::Request& r) {
         const bool all = r.Query("statut").value_or("") == "toutes";
         auto list = s.complaints->Queue(api::AgentOrganisations(r), {.open_only = !all, .limit = 200});
-        if (!list.ok()) return http::Problem(list.status(), r.request_id);
+        if (!list.ok()) return RefusalPage(s, r, list.status());
         const int64_t now = s.clock->NowMillis();
         json items = json::array();
         int overdue = 0;

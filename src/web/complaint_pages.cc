@@ -177,9 +177,9 @@ void RegisterComplaintPages(http::Router& router, const api::Services& services)
       "GET", "/mes-reclamations",
       [&s](http::Request& r) {
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         auto list = s.complaints->ListForPerson(*person);
-        if (!list.ok()) return http::Problem(list.status(), r.request_id);
+        if (!list.ok()) return RefusalPage(s, r, list.status());
         const int64_t now = s.clock->NowMillis();
         json items = json::array();
         for (const auto& c : *list) items.push_back(detail::ComplaintView(s, r, c, now));
@@ -196,7 +196,7 @@ void RegisterComplaintPages(http::Router& router, const api::Services& services)
       "GET", "/mes-reclamations/nouvelle",
       [&s](http::Request& r) {
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         Form f;
         f.sujet = r.Query("sujet").value_or("");
         return NewPage(s, r, *person, f, {}, 200);
@@ -207,7 +207,7 @@ void RegisterComplaintPages(http::Router& router, const api::Services& services)
       "POST", "/mes-reclamations",
       [&s](http::Request& r) {
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         const auto fields = r.FormFields();
         Form f{FormField(fields, "sujet"), FormField(fields, "categorie"), FormField(fields, "texte"),
                FormField(fields, "reference")};
@@ -223,7 +223,7 @@ void RegisterComplaintPages(http::Router& router, const api::Services& services)
         if (!filed.ok()) {
           const Status& st = filed.status();
           if (st.code() != StatusCode::kInvalidArgument && st.code() != StatusCode::kNotFound) {
-            return http::Problem(st, r.request_id);
+            return RefusalPage(s, r, st);
           }
           for (const auto& fe : st.field_errors()) {
             const std::string key = FieldOfError(fe.field);
@@ -244,7 +244,7 @@ void RegisterComplaintPages(http::Router& router, const api::Services& services)
       "GET", "/mes-reclamations/{complaint_id}",
       [&s](http::Request& r) {
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         auto c = s.complaints->GetForPerson(*person, r.Param("complaint_id"));
         if (!c.ok()) return RefusalPage(s, r, c.status());
         json data = detail::ComplaintView(s, r, *c, s.clock->NowMillis());

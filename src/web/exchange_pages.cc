@@ -14,9 +14,11 @@
 #include "parcours/exchange/registry.h"
 #include "parcours/store/store.h"
 #include "parcours/vault/vault.h"
+#include "parcours/web/auth_pages.h"
 #include "parcours/web/page.h"
 #include "exchange_format.h"
 #include "vault_format.h"
+#include "field_errors.h"
 
 namespace parcours::web {
 namespace {
@@ -36,11 +38,11 @@ http::Response NewPage(const api::Services& s, const http::Request& r, const std
                        const std::string& key, const std::string& error) {
   const std::string lang = PageLanguage(r);
   const vault::Actor me = vault::Actor::Usager(person);
-  if (Status st = s.vault->EnsurePerson(me, person); !st.ok()) return http::Problem(st, r.request_id);
+  if (Status st = s.vault->EnsurePerson(me, person); !st.ok()) return RefusalPage(s, r, st);
   auto tx = s.db->BeginRead();
-  if (!tx.ok()) return http::Problem(tx.status(), r.request_id);
+  if (!tx.ok()) return RefusalPage(s, r, tx.status());
   auto bundle = exchange::GetBundle(**tx, bundle_id);
-  if (!bundle.ok()) return http::Problem(bundle.status(), r.request_id);
+  if (!bundle.ok()) return RefusalPage(s, r, bundle.status());
   std::vector<exchange::ServiceDef> services;
   for (const auto& sid : bundle->services) {
     auto svc = exchange::GetService(**tx, sid);
@@ -103,10 +105,10 @@ void RegisterExchangePages(http::Router& router, const api::Services& services) 
       "GET", "/mes-declarations",
       [&s](http::Request& r) {
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         const std::string lang = PageLanguage(r);
         auto list = s.outbox->ListForPerson(*person);
-        if (!list.ok()) return http::Problem(list.status(), r.request_id);
+        if (!list.ok()) return RefusalPage(s, r, list.status());
         json items = json::array();
         for (const auto& d : *list) items.push_back(DeclarationView(s, d, lang));
         json data = {{"title", Msg(s, r, "exchange.list_title")},
@@ -121,7 +123,7 @@ void RegisterExchangePages(http::Router& router, const api::Services& services) 
       "GET", "/mes-declarations/nouvelle",
       [&s](http::Request& r) {
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         const std::string bundle = r.Query("demarche").value_or("changement-adresse");
         // A fresh idempotency key per form: submitting it twice declares once.
         return NewPage(s, r, *person, bundle, nullptr, NewId(), "");
@@ -132,7 +134,7 @@ void RegisterExchangePages(http::Router& router, const api::Services& services) 
       "POST", "/mes-declarations",
       [&s](http::Request& r) {
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         const auto fields = r.FormFields();
         auto first = [&fields](const std::string& k) {
           auto it = fields.find(k);
@@ -147,21 +149,21 @@ void RegisterExchangePages(http::Router& router, const api::Services& services) 
           return NewPage(s, r, *person, bundle, &chosen, key, Msg(s, r, "exchange.error_nothing_checked"));
         }
         const vault::Actor me = vault::Actor::Usager(*person);
-        if (Status st = s.vault->EnsurePerson(me, *person); !st.ok()) return http::Problem(st, r.request_id);
+        if (Status st = s.vault->EnsurePerson(me, *person); !st.ok()) return RefusalPage(s, r, st);
         // Ticking an agency is the consent to send it what it declared, for its purpose.
         auto consents = s.vault->ListConsents(me, *person);
-        if (!consents.ok()) return http::Problem(consents.status(), r.request_id);
+        if (!consents.ok()) return RefusalPage(s, r, consents.status());
         {
           auto tx = s.db->BeginRead();
-          if (!tx.ok()) return http::Problem(tx.status(), r.request_id);
+          if (!tx.ok()) return RefusalPage(s, r, tx.status());
           for (const auto& sid : chosen) {
             auto svc = exchange::GetService(**tx, sid);
-            if (!svc.ok()) return NewPage(s, r, *person, bundle, &chosen, key, svc.status().message());
+            if (!svc.ok()) return NewPage(s, r, *person, bundle, &chosen, key, detail::RefusalMessage(*s.renderer, PageLanguage(r), svc.status()));
             bool active = false;
             for (const auto& c : *consents) active = active || (c.active && c.service_id == sid && c.purpose == svc->purpose);
             if (active) continue;
             auto granted = s.vault->GrantConsent(me, *person, {sid, svc->purpose, {}, {}, "web"});
-            if (!granted.ok()) return http::Problem(granted.status(), r.request_id);
+            if (!granted.ok()) return RefusalPage(s, r, granted.status());
           }
         }
         exchange::SubmitInput in;
@@ -172,9 +174,9 @@ void RegisterExchangePages(http::Router& router, const api::Services& services) 
         auto decl = s.outbox->Submit(me, in);
         if (!decl.ok()) {
           if (decl.status().code() == StatusCode::kInvalidArgument) {
-            return NewPage(s, r, *person, bundle, &chosen, key, decl.status().message());
+            return NewPage(s, r, *person, bundle, &chosen, key, detail::RefusalMessage(*s.renderer, PageLanguage(r), decl.status()));
           }
-          return http::Problem(decl.status(), r.request_id);
+          return RefusalPage(s, r, decl.status());
         }
         if (s.delivery_worker) s.delivery_worker->Wake();
         return http::Response::Redirect("/mes-declarations/" + decl->id + "?envoyee=1");
@@ -185,10 +187,10 @@ void RegisterExchangePages(http::Router& router, const api::Services& services) 
       "GET", "/mes-declarations/{declaration_id}",
       [&s](http::Request& r) {
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         auto d = s.outbox->Get(r.Param("declaration_id"));
         if (!d.ok() || d->person_id != *person) {
-          return http::Problem(NotFound("exchange.unknown_declaration", "Déclaration introuvable."), r.request_id);
+          return RefusalPage(s, r, NotFound("exchange.unknown_declaration", "Déclaration introuvable."));
         }
         const std::string lang = PageLanguage(r);
         json data = DeclarationView(s, *d, lang);

@@ -158,12 +158,11 @@ TEST(RefusalMessages, FrenchAsTheServiceSaysItEnglishFromTheReason) {
       NotFound("vault.unknown_service", "Ce service n'a pas déclaré cette finalité."),
       InvalidArgument("vault.consent_not_declared", "Le service n'a pas déclaré : individu . NIR."),
       InvalidArgument("vault.consent_expired", "La date de fin du consentement doit être dans le futur."),
-      PermissionDenied("vault.not_owner", "Ces données appartiennent à une autre personne."),
-      PermissionDenied("vault.no_actor", "Accès refusé : acteur non identifié."),
-      PermissionDenied("vault.erase_self_only", "Seule la personne elle-même peut demander l'effacement de ses données."),
       Conflict("vault.household_exists", "Vous faites déjà partie d'un foyer."),
       NotFound("vault.no_household", "Créez d'abord votre foyer."),
-      NotFound("vault.unknown_member", "Cette personne ne fait pas partie de votre foyer.")};
+      NotFound("vault.unknown_member", "Cette personne ne fait pas partie de votre foyer."),
+      NotFound("exchange.unknown_service", "Service inconnu."),
+      InvalidArgument("exchange.service_not_in_bundle", "Le service « caf » ne fait pas partie de cette démarche groupée.")};
   const std::set<std::string> generic = {Repo().Message("en", "errors.refusal.not_found"),
                                          Repo().Message("en", "errors.refusal.unavailable"),
                                          Repo().Message("en", "errors.refusal.other")};

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <set>
 
+#include "field_errors.h"
 #include "insight_public.h"
 #include "vault_format.h"
 #include <nlohmann/json.hpp>
@@ -230,8 +231,8 @@ http::Response Home(const api::Services& s, http::Request& r) {
 
 http::Response InsightRefuse(const api::Services& s, const http::Request& r, const Status& status) {
   if (s.renderer == nullptr) return http::Problem(status, r.request_id);
-  return RenderPage(s, r, "insight_error", {{"title", Msg(s, r, "insight.error_title")}, {"message", status.message()}},
-                    http::HttpStatusFor(status.code()));
+  return RenderPage(s, r, "insight_error", {{"title", Msg(s, r, "insight.error_title")}, {"message", detail::RefusalMessage(*s.renderer, PageLanguage(r), status)}},
+                    http::HttpStatusFor(status));
 }
 
 void RegisterInsightPages(http::Router& router, const api::Services& s) {

@@ -123,9 +123,9 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
   json records = json::array();
   std::string name;
   if (s.vault && see_vault) {
-    if (Status st = s.vault->EnsurePerson(actor, person); !st.ok()) return http::Problem(st, r.request_id);
+    if (Status st = s.vault->EnsurePerson(actor, person); !st.ok()) return RefusalPage(s, r, st);
     auto read = s.vault->Read(actor, person, {}, Accompaniment(h));
-    if (!read.ok()) return http::Problem(read.status(), r.request_id);
+    if (!read.ok()) return RefusalPage(s, r, read.status());
     name = NameOf(*read);
     for (const auto& rec : *read) {
       const vault::AttributeDef* def = s.vault->registry().Find(rec.name);
@@ -143,7 +143,7 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
   json journeys_out = json::array();
   if (s.journeys && see_journeys) {
     auto list = s.journeys->List(person);
-    if (!list.ok()) return http::Problem(list.status(), r.request_id);
+    if (!list.ok()) return RefusalPage(s, r, list.status());
     int index = 0;
     for (const auto& j : *list) {
       auto view = s.journeys->Get(journeys::Actor{h.JourneysActor(), "web"}, person, j.id);
@@ -181,7 +181,7 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
   json declarations = json::array();
   if (s.outbox && see_declarations) {
     auto list = s.outbox->ListForPerson(person);
-    if (!list.ok()) return http::Problem(list.status(), r.request_id);
+    if (!list.ok()) return RefusalPage(s, r, list.status());
     for (const auto& d : *list) declarations.push_back(detail::DeclarationView(s, d, lang));
   }
 
@@ -189,7 +189,7 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
   json timeline = json::array();
   auto events = console::Timeline(*s.db, person, 100,
                                   [&](std::string_view scope) { return p.HasMandateFor(person, now, scope); });
-  if (!events.ok()) return http::Problem(events.status(), r.request_id);
+  if (!events.ok()) return RefusalPage(s, r, events.status());
   api::ActorNamer namer(s, person);
   for (const auto& e : *events) {
     const api::ActorLabel& who = namer.Name(e.actor);
@@ -288,7 +288,7 @@ void RegisterPersonPages(http::Router& router, const api::Services& services) {
                                 FormValue(fields, "objet"), FormValue(fields, "note")};
         auto id = console::RecordInteraction(*s.db, *s.clock, in);
         if (id.ok()) return http::Response::Redirect("/agent/personnes/" + person + "?echange=1#chronologie");
-        if (id.status().code() != StatusCode::kInvalidArgument) return http::Problem(id.status(), r.request_id);
+        if (id.status().code() != StatusCode::kInvalidArgument) return RefusalPage(s, r, id.status());
         FormState form;
         form.interaction_channel = in.channel;
         form.subject = in.subject;
@@ -314,7 +314,7 @@ void RegisterPersonPages(http::Router& router, const api::Services& services) {
           return Refuse(s, r,
                         PermissionDenied("console.out_of_mandate_journeys", Msg(s, r, "console.out_of_mandate_journeys")));
         }
-        if (!s.journeys) return http::Problem(Unavailable("journeys.unavailable", "Parcours indisponibles."), r.request_id);
+        if (!s.journeys) return RefusalPage(s, r, Unavailable("journeys.unavailable", "Parcours indisponibles."));
         const auto fields = r.FormFields();
         const std::string channel = FormValue(fields, "canal");
         auto status = journeys::ParseStepStatus(FormValue(fields, "statut"));
@@ -331,11 +331,11 @@ void RegisterPersonPages(http::Router& router, const api::Services& services) {
         }
         if (st.ok()) return http::Response::Redirect("/agent/personnes/" + person + "?etape=1#parcours");
         if (st.code() == StatusCode::kNotFound && st.reason() == "journeys.not_found") {
-          return http::Problem(st, r.request_id);
+          return RefusalPage(s, r, st);
         }
         if (st.code() != StatusCode::kInvalidArgument && st.code() != StatusCode::kConflict &&
             st.code() != StatusCode::kNotFound) {
-          return http::Problem(st, r.request_id);
+          return RefusalPage(s, r, st);
         }
         FormState form;
         form.journey_id = r.Param("journey_id");

@@ -6,6 +6,7 @@
 #include "parcours/api/vault.h"
 #include "parcours/auth/principal.h"
 #include "parcours/proactive/offers.h"
+#include "parcours/web/auth_pages.h"
 #include "parcours/web/page.h"
 #include "vault_format.h"
 
@@ -14,9 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-http::Response Unavailable(const http::Request& r) {
-  return http::Problem(parcours::Unavailable("proactive.unavailable", "Les propositions de droits ne sont pas disponibles."),
-                       r.request_id);
+http::Response Unavailable(const api::Services& s, const http::Request& r) {
+  return RefusalPage(s, r, parcours::Unavailable("proactive.unavailable", "Les propositions de droits ne sont pas disponibles."));
 }
 
 json StatusTag(const api::Services& s, const http::Request& r, proactive::OfferStatus status) {
@@ -66,11 +66,11 @@ void RegisterProactivePages(http::Router& router, const api::Services& services,
   router.Add(
       "GET", "/mes-droits",
       [&s, offers](http::Request& r) {
-        if (offers == nullptr) return Unavailable(r);
+        if (offers == nullptr) return Unavailable(s, r);
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         auto list = offers->List(*person);
-        if (!list.ok()) return http::Problem(list.status(), r.request_id);
+        if (!list.ok()) return RefusalPage(s, r, list.status());
         const std::string lang = PageLanguage(r);
         const auth::Principal* p = auth::PrincipalOf(r);
         const std::string csrf = p ? p->csrf_token : "";
@@ -92,11 +92,11 @@ void RegisterProactivePages(http::Router& router, const api::Services& services,
   router.Add(
       "POST", "/mes-droits/{offer_id}/demande",
       [&s, offers](http::Request& r) {
-        if (offers == nullptr) return Unavailable(r);
+        if (offers == nullptr) return Unavailable(s, r);
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         auto accepted = offers->Accept({"usager:" + *person, "web"}, *person, r.Param("offer_id"));
-        if (!accepted.ok()) return http::Problem(accepted.status(), r.request_id);
+        if (!accepted.ok()) return RefusalPage(s, r, accepted.status());
         return http::Response::Redirect("/mes-parcours/" + accepted->journey_id + "/etapes/" + accepted->step_id);
       },
       "web.proactive.accept", "usager");
@@ -104,11 +104,11 @@ void RegisterProactivePages(http::Router& router, const api::Services& services,
   router.Add(
       "POST", "/mes-droits/{offer_id}/refus",
       [&s, offers](http::Request& r) {
-        if (offers == nullptr) return Unavailable(r);
+        if (offers == nullptr) return Unavailable(s, r);
         auto person = api::OwnPersonId(r);
-        if (!person.ok()) return http::Problem(person.status(), r.request_id);
+        if (!person.ok()) return RefusalPage(s, r, person.status());
         auto declined = offers->Decline({"usager:" + *person, "web"}, *person, r.Param("offer_id"));
-        if (!declined.ok()) return http::Problem(declined.status(), r.request_id);
+        if (!declined.ok()) return RefusalPage(s, r, declined.status());
         return http::Response::Redirect("/mes-droits?refus=1");
       },
       "web.proactive.decline", "usager");

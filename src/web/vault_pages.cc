@@ -9,8 +9,8 @@
 #include "parcours/auth/principal.h"
 #include "parcours/base/clock.h"
 #include "parcours/vault/vault.h"
+#include "parcours/web/auth_pages.h"
 #include "parcours/web/page.h"
-#include "complaint_view.h"
 #include "field_errors.h"
 #include "vault_format.h"
 
@@ -39,17 +39,9 @@ Result<Context> Resolve(const api::Services& s, const http::Request& r) {
   return c;
 }
 
-// A refusal of the whole page or action (unknown consent, service unavailable...): a page in
-// the page's language with a way back, not the API's problem document.
+// Refusals answer a page with a way back to the person's information.
 http::Response Refuse(const api::Services& s, const http::Request& r, const Status& status) {
-  if (s.renderer == nullptr) return http::Problem(status, r.request_id);
-  const int code = http::HttpStatusFor(status);
-  return RenderPage(s, r, "refused",
-                    {{"title", Msg(s, r, code == 404 ? "vault.not_found_title" : "vault.error_title")},
-                     {"text", detail::RefusalMessage(*s.renderer, PageLanguage(r), status)},
-                     {"reference", r.request_id},
-                     {"back", detail::PageLinkButton(Msg(s, r, "vault.back"), "/mes-informations")}},
-                    code);
+  return RefusalPage(s, r, status, {"vault.back", "/mes-informations"});
 }
 
 json Nav(const api::Services& s, const http::Request& r, const std::string& current) {

@@ -12,6 +12,8 @@
 #pragma once
 
 #include "parcours/api/services.h"
+#include <string>
+
 #include "parcours/base/status.h"
 #include "parcours/http/message.h"
 #include "parcours/http/router.h"
@@ -20,8 +22,18 @@ namespace parcours::web {
 
 void RegisterAuthPages(http::Router& router, const api::Services& services);
 
-// The HTML page a browser gets when the policy layer refuses a page (403, or 404 when the
-// object does not exist): the refusal renderer of auth::Authorize.
-http::Response RefusalPage(const api::Services& services, const http::Request& request, const Status& status);
+// The way out of a refusal page: a message key for its label, and where it leads.
+struct BackLink {
+  std::string label_key = "auth.refused_back";
+  std::string href = "/compte";
+};
+
+// The HTML page a browser gets when a page or an action is refused: by the policy layer (the
+// refusal renderer of auth::Authorize: 403 and 401 with a generic text, 404 when the object
+// does not exist) or by a service, whose refusal is worded in the page's language from its
+// reason (field_errors.h RefusalMessage; an internal error's message is never shown). Pages
+// answer this, never the API's problem+json document.
+http::Response RefusalPage(const api::Services& services, const http::Request& request, const Status& status,
+                           const BackLink& back = {});
 
 }  // namespace parcours::web

@@ -140,6 +140,17 @@ TEST_F(VaultTest, ARefusedActionAnswersAReadablePage) {
   EXPECT_THAT(grant.body, HasSubstr("This service has not declared this purpose."));
   // Nothing was granted.
   EXPECT_EQ(client.Get("/mes-consentements").status, 200);
+
+  // The other pages of the person's space answer the same way.
+  for (const std::string path : {"/mes-declarations/inconnue", "/mes-reclamations/inconnue"}) {
+    HttpResponse page = client.Get(path + "?lang=en");
+    EXPECT_EQ(page.status, 404) << path;
+    EXPECT_THAT(page.Header("Content-Type"), HasSubstr("text/html")) << path;
+    EXPECT_THAT(page.body, HasSubstr("Page not found")) << path;
+  }
+  HttpResponse offer = client.PostForm("/mes-droits/inconnue/demande", {{"csrf_token", csrf}});
+  EXPECT_GE(offer.status, 400);
+  EXPECT_THAT(offer.Header("Content-Type"), HasSubstr("text/html"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // "Je donne mon avis" (see insight/feedback.h).
 #include "parcours/insight/feedback.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -55,27 +56,39 @@ Result<std::string> FeedbackService::Submit(const std::string& client, const std
   static const std::regex kId("[0-9a-fA-F-]{1,64}");
   static const std::regex kCommune("|[0-9][0-9AB][0-9]{3}");
   Status errors = InvalidArgument("insight.bad_feedback", "Votre avis n'a pas pu être enregistré : vérifiez les réponses.");
-  if (!std::regex_match(in.life_event, kCode)) errors.WithField("parcours", "Parcours inconnu.");
-  if (!in.step_id.empty() && !std::regex_match(in.step_id, kCode)) errors.WithField("etape", "Étape mal formée.");
-  if (!in.service.empty() && !std::regex_match(in.service, kCode)) errors.WithField("service", "Service mal formé.");
-  if (!in.journey_id.empty() && !std::regex_match(in.journey_id, kId)) errors.WithField("parcours_id", "Identifiant mal formé.");
-  if (!IsScale(in.satisfaction)) errors.WithField("satisfaction", "Dites-nous comment s'est passée la démarche.");
-  if (!in.ease.empty() && !IsScale(in.ease)) errors.WithField("facilite", "Réponse inconnue.");
-  if (!in.clarity.empty() && !IsScale(in.clarity)) errors.WithField("clarte", "Réponse inconnue.");
+  // Each refusal carries a stable reason (and its bounds) for pages in other languages.
+  auto refuse = [&errors](const char* field, const char* reason, std::string message,
+                          std::map<std::string, std::string> params = {}) {
+    errors.WithField(FieldError{field, std::move(message), reason, std::move(params)});
+  };
+  if (!std::regex_match(in.life_event, kCode)) refuse("parcours", "unknown_journey", "Parcours inconnu.");
+  if (!in.step_id.empty() && !std::regex_match(in.step_id, kCode)) refuse("etape", "malformed", "Étape mal formée.");
+  if (!in.service.empty() && !std::regex_match(in.service, kCode)) refuse("service", "malformed", "Service mal formé.");
+  if (!in.journey_id.empty() && !std::regex_match(in.journey_id, kId)) {
+    refuse("parcours_id", "malformed", "Identifiant mal formé.");
+  }
+  if (!IsScale(in.satisfaction)) refuse("satisfaction", "satisfaction_required", "Dites-nous comment s'est passée la démarche.");
+  if (!in.ease.empty() && !IsScale(in.ease)) refuse("facilite", "unknown_answer", "Réponse inconnue.");
+  if (!in.clarity.empty() && !IsScale(in.clarity)) refuse("clarte", "unknown_answer", "Réponse inconnue.");
   const bool sought = in.help_sought == "oui";
-  if (!in.help_sought.empty() && !sought && in.help_sought != "non") errors.WithField("aide", "Répondez oui ou non.");
+  if (!in.help_sought.empty() && !sought && in.help_sought != "non") refuse("aide", "yes_or_no", "Répondez oui ou non.");
   if (!in.help_reached.empty() && (!sought || (in.help_reached != "oui" && in.help_reached != "non"))) {
-    errors.WithField("aide_obtenue", "Répondez oui ou non, seulement si vous avez cherché de l'aide.");
+    refuse("aide_obtenue", "yes_or_no_if_sought", "Répondez oui ou non, seulement si vous avez cherché de l'aide.");
   }
   const auto nps = IntIn(in.nps, 0, 10);
-  if (!in.nps.empty() && !nps) errors.WithField("recommandation", "Choisissez une note de 0 à 10.");
+  if (!in.nps.empty() && !nps) {
+    refuse("recommandation", "out_of_range", "Choisissez une note de 0 à 10.", {{"min", "0"}, {"max", "10"}});
+  }
   const auto effort = IntIn(in.effort, 1, 7);
-  if (!in.effort.empty() && !effort) errors.WithField("effort", "Choisissez une note de 1 à 7.");
-  if (in.comment.size() > 2000) errors.WithField("commentaire", "Le commentaire ne peut pas dépasser 2000 caractères.");
-  else if (!ValidUtf8(in.comment)) errors.WithField("commentaire", "Le commentaire contient des caractères invalides.");
-  if (!std::regex_match(in.commune, kCommune)) errors.WithField("commune", "Code commune INSEE mal formé.");
+  if (!in.effort.empty() && !effort) refuse("effort", "out_of_range", "Choisissez une note de 1 à 7.", {{"min", "1"}, {"max", "7"}});
+  if (in.comment.size() > 2000) {
+    refuse("commentaire", "too_long", "Le commentaire ne peut pas dépasser 2000 caractères.", {{"max", "2000"}});
+  } else if (!ValidUtf8(in.comment)) {
+    refuse("commentaire", "invalid_characters", "Le commentaire contient des caractères invalides.");
+  }
+  if (!std::regex_match(in.commune, kCommune)) refuse("commune", "commune_format", "Code commune INSEE mal formé.");
   static const std::regex kChannel("web|counter|phone|mail|api");
-  if (!std::regex_match(in.channel, kChannel)) errors.WithField("canal", "Canal inconnu.");
+  if (!std::regex_match(in.channel, kChannel)) refuse("canal", "unknown_channel", "Canal inconnu.");
   if (!errors.field_errors().empty()) return errors;
 
   const int64_t now = clock_.NowMillis();

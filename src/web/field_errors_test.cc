@@ -137,6 +137,16 @@ TEST(VaultFieldErrors, EveryReasonOfTheVaultIsWordedInBothLanguages) {
             "The postcode does not match the commune of Bordeaux.");
 }
 
+// The public feedback form words its errors from their reasons, the bounds in the page's format.
+TEST(FieldErrorMessages, FeedbackErrorsInThePageLanguage) {
+  const FieldError nps{"recommandation", "Choisissez une note de 0 à 10.", "out_of_range", {{"min", "0"}, {"max", "10"}}};
+  EXPECT_EQ(FieldErrorMessage(Repo(), "fr", "insight", nps), nps.message);
+  EXPECT_EQ(FieldErrorMessage(Repo(), "en", "insight", nps), "Choose a score from 0 to 10.");
+  const FieldError missing{"satisfaction", "Dites-nous comment s'est passée la démarche.", "satisfaction_required", {}};
+  EXPECT_EQ(FieldErrorMessage(Repo(), "fr", "insight", missing), missing.message);
+  EXPECT_EQ(FieldErrorMessage(Repo(), "en", "insight", missing), "Tell us how the procedure went.");
+}
+
 // A refusal as a whole: the French page keeps the service's message; the English page words
 // each catalogued reason in English, and any other after its status code.
 TEST(RefusalMessages, FrenchAsTheServiceSaysItEnglishFromTheReason) {
@@ -162,7 +172,9 @@ TEST(RefusalMessages, FrenchAsTheServiceSaysItEnglishFromTheReason) {
       NotFound("vault.no_household", "Créez d'abord votre foyer."),
       NotFound("vault.unknown_member", "Cette personne ne fait pas partie de votre foyer."),
       NotFound("exchange.unknown_service", "Service inconnu."),
-      InvalidArgument("exchange.service_not_in_bundle", "Le service « caf » ne fait pas partie de cette démarche groupée.")};
+      InvalidArgument("exchange.service_not_in_bundle", "Le service « caf » ne fait pas partie de cette démarche groupée."),
+      ResourceExhausted("insight.feedback_rate_limited",
+                        "Vous avez déjà donné plusieurs avis récemment : merci, réessayez dans une heure.")};
   const std::set<std::string> generic = {Repo().Message("en", "errors.refusal.not_found"),
                                          Repo().Message("en", "errors.refusal.unavailable"),
                                          Repo().Message("en", "errors.refusal.other")};

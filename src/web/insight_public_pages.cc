@@ -1,6 +1,7 @@
 // Open data and "Je donne mon avis" pages (see include/parcours/web/insight_pages.h).
 #include <nlohmann/json.hpp>
 
+#include "field_errors.h"
 #include "insight_public.h"
 #include "vault_format.h"
 #include "parcours/api/insight.h"
@@ -79,11 +80,15 @@ http::Response FeedbackPage(const api::Services& s, http::Request& r, const insi
                             const Status& status, bool thanks) {
   json errors = json::array();
   std::map<std::string, std::string> by_field;
+  const std::string lang = PageLanguage(r);
   for (const auto& f : status.field_errors()) {
-    errors.push_back({{"href", "#avis-" + f.field}, {"message", f.message}});
-    by_field[f.field] = f.message;
+    const std::string message = detail::FieldErrorMessage(*s.renderer, lang, "insight", f);
+    errors.push_back({{"href", "#avis-" + f.field}, {"message", message}});
+    by_field[f.field] = message;
   }
-  if (!status.ok() && errors.empty()) errors.push_back({{"href", "#avis-satisfaction"}, {"message", status.message()}});
+  if (!status.ok() && errors.empty()) {
+    errors.push_back({{"href", "#avis-satisfaction"}, {"message", detail::RefusalMessage(*s.renderer, lang, status)}});
+  }
   auto Err = [&](const char* f) { return by_field.count(f) ? json(by_field[f]) : json(nullptr); };
   const auth::Principal* p = auth::PrincipalOf(r);
   json data = {

@@ -55,6 +55,10 @@ for (const lang of ['fr', 'en']) {
       await page.fill('#avis-commentaire', 'Trop de pages');
       await page.click('form[action="/avis"] button[type="submit"]');
       assert.equal(await page.locator('.pc-error-summary li').count(), 2);
+      // Worded in the page's language from each error's reason.
+      const summary = await page.locator('.pc-error-summary').innerText();
+      assert.match(summary, lang === 'en' ? /Choose a score from 0 to 10/ : /Choisissez une note de 0 à 10/);
+      assert.match(summary, lang === 'en' ? /Tell us how the procedure went/ : /Dites-nous comment s'est passée la démarche/);
       assert.equal(await page.inputValue('#avis-commentaire'), 'Trop de pages');
       await checkPage(page, `insight-feedback-errors-${lang}`);
       await page.check('#avis-satisfaction-moyen');

@@ -133,6 +133,11 @@ const ExternalModel* Catalog::FindModel(std::string_view id) const {
   return it == models_.end() ? nullptr : &it->second;
 }
 
+const Information* Catalog::FindInformation(std::string_view rule) const {
+  auto it = information_.find(rule);
+  return it == information_.end() ? nullptr : &it->second;
+}
+
 bool Catalog::IsAttribute(std::string_view name) const {
   return std::binary_search(attributes_.begin(), attributes_.end(), name);
 }

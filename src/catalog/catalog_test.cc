@@ -231,5 +231,32 @@ TEST(Catalog, MissingFolderIsNotFound) {
   EXPECT_EQ(loaded.status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(BrokenCatalog, InformationNamesKnownAttributesInBothLanguages) {
+  WriteEvent(Event(Step("a", "    needs: [adresse . actuelle]\n")));
+  std::ofstream(dir_ / "information.yaml") << "information:\n"
+                                               "  adresse . actuelle:\n"
+                                               "    label: {fr: \"Votre adresse\"}\n"
+                                               "    vault: [adresse . voie]\n"
+                                               "  personne . licorne:\n"
+                                               "    label: {fr: \"Licorne\", en: \"Unicorn\"}\n"
+                                               "    couleur: rose\n";
+  std::vector<Diagnostic> diags = Load();
+  std::string all;
+  for (const Diagnostic& d : diags) all += d.ToString() + "\n";
+  EXPECT_THAT(all, HasSubstr("information.yaml:3"));  // no English label
+  EXPECT_THAT(all, HasSubstr("personne . licorne"));
+  EXPECT_THAT(all, HasSubstr("couleur"));
+}
+
+TEST(Catalog, InformationOfTheShippedCatalogue) {
+  Result<CatalogPtr> loaded = LoadCatalog(kCatalog);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const Information* address = (*loaded)->FindInformation("adresse . actuelle");
+  ASSERT_NE(address, nullptr);
+  EXPECT_EQ(address->label.en, "Your current address");
+  EXPECT_EQ(address->vault.size(), 3u);
+  EXPECT_EQ((*loaded)->FindInformation("individu . nom"), nullptr);  // a vault attribute: its own label
+}
+
 }  // namespace
 }  // namespace parcours::catalog

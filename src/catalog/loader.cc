@@ -133,6 +133,33 @@ class CatalogBuilder {
     ctx_.situation_rules = &situation_rules_;
   }
 
+  // information.yaml: labels of the information steps need that no question nor vault
+  // attribute names (their vault attributes cannot be checked here: the vault comes later).
+  void ReadInformation() {
+    const std::string name = "information.yaml";
+    auto root = ParseOptional(name);
+    if (!root) return;
+    YamlReader r(name, diags_);
+    if (!r.ExpectMap(*root, name, {"information"})) return;
+    const YAML::Node entries = (*root)["information"];
+    if (!entries || !entries.IsMap()) {
+      r.Error(*root, "« information » doit associer à chaque attribut son libellé.");
+      return;
+    }
+    for (const auto& entry : entries) {
+      Information info;
+      info.rule = entry.first.as<std::string>();
+      info.pos = r.Pos(entry.first);
+      if (ctx_.situation_rules != nullptr && !ctx_.situation_rules->contains(info.rule)) {
+        r.Error(entry.first, "Attribut inconnu « " + info.rule + " » : il doit être une règle du modèle de situation (rules/).");
+      }
+      if (!r.ExpectMap(entry.second, "information", {"label", "vault"})) continue;
+      info.label = r.ReadText(entry.second, "label", true);
+      info.vault = r.StringList(entry.second, "vault");
+      catalog_->information_.emplace(info.rule, std::move(info));
+    }
+  }
+
   void ReadEvents() {
     const fs::path events_dir = dir_ / "events";
     std::error_code ec;
@@ -218,6 +245,7 @@ Result<CatalogPtr> LoadCatalog(const fs::path& dir, std::vector<Diagnostic>* dia
   builder.CheckExchangeOrganisations();
   builder.ReadModels();
   builder.ReadSituationModel();
+  builder.ReadInformation();
   builder.ReadEvents();
   builder.BuildPlanModel();
   return builder.Finish();

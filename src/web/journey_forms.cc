@@ -107,6 +107,16 @@ void AddHint(json& component, const std::string& text) {
   data["hint"] = hint.empty() ? text : hint + " " + text;
 }
 
+NeedView DescribeNeed(const catalog::Catalog& catalog, const catalog::Event& event,
+                      const vault::AttributeRegistry* registry, const std::string& need, const std::string& lang) {
+  if (const catalog::Question* q = journeys::FindQuestion(catalog, event, need)) return {q->label.In(lang), {need}};
+  if (const vault::AttributeDef* def = registry != nullptr ? registry->Find(need) : nullptr) {
+    return {lang == "en" ? def->label_en : def->label_fr, {need}};
+  }
+  if (const catalog::Information* info = catalog.FindInformation(need)) return {info->label.In(lang), info->vault};
+  return {need, {need}};
+}
+
 std::string KnownSource(const journeys::KnownAnswer& known, const std::string& lang) {
   std::string out = vault::DescribeProvenance(known.provenance, lang);
   if (known.collected_ms > 0) out += (lang == "en" ? ", on " : ", le ") + VaultDate(known.collected_ms);

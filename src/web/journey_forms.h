@@ -4,11 +4,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "parcours/base/status.h"
 #include "parcours/catalog/catalog.h"
 #include "parcours/journeys/journeys.h"
 #include "parcours/journeys/plan.h"
+#include "parcours/vault/attributes.h"
 #include "parcours/web/renderer.h"
 
 namespace parcours::web::detail {
@@ -38,6 +40,17 @@ std::string KnownSource(const journeys::KnownAnswer& known, const std::string& l
 
 // The answers a prefill knows, as the situation of a form.
 journeys::Answers KnownAnswers(const journeys::Prefill& prefill);
+
+// How a step page shows information `need` of `event`: its label in `lang` (the question's,
+// the vault attribute's, or the catalogue's information.yaml entry; the rule name if none) and
+// the vault attributes that hold it (itself, or the entry's parts; none when only the person
+// can give it).
+struct NeedView {
+  std::string label;
+  std::vector<std::string> vault;
+};
+NeedView DescribeNeed(const catalog::Catalog& catalog, const catalog::Event& event,
+                      const vault::AttributeRegistry* registry, const std::string& need, const std::string& lang);
 
 // The tag kind of a step status ("todo", "in_progress", "sent", "done", "not_concerned").
 std::string StepStatusKind(journeys::StepStatus s);

@@ -320,8 +320,13 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
   // which of the information the step needs the vault already holds.
   journeys::Prefill prefill;
   std::vector<std::string> wanted = step.questions;
+  const vault::AttributeRegistry* registry = s.vault ? &s.vault->registry() : nullptr;
+  std::vector<detail::NeedView> needs;
   for (const std::string& n : step.needs) {
-    if (std::find(wanted.begin(), wanted.end(), n) == wanted.end()) wanted.push_back(n);
+    needs.push_back(detail::DescribeNeed(cat, event, registry, n, lang));
+    for (const std::string& part : needs.back().vault) {
+      if (std::find(wanted.begin(), wanted.end(), part) == wanted.end()) wanted.push_back(part);
+    }
   }
   if (!wanted.empty()) {
     auto found = s.journeys->PrefillFor(who.actor, who.person, event.id, wanted);
@@ -406,16 +411,14 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
   const catalog::Administration* a = cat.FindAdministration(step.administration);
   data["administration_line"] = Msg(s, r, "journeys.step_administration", {{"name", a ? a->name.In(lang) : step.administration}});
   for (catalog::Channel c : step.channels) data["channels"].push_back(catalog::ChannelLabel(c).In(lang));
-  for (const std::string& n : step.needs) {
-    std::string label = n;
-    if (const catalog::Question* q = journeys::FindQuestion(cat, event, n)) {
-      label = q->label.In(lang);
-    } else if (const vault::AttributeDef* def = s.vault ? s.vault->registry().Find(n) : nullptr) {
-      label = lang == "en" ? def->label_en : def->label_fr;
+  for (const detail::NeedView& need : needs) {
+    // Known when the vault holds every part of it; the first part says where it came from.
+    const journeys::KnownAnswer* k = need.vault.empty() ? nullptr : prefill.Find(need.vault.front());
+    for (const std::string& part : need.vault) {
+      if (prefill.Find(part) == nullptr) k = nullptr;
     }
-    const journeys::KnownAnswer* k = prefill.Find(n);
     data["needs"].push_back(
-        {{"label", label},
+        {{"label", need.label},
          {"known", k != nullptr},
          {"state", k != nullptr ? Msg(s, r, "journeys.known_hint", {{"source", detail::KnownSource(*k, lang)}})
                                 : Msg(s, r, "journeys.need_missing")}});

@@ -171,6 +171,24 @@ TEST_F(JourneysVault, SecondJourneyAsksNothingAlreadyKnown) {
   step = client_->Get(journey + "/etapes/adresse-impots");
   static const std::regex name_item("<li>Nom[^<]*<span class=\"pc-tag pc-tag--done\">Déjà connu : Déclaré par vous");
   EXPECT_TRUE(std::regex_search(step.body, name_item)) << step.body;
+  // Information that is no vault attribute reads as words: the new address only the person gives.
+  static const std::regex new_address("<li>Votre nouvelle adresse[^<]*<span class=\"pc-tag[^\"]*\">À fournir");
+  EXPECT_TRUE(std::regex_search(step.body, new_address)) << step.body;
+  EXPECT_THAT(step.body, Not(HasSubstr("adresse . nouvelle")));
+  // The current address is known once the vault holds its street, postcode and commune.
+  auto declaration = client_->Get(journey + "/etapes/declaration-adresse");
+  static const std::regex current_unknown("<li>Votre adresse actuelle[^<]*<span class=\"pc-tag[^\"]*\">À fournir");
+  EXPECT_TRUE(std::regex_search(declaration.body, current_unknown)) << declaration.body;
+  auto address = client_->PutJson(
+      "/api/v1/me/vault/attributes",
+      {{"attributes", {{"adresse . voie", "12 rue Sainte-Catherine"}, {"adresse . code postal", "33000"},
+                       {"adresse . commune", "33063"}}}},
+      {{"X-CSRF-Token", Csrf(step.body)}});
+  ASSERT_EQ(address.status, 200) << address.body;
+  declaration = client_->Get(journey + "/etapes/declaration-adresse");
+  static const std::regex current_known("<li>Votre adresse actuelle[^<]*<span class=\"pc-tag pc-tag--done\">Déjà connu");
+  EXPECT_TRUE(std::regex_search(declaration.body, current_known)) << declaration.body;
+  EXPECT_THAT(client_->Get(journey + "/etapes/declaration-adresse?lang=en").body, HasSubstr("Your current address"));
 }
 
 TEST_F(JourneysVault, RejectedAnswerChangesNothing) {

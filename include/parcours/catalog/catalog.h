@@ -156,12 +156,24 @@ struct ExternalModel {
   rules::ModelPtr model;
 };
 
+// A piece of information steps need that is neither a question nor an attribute of the vault
+// by that name (information.yaml): how people read it, and the vault attributes that hold it
+// when the vault knows it (an address: street, postcode, commune), none when only the person
+// can give it (a new address).
+struct Information {
+  std::string rule;  // attribute of the situation model, as steps name it in `needs`
+  Text label;
+  std::vector<std::string> vault;
+  SourcePos pos;
+};
+
 class Catalog {
  public:
   const std::vector<Event>& events() const { return events_; }
   const Event* FindEvent(std::string_view id) const;
   const Administration* FindAdministration(std::string_view id) const;
   const ExternalModel* FindModel(std::string_view id) const;
+  const Information* FindInformation(std::string_view rule) const;
   // The plan model: the situation rules (rules/*.publicodes) plus one generated rule per
   // step holding its applicability (Step::rule). Attributes are its input rules.
   const rules::ModelPtr& plan_model() const { return plan_model_; }
@@ -175,6 +187,7 @@ class Catalog {
   std::vector<Event> events_;
   std::map<std::string, Administration, std::less<>> administrations_;
   std::map<std::string, ExternalModel, std::less<>> models_;
+  std::map<std::string, Information, std::less<>> information_;
   rules::ModelPtr plan_model_;
   std::vector<std::string> attributes_;  // sorted rule names of the situation model
 };

@@ -135,11 +135,13 @@ Result<RawNode> ReadSources(const std::vector<std::filesystem::path>& paths, Sou
     } else {
       ASSIGN_OR_RETURN(raw, YamlToRaw(text, f.string(), lines));
     }
+    if (files.size() == 1) return raw;  // one file (a published JSON model): nothing to merge
     for (auto it = raw.begin(); it != raw.end(); ++it) {
-      if (merged.contains(it.key())) {
+      auto [at, added] = merged.emplace(it.key(), nullptr);
+      if (!added) {
         return InvalidArgument("rules.duplicate_rule", "La règle « " + it.key() + " » est définie deux fois (" + f.string() + ")");
       }
-      merged[it.key()] = it.value();
+      at.value() = std::move(it.value());  // the file's tree is not needed afterwards
     }
   }
   return merged;

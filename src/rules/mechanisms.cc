@@ -1,6 +1,7 @@
 // Parsing of values and mechanisms into nodes (the reference's parse.ts and the inline
 // mechanism macros: plafond, somme, par défaut, applicable si, ...).
 #include <algorithm>
+#include <unordered_map>
 
 #include "collate.h"
 #include "compiler.h"
@@ -21,6 +22,19 @@ const std::vector<std::string>& ChainedKeys() {
       "plancher",  "plafond",            "par défaut", "dans la situation",
       "résoudre la référence circulaire", "abattement"};
   return keys;
+}
+
+// The index of `key` in ChainedKeys(), or -1: one hash lookup per key of an object instead of
+// one search of the object per chained mechanism.
+int ChainedIndex(const std::string& key) {
+  static const std::unordered_map<std::string, int> index = [] {
+    std::unordered_map<std::string, int> out;
+    const auto& keys = ChainedKeys();
+    for (size_t i = 0; i < keys.size(); ++i) out.emplace(keys[i], static_cast<int>(i));
+    return out;
+  }();
+  auto it = index.find(key);
+  return it == index.end() ? -1 : it->second;
 }
 
 std::string ScalarText(const RawNode& raw) {
@@ -203,21 +217,25 @@ int Compiler::ParseObject(const RawNode& obj, unsigned consumed) {
       return Add(std::move(n));
     }
   }
-  const auto& chained = ChainedKeys();
-  for (size_t i = 0; i < chained.size(); ++i) {
-    if (consumed & (1u << i)) continue;
-    auto it = obj.find(chained[i]);
-    if (it == obj.end()) continue;
-    return ParseChained(chained[i], *it, obj, consumed | (1u << i));
+  // The chained mechanisms apply in ChainedKeys() order: the first one present and not
+  // consumed yet wraps the rest of the object.
+  int first = -1;
+  RawNode::const_iterator first_it;
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    const int i = ChainedIndex(it.key());
+    if (i < 0 || (consumed & (1u << i)) || (first >= 0 && first < i)) continue;
+    first = i;
+    first_it = it;
   }
+  if (first >= 0) return ParseChained(ChainedKeys()[first], *first_it, obj, consumed | (1u << first));
   // Remaining keys: the value mechanism.
   const RawNode* value = nullptr;
   std::string value_key;
   std::string keys;
   int remaining = 0;
   for (auto it = obj.begin(); it != obj.end(); ++it) {
-    auto pos = std::find(chained.begin(), chained.end(), it.key());
-    if (pos != chained.end() && (consumed & (1u << (pos - chained.begin())))) continue;
+    const int i = ChainedIndex(it.key());
+    if (i >= 0 && (consumed & (1u << i))) continue;
     ++remaining;
     value = &it.value();
     value_key = it.key();

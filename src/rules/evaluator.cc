@@ -41,7 +41,7 @@ Missing MissingArena::Merge(const Missing& a, const Missing& b) {
     ++same;
   }
   const Missing rest(b.begin() + same, static_cast<uint32_t>(b.size() - same));
-  if (a.size() * rest.size() <= 64) {
+  if (a.size() * rest.size() <= 16) {
     for (const MissingEntry& entry : rest) {
       MissingEntry* found = std::find_if(out, out + a.size(), [&](const MissingEntry& e) { return e.rule == entry.rule; });
       if (found != out + a.size()) {
@@ -51,20 +51,25 @@ Missing MissingArena::Merge(const Missing& a, const Missing& b) {
       }
     }
   } else {
-    // Long lists: an index by rule id instead of a search per entry.
-    int top = 0;
-    for (const MissingEntry& e : a) top = std::max(top, e.rule);
-    for (const MissingEntry& e : rest) top = std::max(top, e.rule);
-    if (static_cast<size_t>(top) >= position_.size()) position_.resize(top + 1, -1);
-    for (size_t i = 0; i < a.size(); ++i) position_[out[i].rule] = static_cast<int>(i);
+    // Longer lists: where each rule of `a` sits, in an index by rule id stamped per merge
+    // (nothing to clear afterwards).
+    if (++stamp_ == 0) {
+      std::fill(position_.begin(), position_.end(), Position{});
+      stamp_ = 1;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+      const size_t rule = static_cast<size_t>(out[i].rule);
+      if (rule >= position_.size()) position_.resize(rule + 1);
+      position_[rule] = {stamp_, static_cast<uint32_t>(i)};
+    }
     for (const MissingEntry& entry : rest) {
-      if (int at = position_[entry.rule]; at >= 0 && static_cast<size_t>(at) < a.size()) {
-        out[at].score += entry.score;
+      const size_t rule = static_cast<size_t>(entry.rule);
+      if (rule < position_.size() && position_[rule].stamp == stamp_) {
+        out[position_[rule].index].score += entry.score;
       } else {
         out[size++] = entry;
       }
     }
-    for (size_t i = 0; i < a.size(); ++i) position_[out[i].rule] = -1;
   }
   // The unused tail goes back to the arena.
   const size_t unused = a.size() + b.size() - size;

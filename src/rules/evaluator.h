@@ -63,7 +63,12 @@ class MissingArena {
   std::vector<std::unique_ptr<MissingEntry[]>> chunks_;
   MissingEntry* next_ = nullptr;
   size_t left_ = 0;
-  std::vector<int> position_;  // per rule id: index in the list being merged, or -1
+  struct Position {
+    uint32_t stamp = 0;  // the merge that set it (stamp_)
+    uint32_t index = 0;  // in the merged list
+  };
+  std::vector<Position> position_;  // per rule id
+  uint32_t stamp_ = 0;
 };
 
 struct Res {

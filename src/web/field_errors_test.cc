@@ -172,6 +172,7 @@ TEST(RefusalMessages, FrenchAsTheServiceSaysItEnglishFromTheReason) {
       NotFound("vault.no_household", "Créez d'abord votre foyer."),
       NotFound("vault.unknown_member", "Cette personne ne fait pas partie de votre foyer."),
       NotFound("exchange.unknown_service", "Service inconnu."),
+      NotFound("exchange.unknown_bundle", "Démarche groupée inconnue."),
       InvalidArgument("exchange.service_not_in_bundle", "Le service « caf » ne fait pas partie de cette démarche groupée."),
       ResourceExhausted("insight.feedback_rate_limited",
                         "Vous avez déjà donné plusieurs avis récemment : merci, réessayez dans une heure.")};

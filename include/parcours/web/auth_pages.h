@@ -11,9 +11,9 @@
 // Thread-safety: register before the server starts; `services.auth` must be set.
 #pragma once
 
-#include "parcours/api/services.h"
 #include <string>
 
+#include "parcours/api/services.h"
 #include "parcours/base/status.h"
 #include "parcours/http/message.h"
 #include "parcours/http/router.h"

@@ -223,6 +223,19 @@ aide:
   EXPECT_NE(text.find("« aide » : 200\u00A0€"), std::string::npos) << text;
   EXPECT_NE(text.find("« revenu » : 800\u00A0€ (valeur donnée dans la situation)"), std::string::npos) << text;
   EXPECT_NE(text.find("variations"), std::string::npos) << text;
+  // The plumbing of situation values stays out of the text (it is in the JSON).
+  EXPECT_EQ(text.find("$SITUATION"), std::string::npos) << text;
+  EXPECT_EQ(text.find("dans la situation :"), std::string::npos) << text;
+  EXPECT_EQ(text.find("est non défini"), std::string::npos) << text;
+}
+
+TEST(Engine, ExplanationTextShowsAnUnansweredInputOnce) {
+  auto model = Load("allocataire:\n  question: Êtes-vous allocataire ?\naide:\n  applicable si: allocataire\n  valeur: 100 €\n");
+  Evaluation ev = Eval(model, "aide");
+  const std::string text = ev.ExplanationText();
+  EXPECT_NE(text.find("« allocataire » : Pas encore défini"), std::string::npos) << text;
+  EXPECT_EQ(text.find("« allocataire »", text.find("« allocataire »") + 1), std::string::npos) << text;
+  EXPECT_EQ(text.find("$SITUATION"), std::string::npos) << text;
 }
 
 TEST(Engine, TexteFormatsNumbersInFrench) {

@@ -104,8 +104,26 @@ class Explainer {
   int count_ = 0;
 };
 
+// The plumbing of situation values: the "X . $SITUATION" slots and generated rules, which the
+// text leaves out (the rule given in the situation says so on its own line).
+bool Plumbing(const Json& j) {
+  if (!j.contains("règle")) return false;
+  const std::string& name = j["règle"].get_ref<const std::string&>();
+  return name.find("$SITUATION") != std::string::npos || name.find("$INTERNAL") != std::string::npos;
+}
+
 void Text(const Json& j, int depth, std::string* out) {
-  if (j.contains("tronqué")) return;
+  if (j.contains("tronqué") || Plumbing(j)) return;
+  // "dans la situation" chooses between the situation's value and the rule's own: only the
+  // latter is shown, in its place.
+  if (j.value("mécanisme", "") == "dans la situation") {
+    if (!j.contains("éléments")) return;
+    for (const auto& child : j["éléments"]) {
+      const std::string kind = child.value("mécanisme", "");
+      if (kind != "constante" && kind != "est non défini") Text(child, depth, out);
+    }
+    return;
+  }
   std::string line(depth * 2, ' ');
   line += "- ";
   if (j.contains("règle")) {

@@ -227,6 +227,7 @@ aide:
   EXPECT_EQ(text.find("$SITUATION"), std::string::npos) << text;
   EXPECT_EQ(text.find("dans la situation :"), std::string::npos) << text;
   EXPECT_EQ(text.find("est non défini"), std::string::npos) << text;
+  EXPECT_EQ(text.find("constante"), std::string::npos) << text;
 }
 
 TEST(Engine, ExplanationTextShowsAnUnansweredInputOnce) {

@@ -135,7 +135,10 @@ void Text(const Json& j, int depth, std::string* out) {
   if (j.contains("texte")) line += " : " + j["texte"].get<std::string>();
   if (j.contains("source")) line += " (valeur donnée dans la situation)";
   *out += line + "\n";
-  if (j.contains("explication")) Text(j["explication"], depth + 1, out);
+  // A value given in the situation is on the rule's line already.
+  if (j.contains("explication") && !(j.contains("source") && j["explication"].value("mécanisme", "") == "constante")) {
+    Text(j["explication"], depth + 1, out);
+  }
   if (j.contains("éléments")) {
     for (const auto& child : j["éléments"]) {
       // Constants are already visible in their parent's value; keep the text short.

@@ -72,6 +72,7 @@ json ServiceJson(const exchange::ServiceDef& s, bool with_endpoint) {
             {"name", {{"fr", s.name_fr}, {"en", s.name_en}}},
             {"purpose", s.purpose},
             {"purpose_label", s.purpose_label},
+            {"purpose_label_en", s.purpose_label_en},
             {"legal_basis", s.legal_basis},
             {"attributes", s.attributes},
             {"expected_delay_days", s.expected_delay_days},
@@ -302,6 +303,7 @@ void RegisterExchangeRoutes(http::Router& router, const Services& s) {
           def.endpoint = body->at("endpoint").get<std::string>();
           def.purpose = body->at("purpose").get<std::string>();
           def.purpose_label = body->value("purpose_label", def.purpose);
+          def.purpose_label_en = body->value("purpose_label_en", "");
           def.legal_basis = body->at("legal_basis").get<std::string>();
           def.attributes = body->at("attributes").get<std::vector<std::string>>();
           def.expected_delay_days = body->value("expected_delay_days", 0);

@@ -58,7 +58,8 @@ nlohmann::json VaultAccessJson(const vault::AccessEntry& e) {
 nlohmann::json VaultServiceJson(const vault::ServicePurpose& s) {
   return {{"service_id", s.service_id},     {"purpose", s.purpose},         {"service_name", s.service_name},
           {"agency", s.agency},             {"purpose_label", s.purpose_label}, {"legal_basis", s.legal_basis},
-          {"attributes", s.attributes}};
+          {"attributes", s.attributes},     {"purpose_label_en", s.purpose_label_en},
+          {"service_name_en", s.service_name_en}};
 }
 
 }  // namespace parcours::api::detail

@@ -16,6 +16,7 @@
 #include "parcours/exchange/inbound.h"
 #include "parcours/exchange/outbox.h"
 #include "parcours/exchange/registry.h"
+#include "parcours/exchange/runtime.h"
 #include "parcours/exchange/webhook.h"
 #include "parcours/http/router.h"
 #include "parcours/http/server.h"
@@ -159,11 +160,7 @@ class ExchangeTest : public ::testing::Test {
                                    {"caf.adresse", "cpam.adresse", "impots.adresse"}}}};
     ASSERT_TRUE(SyncRegistry(*db_, file, clock_.NowMillis()).ok());
     for (const auto& s : services_) {
-      ASSERT_TRUE(vault_
-                      ->RegisterService(vault::Actor::Platform("exchange"),
-                                        {s.id, s.purpose, s.name_fr, s.organisation, s.purpose_label, s.legal_basis,
-                                         s.attributes})
-                      .ok());
+      ASSERT_TRUE(vault_->RegisterService(vault::Actor::Platform("exchange"), VaultDeclaration(s)).ok());
     }
     auto person = vault_->CreatePerson(vault::Actor::Platform("test"));
     ASSERT_TRUE(person.ok()) << person.status().ToString();

@@ -25,6 +25,7 @@
 #include "parcours/exchange/delivery.h"
 #include "parcours/exchange/outbox.h"
 #include "parcours/exchange/registry.h"
+#include "parcours/exchange/runtime.h"
 #include "parcours/exchange/webhook.h"
 #include "parcours/http/router.h"
 #include "parcours/http/server.h"
@@ -89,9 +90,7 @@ World MakeWorld(const std::string& receiver_url, int people) {
     w.secrets[id] = s.secret;
     file.services.push_back(s);
     bundle.services.push_back(id);
-    if (auto st = w.vault->RegisterService(vault::Actor::Platform("bench"),
-                                           {s.id, s.purpose, s.name_fr, s.organisation, s.purpose_label,
-                                            s.legal_basis, s.attributes});
+    if (auto st = w.vault->RegisterService(vault::Actor::Platform("bench"), exchange::VaultDeclaration(s));
         !st.ok()) {
       Die("register", st);
     }

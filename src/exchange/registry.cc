@@ -60,6 +60,7 @@ ServiceDef ServiceFromRow(const store::Row& row) {
   s.endpoint = row.Text("endpoint");
   s.purpose = row.Text("purpose");
   s.purpose_label = row.Text("purpose_label");
+  s.purpose_label_en = row.Text("purpose_label_en");
   s.legal_basis = row.Text("legal_basis");
   s.attributes = nlohmann::json::parse(row.Text("attributes")).get<std::vector<std::string>>();
   s.expected_delay_days = static_cast<int>(row.Int("expected_delay_days"));
@@ -78,8 +79,8 @@ BundleDef BundleFromRow(const store::Row& row) {
 }
 
 constexpr const char* kServiceColumns =
-    "id, organisation, name_fr, name_en, endpoint, purpose, purpose_label, legal_basis, attributes, "
-    "expected_delay_days, active, secret";
+    "id, organisation, name_fr, name_en, endpoint, purpose, purpose_label, purpose_label_en, legal_basis, "
+    "attributes, expected_delay_days, active, secret";
 
 }  // namespace
 
@@ -129,7 +130,11 @@ Result<RegistryFile> LoadRegistryFile(const std::filesystem::path& path, const s
       s.endpoint.replace(pos, 12, agency_sim_url);
     }
     ASSIGN_OR_RETURN(s.purpose, Scalar(path, n, "purpose", true));
-    ASSIGN_OR_RETURN(s.purpose_label, Scalar(path, n, "purpose_label", true));
+    if (n["purpose_label"].IsMap()) {  // {fr, en}, or the French text alone
+      RETURN_IF_ERROR(ParseText(path, n, "purpose_label", &s.purpose_label, &s.purpose_label_en));
+    } else {
+      ASSIGN_OR_RETURN(s.purpose_label, Scalar(path, n, "purpose_label", true));
+    }
     ASSIGN_OR_RETURN(s.legal_basis, Scalar(path, n, "legal_basis", true));
     ASSIGN_OR_RETURN(s.attributes, StringList(path, n, "attributes"));
     ASSIGN_OR_RETURN(std::string delay, Scalar(path, n, "expected_delay_days", false));
@@ -165,16 +170,17 @@ Status UpsertService(store::Transaction& tx, ServiceDef def, int64_t now_ms) {
   return tx
       .Execute(
           "INSERT INTO exchange_services (id, organisation, name_fr, name_en, endpoint, purpose, purpose_label, "
-          "legal_basis, attributes, expected_delay_days, active, secret, updated_ms) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+          "legal_basis, attributes, expected_delay_days, active, secret, updated_ms, purpose_label_en) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
           "ON CONFLICT (id) DO UPDATE SET organisation = excluded.organisation, name_fr = excluded.name_fr, "
           "name_en = excluded.name_en, endpoint = excluded.endpoint, purpose = excluded.purpose, "
           "purpose_label = excluded.purpose_label, legal_basis = excluded.legal_basis, "
           "attributes = excluded.attributes, expected_delay_days = excluded.expected_delay_days, "
-          "active = excluded.active, secret = excluded.secret, updated_ms = excluded.updated_ms",
+          "active = excluded.active, secret = excluded.secret, updated_ms = excluded.updated_ms, "
+          "purpose_label_en = excluded.purpose_label_en",
           {def.id, def.organisation, def.name_fr, def.name_en, def.endpoint, def.purpose, def.purpose_label,
            def.legal_basis, attributes, int64_t{def.expected_delay_days}, int64_t{def.active ? 1 : 0}, def.secret,
-           now_ms})
+           now_ms, def.purpose_label_en})
       .status();
 }
 

@@ -10,6 +10,11 @@
 
 namespace parcours::exchange {
 
+vault::ServicePurpose VaultDeclaration(const ServiceDef& s) {
+  return {s.id,          s.purpose,     s.name_fr,          s.organisation, s.purpose_label,
+          s.legal_basis, s.attributes,  s.purpose_label_en, s.name_en};
+}
+
 Result<std::unique_ptr<Runtime>> Runtime::Start(store::Database& db, vault::Vault& vault, const Clock& clock,
                                                 RuntimeOptions options) {
   std::error_code ec;
@@ -17,9 +22,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(store::Database& db, vault::Vaul
     ASSIGN_OR_RETURN(RegistryFile file, LoadRegistryFile(options.registry_file, options.agency_sim_url));
     RETURN_IF_ERROR(SyncRegistry(db, file, clock.NowMillis()));
     for (const auto& s : file.services) {
-      RETURN_IF_ERROR(vault.RegisterService(vault::Actor::Platform("exchange"),
-                                            {s.id, s.purpose, s.name_fr, s.organisation, s.purpose_label,
-                                             s.legal_basis, s.attributes}));
+      RETURN_IF_ERROR(vault.RegisterService(vault::Actor::Platform("exchange"), VaultDeclaration(s)));
     }
     log::Info("exchange registry loaded", {{"services", file.services.size()}, {"bundles", file.bundles.size()}});
   }

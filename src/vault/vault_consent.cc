@@ -51,9 +51,10 @@ Status VaultImpl::RegisterService(const Actor& actor, const ServicePurpose& decl
                                {decl.service_id, decl.purpose}));
     RETURN_IF_ERROR(tx.Execute(
         "INSERT INTO vault_service_purposes (service_id, purpose, service_name, agency, purpose_label, legal_basis, "
-        "attributes_json, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "attributes_json, updated_at_ms, purpose_label_en, service_name_en) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         {decl.service_id, decl.purpose, decl.service_name, decl.agency, decl.purpose_label, decl.legal_basis,
-         Json(decl.attributes), Now()}));
+         Json(decl.attributes), Now(), decl.purpose_label_en, decl.service_name_en}));
     store::Event e;
     e.type = "fr.parcours.vault.service_declared";
     e.source = "/vault";
@@ -74,7 +75,8 @@ Result<std::vector<ServicePurpose>> VaultImpl::ListServices() {
   std::vector<ServicePurpose> out;
   for (const auto& r : rows) {
     out.push_back({r.Text("service_id"), r.Text("purpose"), r.Text("service_name"), r.Text("agency"),
-                   r.Text("purpose_label"), r.Text("legal_basis"), Names(r.Text("attributes_json"))});
+                   r.Text("purpose_label"), r.Text("legal_basis"), Names(r.Text("attributes_json")),
+                   r.Text("purpose_label_en"), r.Text("service_name_en")});
   }
   return out;
 }

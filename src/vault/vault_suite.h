@@ -51,7 +51,7 @@ class VaultSuite : public ::testing::TestWithParam<store::Backend> {
   void DeclareCaf(std::vector<std::string> attributes) {
     ServicePurpose decl{"caf.paje", "instruction-paje", "Prestation d'accueil du jeune enfant", "CAF",
                         "Instruire votre demande de PAJE", "Code de la sécurité sociale, art. L531-1",
-                        std::move(attributes)};
+                        std::move(attributes), "Process your PAJE claim", "Early childhood benefit"};
     ASSERT_TRUE(vault().RegisterService(Actor::Platform("catalog"), decl).ok());
   }
 

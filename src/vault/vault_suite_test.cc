@@ -117,6 +117,13 @@ TEST_P(VaultSuite, ServiceWithoutConsentReceivesNothing) {
 
 TEST_P(VaultSuite, ConsentOnlyCoversWhatTheServiceDeclared) {
   DeclareCaf({"individu . nom"});
+  // The declaration is listed as made, its purpose in both languages.
+  auto services = vault().ListServices();
+  ASSERT_TRUE(services.ok());
+  ASSERT_EQ(services->size(), 1u);
+  EXPECT_EQ(services->front().purpose_label, "Instruire votre demande de PAJE");
+  EXPECT_EQ(services->front().purpose_label_en, "Process your PAJE claim");
+  EXPECT_EQ(services->front().service_name_en, "Early childhood benefit");
   auto bad = vault().GrantConsent(Camille(), camille_, {"caf.paje", "instruction-paje", {"banque . IBAN"}, {}, "web"});
   EXPECT_EQ(bad.status().reason(), "vault.consent_not_declared");
   auto unknown = vault().GrantConsent(Camille(), camille_, {"impots.x", "y", {}, {}, "web"});

@@ -75,7 +75,7 @@ http::Response NewPage(const api::Services& s, const http::Request& r, const std
                      {"id", svc.id},
                      {"name", lang == "en" ? svc.name_en : svc.name_fr},
                      {"receives", AttributeLabels(*s.vault, svc.attributes, lang)},
-                     {"purpose", svc.purpose_label},
+                     {"purpose", lang == "en" && !svc.purpose_label_en.empty() ? svc.purpose_label_en : svc.purpose_label},
                      {"basis", svc.legal_basis},
                      {"consented", consented},
                      {"checked", is_checked}});

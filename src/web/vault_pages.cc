@@ -75,9 +75,20 @@ std::map<std::string, vault::ServicePurpose> ServicesById(vault::Vault& v) {
   return out;
 }
 
-std::string ServiceName(const std::map<std::string, vault::ServicePurpose>& services, const std::string& id) {
+// The purpose a service declared, in the page's language when it gave one.
+const std::string& PurposeLabel(const vault::ServicePurpose& d, const std::string& lang) {
+  return lang == "en" && !d.purpose_label_en.empty() ? d.purpose_label_en : d.purpose_label;
+}
+
+// A service's name in the page's language when it gave one, with its organisation.
+std::string ServiceName(const vault::ServicePurpose& d, const std::string& lang) {
+  return (lang == "en" && !d.service_name_en.empty() ? d.service_name_en : d.service_name) + " (" + d.agency + ")";
+}
+
+std::string ServiceName(const std::map<std::string, vault::ServicePurpose>& services, const std::string& id,
+                        const std::string& lang) {
   for (const auto& [key, d] : services) {
-    if (d.service_id == id) return d.service_name + " (" + d.agency + ")";
+    if (d.service_id == id) return ServiceName(d, lang);
   }
   return id;
 }
@@ -318,14 +329,14 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
         std::map<std::string, bool> active_keys;
         for (const auto& k : *consents) {
           auto it = services.find(k.service_id + "\n" + k.purpose);
-          const std::string service = ServiceName(services, k.service_id);
+          const std::string service = ServiceName(services, k.service_id, c->lang);
           if (k.active) active_keys[k.service_id + "\n" + k.purpose] = true;
           json tag = k.active ? json{{"label", Msg(s, r, "vault.active")}, {"kind", "done"}}
                      : k.revoked_at_ms ? json{{"label", Msg(s, r, "vault.revoked")}, {"kind", "not_concerned"}}
                                        : json{{"label", Msg(s, r, "vault.expired_consent")}, {"kind", "not_concerned"}};
           rows.push_back({{"id", k.id},
                           {"service", service},
-                          {"purpose", it == services.end() ? k.purpose : it->second.purpose_label},
+                          {"purpose", it == services.end() ? k.purpose : PurposeLabel(it->second, c->lang)},
                           {"shared", Labels(*c->vault, k.attributes, c->lang)},
                           {"since", detail::VaultDate(k.granted_at_ms)},
                           {"until", k.expires_at_ms ? detail::VaultDate(*k.expires_at_ms) : Msg(s, r, "vault.no_end")},
@@ -337,11 +348,11 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
         json offers = json::array();
         for (const auto& [key, d] : services) {
           if (active_keys.count(key)) continue;
-          const std::string name = d.service_name + " (" + d.agency + ")";
+          const std::string name = ServiceName(d, c->lang);
           offers.push_back({{"service", name},
                             {"service_id", d.service_id},
                             {"purpose_code", d.purpose},
-                            {"purpose", d.purpose_label},
+                            {"purpose", PurposeLabel(d, c->lang)},
                             {"needs", Labels(*c->vault, d.attributes, c->lang)},
                             {"basis", d.legal_basis},
                             {"csrf_token", c->csrf},
@@ -397,7 +408,7 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
           std::string who;
           switch (e.actor.kind) {
             case vault::ActorKind::kService:
-              who = Msg(s, r, "vault.who_service", {{"service", ServiceName(services, e.actor.id)}});
+              who = Msg(s, r, "vault.who_service", {{"service", ServiceName(services, e.actor.id, c->lang)}});
               break;
             case vault::ActorKind::kAgent:
               who = Msg(s, r, "vault.who_agent", {{"name", namer.Name("agent:" + e.actor.id).name}});

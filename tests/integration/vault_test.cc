@@ -138,8 +138,13 @@ TEST_F(VaultTest, ARefusedActionAnswersAReadablePage) {
   EXPECT_EQ(grant.status, 404);
   EXPECT_THAT(grant.Header("Content-Type"), HasSubstr("text/html"));
   EXPECT_THAT(grant.body, HasSubstr("This service has not declared this purpose."));
-  // Nothing was granted.
-  EXPECT_EQ(client.Get("/mes-consentements").status, 200);
+  // Nothing was granted; each service's purpose reads in the page's language.
+  HttpResponse consents = client.Get("/mes-consentements?lang=fr");
+  EXPECT_EQ(consents.status, 200);
+  EXPECT_THAT(consents.body, HasSubstr("Mettre à jour votre adresse pour vos prestations familiales et aides au logement"));
+  const std::string english = client.Get("/mes-consentements?lang=en").body;
+  EXPECT_THAT(english, HasSubstr("Update your address for your family benefits and housing aid"));
+  EXPECT_THAT(english, HasSubstr("CAF - change of address (caf)"));
 
   // The other pages of the person's space answer the same way.
   for (const std::string path : {"/mes-declarations/inconnue", "/mes-reclamations/inconnue"}) {

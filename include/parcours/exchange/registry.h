@@ -29,6 +29,7 @@ struct ServiceDef {
   std::string endpoint;      // https URL receiving the webhooks
   std::string purpose;       // purpose code for consent and the access log
   std::string purpose_label; // "Mettre à jour votre adresse pour vos prestations"
+  std::string purpose_label_en;  // "Update your address for your family benefits" ("" if none)
   std::string legal_basis;   // "Code de la sécurité sociale, art. R. 114-10"
   std::vector<std::string> attributes;  // vault attribute names the service needs
   int expected_delay_days = 0;

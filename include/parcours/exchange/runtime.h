@@ -12,8 +12,14 @@
 #include "parcours/base/status.h"
 #include "parcours/exchange/delivery.h"
 #include "parcours/exchange/outbox.h"
+#include "parcours/exchange/registry.h"
+#include "parcours/vault/vault.h"
 
 namespace parcours::exchange {
+
+// What `service` declares to the vault's consent gate: its name and purpose (in French and
+// English), its organisation, its legal basis and the attributes it needs.
+vault::ServicePurpose VaultDeclaration(const ServiceDef& service);
 
 struct RuntimeOptions {
   std::filesystem::path registry_file;  // <catalog>/exchange.yaml; absent file = no services

@@ -50,6 +50,8 @@ struct ServicePurpose {
   std::string purpose_label;  // "Instruire votre demande de PAJE"
   std::string legal_basis;    // "Code de la sécurité sociale, art. L531-1"
   std::vector<std::string> attributes;
+  std::string purpose_label_en;  // "Process your PAJE claim" ("" if none: pages show the French)
+  std::string service_name_en;   // "Early childhood benefit" ("" if none)
 };
 
 struct Consent {

@@ -11,6 +11,7 @@
 #include "parcours/exchange/inbound.h"
 #include "parcours/exchange/outbox.h"
 #include "parcours/exchange/registry.h"
+#include "parcours/exchange/runtime.h"
 #include "parcours/store/store.h"
 #include "parcours/vault/actor.h"
 
@@ -314,6 +315,13 @@ void RegisterExchangeRoutes(http::Router& router, const Services& s) {
                               "Service invalide : organisation, name.fr, endpoint, purpose, legal_basis et "
                               "attributes (liste de textes) sont requis."),
               RequestId(req));
+        }
+        // Declared to the vault first (which checks the attributes are ones it holds), so that
+        // people can consent to the service as soon as it exists.
+        if (Status valid = exchange::ValidateService(def); !valid.ok()) return http::Problem(valid, RequestId(req));
+        if (s.vault) {
+          Status declared = s.vault->RegisterService(vault::Actor::Platform("exchange"), exchange::VaultDeclaration(def));
+          if (!declared.ok()) return http::Problem(declared, RequestId(req));
         }
         bool created = false;
         std::string secret;

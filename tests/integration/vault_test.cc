@@ -23,19 +23,20 @@ class VaultTest : public ::testing::Test {
     ASSERT_TRUE(started.ok()) << started.message();
   }
 
-  // Logs `client` in as the demo usager; returns the session's CSRF token.
-  std::string LoginDemoUsager(HttpClient& client) {
-    HttpResponse page = client.Get("/connexion");
+  // Logs `client` in as the demo `role`; returns the session's CSRF token (read on `page`).
+  std::string LoginDemo(HttpClient& client, const std::string& role, const std::string& page = "/compte") {
+    HttpResponse login_page = client.Get("/connexion");
     std::smatch m;
     std::regex token("name=\"csrf_token\" value=\"([^\"]+)\"");
-    EXPECT_TRUE(std::regex_search(page.body, m, token)) << page.status;
-    HttpResponse login = client.PostForm("/connexion/demo", {{"csrf_token", m[1]}, {"role", "usager"}});
+    EXPECT_TRUE(std::regex_search(login_page.body, m, token)) << login_page.status;
+    HttpResponse login = client.PostForm("/connexion/demo", {{"csrf_token", m[1]}, {"role", role}});
     EXPECT_EQ(login.status, 303) << login.body;
-    HttpResponse info = client.Get("/mes-informations");
-    EXPECT_EQ(info.status, 200);
-    EXPECT_TRUE(std::regex_search(info.body, m, token));
+    HttpResponse after = client.Get(page);
+    EXPECT_EQ(after.status, 200);
+    EXPECT_TRUE(std::regex_search(after.body, m, token)) << page;
     return m[1];
   }
+  std::string LoginDemoUsager(HttpClient& client) { return LoginDemo(client, "usager", "/mes-informations"); }
 
   static ServerOptions DemoOptions() {
     ServerOptions options;
@@ -156,6 +157,37 @@ TEST_F(VaultTest, ARefusedActionAnswersAReadablePage) {
   HttpResponse offer = client.PostForm("/mes-droits/inconnue/demande", {{"csrf_token", csrf}});
   EXPECT_GE(offer.status, 400);
   EXPECT_THAT(offer.Header("Content-Type"), HasSubstr("text/html"));
+}
+
+// A service an admin registers through the API is declared to the vault at once: people can
+// consent to it right away, and read its purpose in their language.
+TEST_F(VaultTest, AServiceRegisteredThroughTheApiCanBeConsentedToAtOnce) {
+  HttpClient admin = server_.Client();
+  const std::string admin_csrf = LoginDemo(admin, "admin");
+  nlohmann::json service = {{"organisation", "mairie"},
+                            {"name", {{"fr", "Mairie - état civil"}, {"en", "Town hall - civil status"}}},
+                            {"endpoint", "https://mairie.example/hooks"},
+                            {"purpose", "etat-civil"},
+                            {"purpose_label", "Tenir votre état civil à jour"},
+                            {"purpose_label_en", "Keep your civil records up to date"},
+                            {"legal_basis", "Code civil, art. 34"},
+                            {"attributes", {"individu . nom"}}};
+  HttpResponse put = admin.PutJson("/api/v1/admin/services/mairie.etat-civil", service, {{"X-CSRF-Token", admin_csrf}});
+  ASSERT_EQ(put.status, 201) << put.body;
+  EXPECT_EQ(put.Json()["purpose_label_en"], "Keep your civil records up to date");
+
+  HttpClient client = server_.Client();
+  const std::string csrf = LoginDemoUsager(client);
+  EXPECT_THAT(client.Get("/mes-consentements?lang=en").body, HasSubstr("Keep your civil records up to date"));
+  HttpResponse granted = client.PostForm(
+      "/mes-consentements", {{"csrf_token", csrf}, {"service_id", "mairie.etat-civil"}, {"purpose", "etat-civil"}});
+  EXPECT_EQ(granted.status, 303) << granted.body;
+
+  // An attribute the vault does not hold is refused, and nothing is registered.
+  service["attributes"] = {"personne . licorne"};
+  HttpResponse bad = admin.PutJson("/api/v1/admin/services/mairie.licorne", service, {{"X-CSRF-Token", admin_csrf}});
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_EQ(admin.Get("/api/v1/admin/services").body.find("mairie.licorne"), std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The agent console's work queue and dossier pages (see include/parcours/web/console_pages.h).
 #include <nlohmann/json.hpp>
 
+#include "field_errors.h"
 #include "console_format.h"
 #include "exchange_format.h"
 #include "parcours/api/console.h"
@@ -246,7 +247,9 @@ void RegisterAgentQueuePages(http::Router& router, const api::Services& services
           }
           std::string field = st.field_errors().empty() ? "statut" : st.field_errors()[0].field;
           if (field != "message" && field != "reference") field = "statut";
-          errors.push_back({{"field", field}, {"href", "#" + field}, {"message", st.message()}});
+          errors.push_back({{"field", field},
+                            {"href", "#" + field},
+                            {"message", detail::RefusalMessage(*s.renderer, PageLanguage(r), st)}});
           return DossierPage(s, r, *d, errors, update.status, update.message, update.reference,
                              st.code() == StatusCode::kConflict ? 409 : 422);
         }

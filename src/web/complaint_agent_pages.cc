@@ -1,5 +1,6 @@
 // The agents' complaint pages: the queue of their organisations and the handling of one
 // complaint (see include/parcours/web/complaint_pages.h).
+#include "field_errors.h"
 #include "complaint_view.h"
 #include "parcours/api/complaints.h"
 #include "parcours/auth/principal.h"
@@ -65,7 +66,9 @@ void AddAction(http::Router& router, const api::Services& s, const std::string& 
         }
         auto current = s.complaints->GetForOrganisation(orgs, id);
         if (!current.ok()) return RefusalPage(s, r, current.status());
-        const std::string message = st.field_errors().empty() ? st.message() : st.field_errors()[0].message;
+        const std::string message = PageLanguage(r) == "fr" && !st.field_errors().empty()
+                                        ? st.field_errors()[0].message
+                                        : detail::RefusalMessage(*s.renderer, PageLanguage(r), st);
         return DetailPage(s, r, *current, verb, message, text, st.code() == StatusCode::kConflict ? 409 : 422);
       },
       "web.complaints.agent_" + verb, "agent");

@@ -174,6 +174,12 @@ TEST(RefusalMessages, FrenchAsTheServiceSaysItEnglishFromTheReason) {
       NotFound("exchange.unknown_service", "Service inconnu."),
       NotFound("exchange.unknown_bundle", "Démarche groupée inconnue."),
       InvalidArgument("exchange.service_not_in_bundle", "Le service « caf » ne fait pas partie de cette démarche groupée."),
+      InvalidArgument("exchange.unknown_status", "Statut inconnu : recue, en_instruction..."),
+      InvalidArgument("exchange.message_too_long", "Le message dépasse 2000 caractères."),
+      InvalidArgument("exchange.reference_too_long", "La référence dépasse 100 caractères."),
+      InvalidArgument("exchange.message_required", "Une demande d'informations doit dire ce qui est demandé à la personne."),
+      Conflict("exchange.illegal_transition", "Passage du statut « Reçue » à « Payée » impossible."),
+      Conflict("complaints.bad_transition", "Impossible de résoudre : la réclamation est rejetée."),
       ResourceExhausted("insight.feedback_rate_limited",
                         "Vous avez déjà donné plusieurs avis récemment : merci, réessayez dans une heure.")};
   const std::set<std::string> generic = {Repo().Message("en", "errors.refusal.not_found"),

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "field_errors.h"
 #include "console_format.h"
 #include "exchange_format.h"
 #include "parcours/api/console.h"
@@ -339,7 +340,7 @@ void RegisterPersonPages(http::Router& router, const api::Services& services) {
         }
         FormState form;
         form.journey_id = r.Param("journey_id");
-        form.step_error = st.message();
+        form.step_error = detail::RefusalMessage(*s.renderer, PageLanguage(r), st);
         // The error summary links to the journey's step list (its index on the page).
         int index = 0;
         if (auto list = s.journeys->List(person); list.ok()) {
@@ -347,7 +348,7 @@ void RegisterPersonPages(http::Router& router, const api::Services& services) {
             if ((*list)[i].id == form.journey_id) index = static_cast<int>(i);
           }
         }
-        form.errors.push_back({{"href", "#etape-" + std::to_string(index)}, {"message", st.message()}});
+        form.errors.push_back({{"href", "#etape-" + std::to_string(index)}, {"message", form.step_error}});
         return PersonPage(s, r, *h, person, form, st.code() == StatusCode::kConflict ? 409 : 422);
       },
       "web.agent.person_step", "person");

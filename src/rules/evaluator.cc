@@ -203,8 +203,21 @@ bool EvalState::IsFolded(int rule) const {
   return fold_->Published(rule) == cached;
 }
 
+bool EvalState::IsFoldedNode(int id) const {
+  const Res* cached = Cached(id);
+  return cached != nullptr && fold_ != nullptr && fold_->PublishedNode(id) == cached;
+}
+
 const Res& EvalState::EvalNode(int id) {
   if (const Res* c = Cached(id)) return *c;
+  const Node& n = g_->node(id);
+  if (fold_ != nullptr && n.kind != NodeKind::kReference) {
+    if (const Res* folded = fold_->Node(id, *dirty_)) {
+      node_cache_[id] = folded;
+      buffers_.touched_nodes.push_back(id);
+      return *folded;
+    }
+  }
   if (++depth_ > kMaxDepth) {
     depth_ = 0;
     Throw("rules.too_deep", "Évaluation trop profonde (dépendances circulaires ou modèle trop imbriqué)");
@@ -212,7 +225,6 @@ const Res& EvalState::EvalNode(int id) {
   if (--shared_->budget < 0) {
     Throw("rules.evaluation_budget", "Évaluation trop longue : le calcul a été interrompu");
   }
-  const Node& n = g_->node(id);
   if (n.kind == NodeKind::kReference) {
     // A reference's result is its rule's: cached by address rather than copied.
     const Res& r = EvalRule(n.rule);

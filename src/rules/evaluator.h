@@ -180,6 +180,8 @@ class EvalState {
   }
   // True when the cached value of `rule` is the model's folded one.
   bool IsFolded(int rule) const;
+  // True when the cached result of node `id` is the model's folded one (FoldCache::Node).
+  bool IsFoldedNode(int id) const;
   EvalShared* shared() { return shared_; }
   // Missing-variable lists, in the arena of the shared state.
   Missing MergeMissing(const Missing& a, const Missing& b) { return shared_->missing.Merge(a, b); }

@@ -48,6 +48,8 @@ class Explainer {
   Json Node(int id, int depth, const detail::EvalState* state) {
     const auto& n = g_.node(id);
     const Res* r = state->Cached(id);
+    // A folded node was evaluated in the model's state: its children are explained from there.
+    if (state->IsFoldedNode(id)) state = &fold_state();
     Json j = Json::object();
     if (++count_ > kMaxNodes || depth > kMaxDepth) {
       j["tronqué"] = true;

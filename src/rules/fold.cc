@@ -129,6 +129,18 @@ FoldCache::FoldCache(const CompiledModel* model) : model_(model) {
   }
   rule_results_.assign(rule_count_, nullptr);
   applicability_results_.assign(rule_count_, nullptr);
+  node_count_ = static_cast<int>(model->core.nodes.size());
+  node_state_ = std::make_unique<std::atomic<unsigned char>[]>(node_count_);
+  for (int i = 0; i < node_count_; ++i) node_state_[i].store(0, std::memory_order_relaxed);
+  node_results_.assign(node_count_, nullptr);
+}
+
+void FoldCache::EnsureGraph() {
+  std::call_once(graph_once_, [this] {
+    BuildGraph();
+    BuildNodeRefs();
+    graph_built_.store(true, std::memory_order_release);
+  });
 }
 
 FoldCache::~FoldCache() = default;
@@ -230,8 +242,72 @@ void FoldCache::BuildGraph() {
   }
 }
 
+void FoldCache::BuildNodeRefs() {
+  // Post-order over the node trees: a node reads its own reference's vertices and its
+  // children's; it is foldable when none of them is volatile and it holds no mechanism that
+  // forks the situation. References are folded as rules, so they are never nodes to fold.
+  const Overlay& core = model_->core;
+  std::vector<std::vector<int>> refs(node_count_);
+  std::vector<unsigned char> foldable(node_count_, 1), visit(node_count_, 0);  // 1 = open, 2 = done
+  std::vector<std::pair<int, bool>> stack;
+  auto children = [&core](int id, auto&& each) {
+    const detail::Node& n = core.nodes[id];
+    for (int k : {n.a, n.b, n.c}) each(k);
+    for (int k : n.kids) each(k);
+    for (int k : n.kids2) each(k);
+  };
+  for (int root = 0; root < node_count_; ++root) {
+    if (visit[root] != 0) continue;
+    stack.emplace_back(root, false);
+    while (!stack.empty()) {
+      auto [id, expanded] = stack.back();
+      stack.pop_back();
+      if (!expanded) {
+        if (visit[id] != 0) continue;
+        visit[id] = 1;
+        stack.emplace_back(id, true);
+        children(id, [&](int k) {
+          if (k >= 0 && k < node_count_ && visit[k] == 0) stack.emplace_back(k, false);
+        });
+        continue;
+      }
+      const detail::Node& n = core.nodes[id];
+      bool ok = n.kind != NodeKind::kContexte && n.kind != NodeKind::kInversion && n.kind != NodeKind::kResoudre;
+      std::vector<int>& mine = refs[id];
+      if (n.kind == NodeKind::kReference && n.rule >= 0) {
+        mine = {2 * n.rule, 2 * n.rule + 1};
+      }
+      children(id, [&](int k) {
+        if (k < 0) return;
+        if (k >= node_count_ || visit[k] != 2 || !foldable[k]) {  // an open child: a node cycle
+          ok = false;
+          return;
+        }
+        mine.insert(mine.end(), refs[k].begin(), refs[k].end());
+      });
+      std::sort(mine.begin(), mine.end());
+      mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+      for (int v : mine) ok = ok && v < 2 * rule_count_ && !volatile_[v];
+      if (!ok) mine = {};
+      foldable[id] = ok ? 1 : 0;
+      visit[id] = 2;
+    }
+  }
+  node_refs_start_.assign(node_count_ + 1, 0);
+  for (int id = 0; id < node_count_; ++id) {
+    node_refs_start_[id + 1] = node_refs_start_[id] + static_cast<int>(refs[id].size());
+  }
+  node_refs_.clear();
+  node_refs_.reserve(node_refs_start_[node_count_]);
+  for (int id = 0; id < node_count_; ++id) {
+    node_refs_.insert(node_refs_.end(), refs[id].begin(), refs[id].end());
+    const bool fold = foldable[id] && core.nodes[id].kind != NodeKind::kReference;
+    node_state_[id].store(fold ? kFoldable : kNever, std::memory_order_relaxed);
+  }
+}
+
 const std::vector<uint64_t>& FoldCache::Closure(int rule) {
-  std::call_once(graph_once_, [this] { BuildGraph(); });
+  EnsureGraph();
   if (closure_state_[rule].load(std::memory_order_acquire) == 1) return closures_[rule];
   std::lock_guard<std::mutex> lock(closure_mutex_);
   if (closure_state_[rule].load(std::memory_order_relaxed) == 1) return closures_[rule];
@@ -282,17 +358,8 @@ const Res* FoldCache::Applicability(int rule) {
   return Compute(rule, true);
 }
 
-const Res* FoldCache::Compute(int rule, bool applicability) {
-  std::call_once(graph_once_, [this] { BuildGraph(); });
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto& states = applicability ? applicability_state_ : rule_state_;
-  auto& results = applicability ? applicability_results_ : rule_results_;
-  const unsigned char s = states[rule].load(std::memory_order_relaxed);
-  if (s != 0) return s == 1 ? results[rule] : nullptr;
-  if (volatile_[2 * rule + (applicability ? 1 : 0)]) {
-    states[rule].store(2, std::memory_order_release);
-    return nullptr;
-  }
+template <typename Run>
+bool FoldCache::EvaluateFolded(Run run) {
   if (!state_) {
     graph_ = std::make_unique<Graph>(model_, &overlay_);
     state_ = std::make_unique<EvalState>(graph_.get(), model_, &shared_);
@@ -306,14 +373,8 @@ const Res* FoldCache::Compute(int rule, bool applicability) {
   shared_.budget = model_->options.max_node_evaluations;
   state_->BeginJournal();
   bool ok = true;
-  const Res* out = nullptr;
-  Res applicable;
   try {
-    if (applicability) {
-      applicable = state_->RuleApplicability(rule);
-    } else {
-      out = &state_->EvalRule(rule);
-    }
+    run();
   } catch (const std::exception&) {
     ok = false;
   }
@@ -326,6 +387,31 @@ const Res* FoldCache::Compute(int rule, bool applicability) {
     state_->warned_path_.clear();
     state_->RollbackJournal();
     state_->BeginEvaluation();
+  }
+  return ok;
+}
+
+const Res* FoldCache::Compute(int rule, bool applicability) {
+  EnsureGraph();
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& states = applicability ? applicability_state_ : rule_state_;
+  auto& results = applicability ? applicability_results_ : rule_results_;
+  const unsigned char s = states[rule].load(std::memory_order_relaxed);
+  if (s != 0) return s == 1 ? results[rule] : nullptr;
+  if (volatile_[2 * rule + (applicability ? 1 : 0)]) {
+    states[rule].store(2, std::memory_order_release);
+    return nullptr;
+  }
+  const Res* out = nullptr;
+  Res applicable;
+  const bool ok = EvaluateFolded([&] {
+    if (applicability) {
+      applicable = state_->RuleApplicability(rule);
+    } else {
+      out = &state_->EvalRule(rule);
+    }
+  });
+  if (!ok) {
     states[rule].store(2, std::memory_order_release);
     return nullptr;
   }
@@ -335,6 +421,22 @@ const Res* FoldCache::Compute(int rule, bool applicability) {
   }
   results[rule] = out;
   states[rule].store(1, std::memory_order_release);
+  return out;
+}
+
+const Res* FoldCache::ComputeNode(int id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const unsigned char s = node_state_[id].load(std::memory_order_relaxed);
+  if (s != kFoldable) return s == kPublished ? node_results_[id] : nullptr;
+  const Res* out = nullptr;
+  // An undefined result is left to the engine: a rule records itself as missing on its
+  // value's cached result when it is undefined (EvalState::ComputeRule).
+  if (!EvaluateFolded([&] { out = &state_->EvalNode(id); }) || out->value.is_undefined()) {
+    node_state_[id].store(kNever, std::memory_order_release);
+    return nullptr;
+  }
+  node_results_[id] = out;
+  node_state_[id].store(kPublished, std::memory_order_release);
   return out;
 }
 

@@ -59,6 +59,27 @@ class FoldCache {
   // The empty-situation applicability ("est non applicable") of a clean rule, or nullptr.
   const Res* Applicability(int rule);
 
+  // Node folding: inside a rule evaluated afresh, a subtree whose references all read clean,
+  // foldable vertices (and that holds no contexte, inversion or circular resolution) is a pure
+  // function of folded results, constants included: its empty-situation result, or nullptr
+  // when `dirty` marks a vertex it reads or it must not be folded. References are left to
+  // Rule/Applicability.
+  const Res* Node(int id, const std::vector<uint64_t>& dirty) {
+    if (id >= node_count_) return nullptr;
+    if (!graph_built_.load(std::memory_order_acquire)) EnsureGraph();
+    const unsigned char s = node_state_[id].load(std::memory_order_acquire);
+    if (s == kNever) return nullptr;
+    for (int i = node_refs_start_[id]; i < node_refs_start_[id + 1]; ++i) {
+      if (IsDirty(dirty, node_refs_[i])) return nullptr;
+    }
+    return s == kPublished ? node_results_[id] : ComputeNode(id);
+  }
+  // The published result of node `id`, without computing it (nullptr when not published).
+  const Res* PublishedNode(int id) const {
+    return id < node_count_ && node_state_[id].load(std::memory_order_acquire) == kPublished ? node_results_[id]
+                                                                                              : nullptr;
+  }
+
   // The model-level state (for explanations of folded rules); lock `mutex()` to read it.
   const EvalState& state() const { return *state_; }
   std::mutex& mutex() { return mutex_; }
@@ -72,8 +93,18 @@ class FoldCache {
   void GiveBuffers(StateBuffers* in);
 
  private:
+  // Node states (rules use 0 = unknown, 1 = published, 2 = never).
+  static constexpr unsigned char kPublished = 1, kNever = 2, kFoldable = 3;
+  void EnsureGraph();
   void BuildGraph();
+  void BuildNodeRefs();
   const Res* Compute(int rule, bool applicability);
+  const Res* ComputeNode(int id);
+  // Evaluates `run` in the model-level state (under mutex_): false, with the state rolled
+  // back and the rules on the way marked never, when it failed, warned or left a rule on
+  // the stack.
+  template <typename Run>
+  bool EvaluateFolded(Run run);
   void Never(int rule);  // under mutex_
 
   const CompiledModel* model_;
@@ -103,6 +134,14 @@ class FoldCache {
   std::unique_ptr<std::atomic<unsigned char>[]> applicability_state_;
   std::vector<const Res*> rule_results_;
   std::vector<const Res*> applicability_results_;
+
+  // Per model node: the vertices its subtree reads (CSR), its state and its published result.
+  int node_count_ = 0;
+  std::atomic<bool> graph_built_{false};
+  std::vector<int> node_refs_start_;
+  std::vector<int> node_refs_;
+  std::unique_ptr<std::atomic<unsigned char>[]> node_state_;
+  std::vector<const Res*> node_results_;
 
   std::mutex pool_mutex_;
   std::vector<StateBuffers> pool_;

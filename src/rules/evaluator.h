@@ -50,25 +50,26 @@ class Missing {
 // engine's situation (or with the model, for folded results). Not thread-safe.
 class MissingArena {
  public:
-  // a's entries, then b's new ones; scores of entries in both add up.
-  Missing Merge(const Missing& a, const Missing& b);
+  // a's entries, then b's new ones; scores of entries in both add up. Most merges have an
+  // empty side: those return the other list without a call.
+  Missing Merge(const Missing& a, const Missing& b) {
+    if (b.empty()) return a;
+    if (a.empty()) return b;
+    return MergeLists(a, b);
+  }
   // Every score + 1 (a condition's missing variables weigh more).
-  Missing Bonus(const Missing& a);
+  Missing Bonus(const Missing& a) { return a.empty() ? a : BonusList(a); }
   Missing One(int rule, double score);
   // The same entries, each with `score`.
   Missing WithScore(const Missing& a, double score);
 
  private:
+  Missing MergeLists(const Missing& a, const Missing& b);
+  Missing BonusList(const Missing& a);
   MissingEntry* Allocate(size_t n);
   std::vector<std::unique_ptr<MissingEntry[]>> chunks_;
   MissingEntry* next_ = nullptr;
   size_t left_ = 0;
-  struct Position {
-    uint32_t stamp = 0;  // the merge that set it (stamp_)
-    uint32_t index = 0;  // in the merged list
-  };
-  std::vector<Position> position_;  // per rule id
-  uint32_t stamp_ = 0;
 };
 
 struct Res {

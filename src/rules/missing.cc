@@ -5,6 +5,22 @@
 #include "evaluator.h"
 
 namespace parcours::rules::detail {
+namespace {
+
+// Where each rule of a merge's first list sits, by rule id, stamped per merge so that nothing
+// is cleared between merges. One per thread, shared by every arena of the thread: an engine's
+// arena would otherwise size and zero its own index for every rule of the model.
+struct MergeIndex {
+  struct Position {
+    uint32_t stamp = 0;  // the merge that set it
+    uint32_t index = 0;  // in the merged list
+  };
+  std::vector<Position> position;
+  uint32_t stamp = 0;
+};
+thread_local MergeIndex merge_index;
+
+}  // namespace
 
 MissingEntry* MissingArena::Allocate(size_t n) {
   if (n > left_) {
@@ -20,9 +36,7 @@ MissingEntry* MissingArena::Allocate(size_t n) {
   return out;
 }
 
-Missing MissingArena::Merge(const Missing& a, const Missing& b) {
-  if (b.empty()) return a;
-  if (a.empty()) return b;
+Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
   MissingEntry* out = Allocate(a.size() + b.size());
   std::copy(a.begin(), a.end(), out);
   size_t size = a.size();
@@ -45,19 +59,20 @@ Missing MissingArena::Merge(const Missing& a, const Missing& b) {
   } else {
     // Longer lists: where each rule of `a` sits, in an index by rule id stamped per merge
     // (nothing to clear afterwards).
-    if (++stamp_ == 0) {
-      std::fill(position_.begin(), position_.end(), Position{});
-      stamp_ = 1;
+    MergeIndex& index = merge_index;
+    if (++index.stamp == 0) {
+      std::fill(index.position.begin(), index.position.end(), MergeIndex::Position{});
+      index.stamp = 1;
     }
     for (size_t i = 0; i < a.size(); ++i) {
       const size_t rule = static_cast<size_t>(out[i].rule);
-      if (rule >= position_.size()) position_.resize(rule + 1);
-      position_[rule] = {stamp_, static_cast<uint32_t>(i)};
+      if (rule >= index.position.size()) index.position.resize(rule + 1);
+      index.position[rule] = {index.stamp, static_cast<uint32_t>(i)};
     }
     for (const MissingEntry& entry : rest) {
       const size_t rule = static_cast<size_t>(entry.rule);
-      if (rule < position_.size() && position_[rule].stamp == stamp_) {
-        out[position_[rule].index].score += entry.score;
+      if (rule < index.position.size() && index.position[rule].stamp == index.stamp) {
+        out[index.position[rule].index].score += entry.score;
       } else {
         out[size++] = entry;
       }
@@ -72,8 +87,7 @@ Missing MissingArena::Merge(const Missing& a, const Missing& b) {
   return Missing(out, static_cast<uint32_t>(size));
 }
 
-Missing MissingArena::Bonus(const Missing& a) {
-  if (a.empty()) return a;
+Missing MissingArena::BonusList(const Missing& a) {
   MissingEntry* out = Allocate(a.size());
   for (size_t i = 0; i < a.size(); ++i) out[i] = {a.begin()[i].rule, a.begin()[i].score + 1};
   return Missing(out, static_cast<uint32_t>(a.size()));

@@ -145,16 +145,17 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   return fork;
 }
 
-std::string EvalState::CurrentRuleName() const {
+const std::string& EvalState::CurrentRuleName() const {
+  static const std::string none;
   for (const auto& [rule, kind] : rule_stack_) {
     const std::string& name = g_->rule(rule).name;
     if (name.find("$INTERNAL") == std::string::npos && name.find("$SITUATION") == std::string::npos) return name;
   }
-  return rule_stack_.empty() ? "" : g_->rule(rule_stack_.back().first).name;
+  return rule_stack_.empty() ? none : g_->rule(rule_stack_.back().first).name;
 }
 
 void EvalState::Throw(const std::string& reason, const std::string& message) const {
-  std::string rule = CurrentRuleName();
+  const std::string& rule = CurrentRuleName();
   throw EvalError(reason, rule, (rule.empty() ? "" : "Règle « " + rule + " » : ") + message);
 }
 
@@ -162,10 +163,15 @@ void EvalState::Warn(const std::string& message) {
   if (track_warned_path_) {
     for (const auto& entry : rule_stack_) warned_path_.push_back(entry.first);
   }
-  std::string rule = CurrentRuleName();
-  if (shared_->warnings.size() < 200) {
-    shared_->warnings.push_back((rule.empty() ? "" : "Règle « " + rule + " » : ") + message);
+  if (shared_->warnings.size() >= 200) return;
+  const std::string& rule = CurrentRuleName();
+  std::string text;
+  if (!rule.empty()) {
+    text.reserve(rule.size() + message.size() + 16);
+    text.append("Règle « ").append(rule).append(" » : ");
   }
+  text.append(message);
+  shared_->warnings.push_back(std::move(text));
 }
 
 const Res& EvalState::Store(int id, Res&& r) {
@@ -282,12 +288,14 @@ Res EvalState::ComputeRule(int rule_id) {
   if (in_progress_[rule_id] > 1) {
     const std::string& name = g_->rule(rule_id).name;
     if (name.find("$SITUATION") == std::string::npos && name.find("$INTERNAL") == std::string::npos) {
-      std::string path;
-      for (auto it = rule_stack_.rbegin(); it != rule_stack_.rend(); ++it) {
-        path = g_->rule(it->first).name + " → " + path;
-        if (it->first == rule_id) break;
-      }
-      Warn("un cycle a été détecté (" + path + name + ") ; la règle a été considérée comme non définie");
+      // The cycle: the stack from the rule's last entry (or from the bottom), then the rule.
+      size_t from = rule_stack_.size();
+      while (from > 0 && rule_stack_[from - 1].first != rule_id) --from;
+      if (from > 0) --from;
+      std::string text = "un cycle a été détecté (";
+      for (size_t i = from; i < rule_stack_.size(); ++i) text.append(g_->rule(rule_stack_[i].first).name).append(" → ");
+      text.append(name).append(") ; la règle a été considérée comme non définie");
+      Warn(text);
     }
     Res r;
     r.missing = std::move(disabling.missing);

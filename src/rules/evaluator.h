@@ -188,7 +188,8 @@ class EvalState {
   Missing MergeMissing(const Missing& a, const Missing& b) { return shared_->missing.Merge(a, b); }
   Missing Bonus(const Missing& a) { return shared_->missing.Bonus(a); }
   Missing OneMissing(int rule, double score) { return shared_->missing.One(rule, score); }
-  std::string CurrentRuleName() const;
+  // The first rule on the stack that is neither a situation slot nor internal ("" when none).
+  const std::string& CurrentRuleName() const;
 
  private:
   friend class Mechanisms;

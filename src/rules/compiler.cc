@@ -354,11 +354,9 @@ Result<int> Compiler::ParseSituationValue(const RawNode& value, int slot_rule) {
   } else {
     body = value;
   }
+  // Texts already known as constants (ConstantTexts) were looked up by the engine's situation
+  // loading before coming here; the others are remembered once parsed.
   const CompiledModel* model = g_.base();
-  if (model != nullptr && body.is_string()) {
-    Node constant;
-    if (model->situation_constants.Find(body.get_ref<const std::string&>(), &constant)) return Add(std::move(constant));
-  }
   const int first_new = g_.node_count();
   const size_t warnings = warnings_->size();
   int node = Parse(body);

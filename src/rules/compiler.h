@@ -103,6 +103,9 @@ class Compiler {
 // obj[key] without copying it, or a null node when `obj` is not an object or lacks `key`.
 const RawNode& FieldOrNull(const RawNode& obj, const char* key);
 
+// Static type of a constant node (as Compiler::Finish infers it).
+NodeType ConstantType(const Node& n);
+
 // Keys accepted as mechanisms inside a rule body (the reference's `mecanismKeys`).
 bool IsMechanismKey(const std::string& key);
 

@@ -42,6 +42,21 @@ void EngineCore::EnableFolding(const std::vector<int>& set_slots) {
   state->EnableFolding(&fold, &dirty);
 }
 
+int EngineCore::AddKnownConstant(const RawNode& raw, int slot_rule) {
+  Node constant;
+  if (raw.is_string()) {
+    if (!compiled->situation_constants.Find(raw.get_ref<const std::string&>(), &constant)) return -1;
+  } else if (!raw.is_number() || !compiled->situation_constants.Find(raw.dump(), &constant)) {
+    return -1;
+  }
+  constant.context_rule = slot_rule;
+  const NodeType type = ConstantType(constant);
+  const int id = graph.AddNode(std::move(constant));
+  overlay.node_types.resize(overlay.nodes.size());
+  graph.mutable_type(id) = type;
+  return id;
+}
+
 Status EngineCore::LoadSituation(const Json& situation) {
   const bool strict = compiled->options.strict_situation;
   std::vector<std::pair<int, int>> slots;  // (rule, node)
@@ -55,22 +70,29 @@ Status EngineCore::LoadSituation(const Json& situation) {
                compiled->core.rules[found->second].situation_rule < 0) {
       error = SituationError(name, "rules.situation_private_rule", "la règle " + name + " est une règle privée.");
     }
-    RawNode raw;
+    static const RawNode kOui = "oui", kNon = "non";
+    const RawNode* raw = nullptr;
     const Json& v = it.value();
     if (error.ok()) {
       if (v.is_null()) continue;
       if (v.is_boolean()) {
-        raw = v.get<bool>() ? "oui" : "non";
+        raw = v.get<bool>() ? &kOui : &kNon;
       } else if (v.is_string() || v.is_number() || v.is_object()) {
-        raw = v;
+        raw = &v;
       } else {
         error = SituationError(name, "rules.situation_invalid_value", "valeur invalide " + v.dump());
       }
     }
     if (error.ok()) {
       const int rule = found->second;
+      // Most values are texts already met as constants ("oui", "'CDI'", "3000 €/mois"):
+      // added as such, without a compiler.
+      if (int known = AddKnownConstant(*raw, compiled->core.rules[rule].situation_rule); known >= 0) {
+        slots.emplace_back(rule, known);
+        continue;
+      }
       Compiler compiler(&graph, compiled->options, &warnings);
-      auto node = compiler.ParseSituationValue(raw, compiled->core.rules[rule].situation_rule);
+      auto node = compiler.ParseSituationValue(*raw, compiled->core.rules[rule].situation_rule);
       Status s = node.ok() ? compiler.Finish() : node.status();
       if (!s.ok()) {
         error = SituationError(name, "rules.situation_invalid_value", s.message());

@@ -20,6 +20,9 @@ struct EngineCore {
   // Compiles and installs a situation (see Engine::SetSituation).
   Status LoadSituation(const Json& situation);
   Result<Evaluation> Evaluate(std::string_view text, const std::shared_ptr<EngineCore>& self);
+  // Adds a situation value whose text the model already knows as a constant (ConstantTexts)
+  // to the overlay; -1 when it is not one.
+  int AddKnownConstant(const RawNode& raw, int slot_rule);
   // Lets the state read the model's folded results for the rules the set slots leave clean.
   void EnableFolding(const std::vector<int>& set_slots);
 

@@ -166,6 +166,15 @@ void Compiler::InlineReplacements(int node_id) {
   replacement_cache_[key] = node_id;
 }
 
+NodeType ConstantType(const Node& n) {
+  NodeType t;
+  t.nullable = n.explicit_nullable != Tri::kUnknown ? n.explicit_nullable
+               : n.value.is_null()                  ? Tri::kTrue
+                                                    : Tri::kFalse;
+  t.type = n.const_type;
+  return t;
+}
+
 NodeType Compiler::InferType(int id) {
   if (id < 0) return {};
   if (!g_.is_mutable_node(id)) return g_.type(id);
@@ -189,10 +198,7 @@ NodeType Compiler::InferType(int id) {
       t = {Tri::kFalse, VType::kBoolean};
       break;
     case NodeKind::kConstant:
-      t.nullable = n.explicit_nullable != Tri::kUnknown ? n.explicit_nullable
-                   : n.value.is_null()                  ? Tri::kTrue
-                                                        : Tri::kFalse;
-      t.type = n.const_type;
+      t = ConstantType(n);
       break;
     case NodeKind::kOperation: {
       switch (n.op) {

@@ -85,34 +85,45 @@ Result<Filter> ParseFilter(const RawFilter& raw, int64_t today_day) {
   f.channel = raw.channel;
   f.departement = raw.departement;
   f.commune = raw.commune;
+  // Each refusal carries a stable reason for pages in other languages (insight.field_error.*).
+  auto refuse = [&errors](const char* field, const char* reason, const char* message) {
+    errors.WithField(FieldError{field, message, reason, {}});
+  };
   if (raw.journey.empty() == raw.service.empty()) {
-    errors.WithField("parcours", "Choisissez un parcours ou un service (l'un des deux).");
+    refuse("parcours", "journey_or_service", "Choisissez un parcours ou un service (l'un des deux).");
   } else if (!IsCode(raw.journey.empty() ? raw.service : raw.journey, 64)) {
-    errors.WithField(raw.journey.empty() ? "service" : "parcours", "Identifiant mal formé.");
+    refuse(raw.journey.empty() ? "service" : "parcours", "identifier_format", "Identifiant mal formé.");
   }
   static const std::regex kChannel("|web|counter|phone|mail|api|system");
   if (!std::regex_match(raw.channel, kChannel)) {
-    errors.WithField("canal", "Canal inconnu : web, counter, phone, mail, api ou system.");
+    refuse("canal", "unknown_channel", "Canal inconnu : web, counter, phone, mail, api ou system.");
   }
   static const std::regex kDep("|[0-9]{2}|2[AB]|97[1-6]");
-  if (!std::regex_match(raw.departement, kDep)) errors.WithField("departement", "Département mal formé (ex. 69, 2A, 974).");
+  if (!std::regex_match(raw.departement, kDep)) {
+    refuse("departement", "departement_format", "Département mal formé (ex. 69, 2A, 974).");
+  }
   static const std::regex kCommune("|[0-9][0-9AB][0-9]{3}");
-  if (!std::regex_match(raw.commune, kCommune)) errors.WithField("commune", "Code commune INSEE mal formé (ex. 69123).");
+  if (!std::regex_match(raw.commune, kCommune)) {
+    refuse("commune", "commune_format", "Code commune INSEE mal formé (ex. 69123).");
+  }
   f.to_day = today_day;
   f.from_day = today_day - 89;
   if (!raw.to.empty()) {
-    if (auto d = IsoToDay(raw.to)) f.to_day = *d; else errors.WithField("au", "Date attendue au format AAAA-MM-JJ.");
+    if (auto d = IsoToDay(raw.to)) f.to_day = *d; else refuse("au", "date_format", "Date attendue au format AAAA-MM-JJ.");
   }
   if (!raw.from.empty()) {
-    if (auto d = IsoToDay(raw.from)) f.from_day = *d; else errors.WithField("du", "Date attendue au format AAAA-MM-JJ.");
+    if (auto d = IsoToDay(raw.from)) f.from_day = *d; else refuse("du", "date_format", "Date attendue au format AAAA-MM-JJ.");
   } else if (!raw.to.empty()) {
     f.from_day = f.to_day - 89;
   }
   if (errors.field_errors().empty()) {
-    if (f.from_day > f.to_day) errors.WithField("du", "La date de début doit précéder la date de fin.");
-    else if (f.to_day - f.from_day + 1 > kMaxDays) errors.WithField("du", "La période ne peut pas dépasser 366 jours.");
-    if (f.from_day < kFirstDay) errors.WithField("du", "Les indicateurs commencent le 1er janvier 2000.");
-    if (f.to_day > today_day + 1) errors.WithField("au", "La période ne peut pas être dans le futur.");
+    if (f.from_day > f.to_day) {
+      refuse("du", "period_reversed", "La date de début doit précéder la date de fin.");
+    } else if (f.to_day - f.from_day + 1 > kMaxDays) {
+      refuse("du", "period_too_long", "La période ne peut pas dépasser 366 jours.");
+    }
+    if (f.from_day < kFirstDay) refuse("du", "period_too_early", "Les indicateurs commencent le 1er janvier 2000.");
+    if (f.to_day > today_day + 1) refuse("au", "period_in_future", "La période ne peut pas être dans le futur.");
   }
   if (!errors.field_errors().empty()) return errors;
   return f;

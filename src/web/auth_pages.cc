@@ -132,7 +132,14 @@ json ErrorFor(const api::Services& s, const http::Request& request, const Status
   } else if (status.reason() == "auth.bad_credentials") {
     message = Msg(s, request, "auth.error_credentials");
   } else {
-    message = Msg(s, request, "auth.error_provider", {{"reason", status.message()}});
+    // The provider's refusal in the page's language; a token that fails its checks reads as one
+    // verification failure (its details are for the logs).
+    const std::string lang = PageLanguage(request);
+    const std::string& reason = status.reason();
+    const bool verification = reason.rfind("auth.token_", 0) == 0 || reason.rfind("auth.jwks_", 0) == 0;
+    message = Msg(s, request, "auth.error_provider",
+                  {{"reason", verification && lang != "fr" ? Msg(s, request, "auth.error_verification")
+                                                           : detail::RefusalMessage(*s.renderer, lang, status)}});
   }
   return json::array({{{"field", field}, {"href", std::string("#") + field}, {"message", message}}});
 }

@@ -87,8 +87,13 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
                                             : Result<insight::Filter>(InvalidArgument("insight.bad_filter", "Filtres illisibles."));
   if (!parsed.ok()) {
     if (parsed.status().code() == StatusCode::kNotFound) return InsightRefuse(s, r, parsed.status());
-    for (const auto& f : parsed.status().field_errors()) errors.push_back({{"href", "#f-" + f.field}, {"message", f.message}});
-    if (errors.empty()) errors.push_back({{"href", "#f-du"}, {"message", parsed.status().message()}});
+    const std::string lang = PageLanguage(r);
+    for (const auto& f : parsed.status().field_errors()) {
+      errors.push_back({{"href", "#f-" + f.field}, {"message", detail::FieldErrorMessage(*s.renderer, lang, "insight", f)}});
+    }
+    if (errors.empty()) {
+      errors.push_back({{"href", "#f-du"}, {"message", detail::RefusalMessage(*s.renderer, lang, parsed.status())}});
+    }
     filter.journey = journey ? id : "";
     filter.service = journey ? "" : id;
     filter.to_day = s.insight->Today();

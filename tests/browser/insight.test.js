@@ -79,6 +79,9 @@ for (const lang of ['fr', 'en']) {
       response = await page.goto(inLanguage(server.baseUrl, '/pilote/parcours/demenager?du=2026-13-40', lang));
       assert.equal(response.status(), 400);
       assert.equal(await page.locator('.pc-error-summary li').count(), 1);
+      // The filter's error in the page's language.
+      assert.match(await page.locator('.pc-error-summary li').innerText(),
+                   lang === 'en' ? /Expected a date as YYYY-MM-DD/ : /Date attendue au format AAAA-MM-JJ/);
       await checkPage(page, `insight-journey-bad-filter-${lang}`);
 
       // The open-data page says up to when its figures are complete, as the dashboards do

@@ -178,6 +178,15 @@ test('a forged state and a cancelled login are refused', async () => {
   const state = new URL(start.location).searchParams.get('state');
   const cancelled = await agent.get(`${base}/auth/oidc/franceconnect/callback?state=${state}&error=access_denied`);
   assert.equal(cancelled.status, 401);
+  assert.match(cancelled.text, /La connexion n&#39;a pas abouti|La connexion n'a pas abouti/);
+  // In English, the provider's refusal is worded in English too.
+  const english = await agent.get(`${base}/auth/oidc/franceconnect/start?lang=en`);
+  const englishState = new URL(english.location).searchParams.get('state');
+  const cancelledEn = await agent.get(
+    `${base}/auth/oidc/franceconnect/callback?state=${englishState}&error=access_denied&lang=en`);
+  assert.equal(cancelledEn.status, 401);
+  assert.match(cancelledEn.text, /The login did not succeed\. The identity provider did not authenticate you\./);
+  assert.doesNotMatch(cancelledEn.text, /fournisseur/);
   const unknown = await agent.get(`${base}/auth/oidc/nope/start`);
   assert.equal(unknown.status, 404);
 });

@@ -123,11 +123,11 @@ Status Validate(const NewComplaint& in) {
   if (std::find(cats.begin(), cats.end(), in.category) == cats.end()) {
     field("category", "Choisissez le motif de votre réclamation.");
   }
-  if (auto e = detail::CheckText(in.text, kMinTextChars, kMaxTextChars, "Le texte de la réclamation"); !e.empty()) {
-    field("text", e);
-  }
-  if (auto e = detail::CheckText(in.reference, 0, kMaxReferenceChars, "La référence"); !e.empty()) {
-    field("reference", e);
+  for (auto e : {detail::CheckText("text", in.text, kMinTextChars, kMaxTextChars, "Le texte de la réclamation"),
+                 detail::CheckText("reference", in.reference, 0, kMaxReferenceChars, "La référence")}) {
+    if (!e) continue;
+    bad.WithField(std::move(*e));
+    any = true;
   }
   return any ? bad : Status::Ok();
 }
@@ -284,8 +284,8 @@ Status ComplaintService::AnswerIn(store::Transaction& tx, Complaint& c, const Ac
 Result<Complaint> ComplaintService::Answer(const Actor& agent, const std::vector<std::string>& orgs,
                                            std::string_view id, const std::string& raw) {
   const std::string message = detail::Trim(raw);
-  if (auto e = detail::CheckText(message, 1, kMaxTextChars, "La réponse"); !e.empty()) {
-    return InvalidArgument("complaints.invalid", e).WithField("message", e);
+  if (auto e = detail::CheckText("message", message, 1, kMaxTextChars, "La réponse")) {
+    return InvalidArgument("complaints.invalid", e->message).WithField(std::move(*e));
   }
   RETURN_IF_ERROR(db_.InTransaction([&](store::Transaction& tx) -> Status {
     ASSIGN_OR_RETURN(Complaint c, LoadForOrganisations(tx, orgs, id));
@@ -299,8 +299,8 @@ Result<Complaint> ComplaintService::Resolve(const Actor& agent, const std::vecto
                                             std::string_view id, const std::string& raw) {
   const std::string message = detail::Trim(raw);
   if (!message.empty()) {
-    if (auto e = detail::CheckText(message, 1, kMaxTextChars, "La réponse"); !e.empty()) {
-      return InvalidArgument("complaints.invalid", e).WithField("message", e);
+    if (auto e = detail::CheckText("message", message, 1, kMaxTextChars, "La réponse")) {
+      return InvalidArgument("complaints.invalid", e->message).WithField(std::move(*e));
     }
   }
   RETURN_IF_ERROR(db_.InTransaction([&](store::Transaction& tx) -> Status {
@@ -334,8 +334,8 @@ Result<Complaint> ComplaintService::Resolve(const Actor& agent, const std::vecto
 Result<Complaint> ComplaintService::Reject(const Actor& agent, const std::vector<std::string>& orgs,
                                            std::string_view id, const std::string& raw) {
   const std::string reason = detail::Trim(raw);
-  if (auto e = detail::CheckText(reason, 1, kMaxTextChars, "Le motif du rejet"); !e.empty()) {
-    return InvalidArgument("complaints.invalid", e).WithField("reason", e);
+  if (auto e = detail::CheckText("reason", reason, 1, kMaxTextChars, "Le motif du rejet")) {
+    return InvalidArgument("complaints.invalid", e->message).WithField(std::move(*e));
   }
   RETURN_IF_ERROR(db_.InTransaction([&](store::Transaction& tx) -> Status {
     ASSIGN_OR_RETURN(Complaint c, LoadForOrganisations(tx, orgs, id));

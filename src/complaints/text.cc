@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include <cstdint>
+#include <map>
 
 namespace parcours::complaints::detail {
 namespace {
@@ -53,17 +54,25 @@ std::size_t CountChars(std::string_view text) {
   return n;
 }
 
-std::string CheckText(std::string_view text, std::size_t min, std::size_t max, std::string_view what) {
+std::optional<FieldError> CheckText(std::string_view field, std::string_view text, std::size_t min, std::size_t max,
+                                    std::string_view what) {
   const std::string w(what);
-  if (!CleanUtf8(text)) return w + " contient des caractères non autorisés.";
+  auto error = [field](std::string message, const char* reason, std::map<std::string, std::string> params = {}) {
+    return FieldError{std::string(field), std::move(message), reason, std::move(params)};
+  };
+  if (!CleanUtf8(text)) return error(w + " contient des caractères non autorisés.", "invalid_characters");
   const std::size_t n = CountChars(text);
-  if (n == 0 && min > 0) return w + " est obligatoire.";
-  if (n < min) return w + " doit compter au moins " + std::to_string(min) + " caractères.";
-  if (n > max) {
-    return w + " doit compter au plus " + std::to_string(max) + " caractères (vous en avez saisi " +
-           std::to_string(n) + ").";
+  if (n == 0 && min > 0) return error(w + " est obligatoire.", "required");
+  if (n < min) {
+    return error(w + " doit compter au moins " + std::to_string(min) + " caractères.", "too_short",
+                 {{"min", std::to_string(min)}});
   }
-  return "";
+  if (n > max) {
+    return error(w + " doit compter au plus " + std::to_string(max) + " caractères (vous en avez saisi " +
+                     std::to_string(n) + ").",
+                 "too_long", {{"max", std::to_string(max)}, {"count", std::to_string(n)}});
+  }
+  return std::nullopt;
 }
 
 }  // namespace parcours::complaints::detail

@@ -66,9 +66,19 @@ void AddAction(http::Router& router, const api::Services& s, const std::string& 
         }
         auto current = s.complaints->GetForOrganisation(orgs, id);
         if (!current.ok()) return RefusalPage(s, r, current.status());
-        const std::string message = PageLanguage(r) == "fr" && !st.field_errors().empty()
-                                        ? st.field_errors()[0].message
-                                        : detail::RefusalMessage(*s.renderer, PageLanguage(r), st);
+        // A text refused for a reason of its own (required, too long...) is worded after it, in
+        // the page's language; a refusal of the action by the complaint's state, after its reason.
+        const std::string lang = PageLanguage(r);
+        std::string message;
+        if (!st.field_errors().empty() && !st.field_errors()[0].reason.empty()) {
+          const FieldError& fe = st.field_errors()[0];
+          const std::string label = Msg(s, r, fe.field == "reason" ? "complaints.label_rejection" : "complaints.label_answer");
+          message = detail::FieldErrorMessage(*s.renderer, lang, "complaints", fe, label);
+        } else if (lang == "fr" && !st.field_errors().empty()) {
+          message = st.field_errors()[0].message;
+        } else {
+          message = detail::RefusalMessage(*s.renderer, lang, st);
+        }
         return DetailPage(s, r, *current, verb, message, text, st.code() == StatusCode::kConflict ? 409 : 422);
       },
       "web.complaints.agent_" + verb, "agent");

@@ -180,6 +180,7 @@ TEST(RefusalMessages, FrenchAsTheServiceSaysItEnglishFromTheReason) {
       InvalidArgument("exchange.message_required", "Une demande d'informations doit dire ce qui est demandé à la personne."),
       Conflict("exchange.illegal_transition", "Passage du statut « Reçue » à « Payée » impossible."),
       Conflict("complaints.bad_transition", "Impossible de résoudre : la réclamation est rejetée."),
+      Conflict("complaints.answer_required", "Répondez à la personne avant de clore sa réclamation."),
       Unauthenticated("auth.state_invalid", "Connexion non reconnue ou déjà utilisée : recommencez."),
       Unauthenticated("auth.state_mismatch", "Cette connexion n'a pas été commencée dans ce navigateur."),
       Unauthenticated("auth.state_expired", "La connexion a pris trop de temps : recommencez."),

@@ -95,7 +95,15 @@ for (const lang of ['fr', 'en']) {
       assert.match(page.url(), /fait=prendre/);
       await page.click(`form[action="/agent/reclamations/${id}/resoudre"] button`);
       assert.equal(await page.locator('.pc-error-summary a[href="#resoudre-texte"]').count(), 1);
+      // Closing before answering is refused in the page's language.
+      assert.match(await page.textContent('.pc-error-summary'),
+                   lang === 'en' ? /Answer the person before closing their complaint/
+                                 : /Répondez à la personne avant de clore sa réclamation/);
       await checkPage(page, `complaint-agent-error-${lang}`);
+      // An empty answer: the text is required, said in the page's language.
+      await page.click(`form[action="/agent/reclamations/${id}/repondre"] button`);
+      assert.match(await page.textContent('.pc-error-summary'),
+                   lang === 'en' ? /Your answer is required/ : /La réponse est obligatoire/);
       const answer = `Le versement reprend ce mois-ci (${lang}).`;
       await page.fill('#repondre-texte', answer);
       await page.click(`form[action="/agent/reclamations/${id}/repondre"] button`);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "expression.h"
+#include "fold.h"
 #include "parcours/rules/engine.h"
 #include "units.h"
 
@@ -390,6 +391,47 @@ TEST(Engine, ForksFoldLikeTheirEngine) {
       {Json::object(), Json{{"salaire", "2000 €/mois"}}, Json{{"net", "1800 €/mois"}},
        Json{{"net", "3500 €/mois"}, {"plafond", "2000 €/mois"}}, Json{{"taux", "20%"}, {"salaire", "100 €/mois"}}},
       {"net", "salaire", "net au plafond", "cotisation à taux double", "cotisation"});
+}
+
+// Inside a rule evaluated afresh (it reaches an answered question, or sits on a cycle), the
+// parts that read only folded rules and constants are folded too: the same results, and the
+// explanation still shows what they are made of.
+TEST(Engine, SubtreesOverFoldedRulesFoldInsideRulesEvaluatedAfresh) {
+  const std::string yaml =
+      "plafond: 3000 €/mois\n"
+      "taux: 10%\n"
+      "seuil: plafond * 2\n"
+      "salaire:\n  question: Salaire ?\n  unité: €/mois\n"
+      "inconnu:\n  question: Inconnu ?\n  unité: €/mois\n"
+      "cotisation: salaire * taux + plafond * 1%\n"
+      "bonus:\n  variations:\n    - si: plafond > 2000 €/mois\n      alors: salaire * 5%\n"
+      "    - sinon: 0 €/mois\n"
+      "tranche:\n  barème:\n    assiette: salaire\n    tranches:\n      - taux: 0%\n        plafond: seuil\n"
+      "      - taux: 5%\n"
+      "charges:\n  somme:\n    - fixes\n    - variables\n"
+      "charges . fixes: plafond * 5% + inconnu\n"
+      "charges . variables:\n  applicable si: charges > 0 €/mois\n  valeur: salaire * 2% + seuil / 100\n"
+      "total: cotisation + bonus + tranche + charges\n";
+  ExpectFoldedEqualsDirect(yaml,
+                           {Json::object(), Json{{"salaire", "2000 €/mois"}}, Json{{"salaire", "9000 €/mois"}},
+                            Json{{"plafond", "1000 €/mois"}, {"salaire", "2000 €/mois"}},
+                            Json{{"inconnu", "10 €/mois"}, {"salaire", "2000 €/mois"}}},
+                           {"total", "cotisation", "bonus", "tranche", "charges", "charges . variables"});
+  // And it did fold nodes: constants and expressions such as `plafond * 1%`.
+  auto model = LoadModelFromYaml(yaml, "fold.publicodes");
+  ASSERT_TRUE(model.ok());
+  Engine engine(*model);
+  ASSERT_TRUE(engine.SetSituation(Json{{"salaire", "2000 €/mois"}}).ok());
+  ASSERT_TRUE(engine.Evaluate("total").ok());
+  const detail::CompiledModel& compiled = (*model)->compiled();
+  int folded = 0, operations = 0;
+  for (int id = 0; id < static_cast<int>(compiled.core.nodes.size()); ++id) {
+    if (compiled.Fold().PublishedNode(id) == nullptr) continue;
+    ++folded;
+    if (compiled.core.nodes[id].kind == detail::NodeKind::kOperation) ++operations;
+  }
+  EXPECT_GT(folded, 0);
+  EXPECT_GT(operations, 0);
 }
 
 }  // namespace

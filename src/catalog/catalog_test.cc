@@ -237,6 +237,7 @@ TEST_F(BrokenCatalog, InformationNamesKnownAttributesInBothLanguages) {
                                                "  adresse . actuelle:\n"
                                                "    label: {fr: \"Votre adresse\"}\n"
                                                "    vault: [adresse . voie]\n"
+                                               "    recorded_since: hier\n"
                                                "  personne . licorne:\n"
                                                "    label: {fr: \"Licorne\", en: \"Unicorn\"}\n"
                                                "    couleur: rose\n";
@@ -246,6 +247,8 @@ TEST_F(BrokenCatalog, InformationNamesKnownAttributesInBothLanguages) {
   EXPECT_THAT(all, HasSubstr("information.yaml:3"));  // no English label
   EXPECT_THAT(all, HasSubstr("personne . licorne"));
   EXPECT_THAT(all, HasSubstr("couleur"));
+  EXPECT_THAT(all, HasSubstr("information.yaml:5"));  // recorded_since: only journey_start
+  EXPECT_THAT(all, HasSubstr("journey_start"));
 }
 
 TEST(Catalog, InformationOfTheShippedCatalogue) {
@@ -255,6 +258,10 @@ TEST(Catalog, InformationOfTheShippedCatalogue) {
   ASSERT_NE(address, nullptr);
   EXPECT_EQ(address->label.en, "Your current address");
   EXPECT_EQ(address->vault.size(), 3u);
+  EXPECT_FALSE(address->since_journey_start);
+  const Information* next = (*loaded)->FindInformation("adresse . nouvelle");
+  ASSERT_NE(next, nullptr);
+  EXPECT_TRUE(next->since_journey_start);
   EXPECT_EQ((*loaded)->FindInformation("individu . nom"), nullptr);  // a vault attribute: its own label
 }
 

@@ -153,9 +153,17 @@ class CatalogBuilder {
       if (ctx_.situation_rules != nullptr && !ctx_.situation_rules->contains(info.rule)) {
         r.Error(entry.first, "Attribut inconnu « " + info.rule + " » : il doit être une règle du modèle de situation (rules/).");
       }
-      if (!r.ExpectMap(entry.second, "information", {"label", "vault"})) continue;
+      if (!r.ExpectMap(entry.second, "information", {"label", "vault", "recorded_since"})) continue;
       info.label = r.ReadText(entry.second, "label", true);
       info.vault = r.StringList(entry.second, "vault");
+      const std::string since = r.OptionalString(entry.second, "recorded_since");
+      if (!since.empty() && since != "journey_start") {
+        r.Error(entry.second["recorded_since"], "« recorded_since » accepte seulement « journey_start ».");
+      }
+      if (!since.empty() && info.vault.empty()) {
+        r.Error(entry.second["recorded_since"], "« recorded_since » s'applique aux attributs du coffre (« vault »).");
+      }
+      info.since_journey_start = since == "journey_start";
       catalog_->information_.emplace(info.rule, std::move(info));
     }
   }

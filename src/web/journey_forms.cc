@@ -113,7 +113,9 @@ NeedView DescribeNeed(const catalog::Catalog& catalog, const catalog::Event& eve
   if (const vault::AttributeDef* def = registry != nullptr ? registry->Find(need) : nullptr) {
     return {lang == "en" ? def->label_en : def->label_fr, {need}};
   }
-  if (const catalog::Information* info = catalog.FindInformation(need)) return {info->label.In(lang), info->vault};
+  if (const catalog::Information* info = catalog.FindInformation(need)) {
+    return {info->label.In(lang), info->vault, info->since_journey_start};
+  }
   return {need, {need}};
 }
 

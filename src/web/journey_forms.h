@@ -48,6 +48,7 @@ journeys::Answers KnownAnswers(const journeys::Prefill& prefill);
 struct NeedView {
   std::string label;
   std::vector<std::string> vault;
+  bool since_journey_start = false;  // the vault's values count only when recorded since then
 };
 NeedView DescribeNeed(const catalog::Catalog& catalog, const catalog::Event& event,
                       const vault::AttributeRegistry* registry, const std::string& need, const std::string& lang);

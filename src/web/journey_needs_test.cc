@@ -36,7 +36,7 @@ TEST(StepNeeds, EveryNeedOfTheCatalogueReadsAsWordsAndMapsToTheVault) {
   EXPECT_GT(needs, 100);
 }
 
-TEST(StepNeeds, AnAddressIsKnownFromItsPartsANewOneOnlyFromThePerson) {
+TEST(StepNeeds, AnAddressIsKnownFromItsPartsANewOneOnceRecordedDuringTheJourney) {
   auto loaded = catalog::LoadCatalog(std::string(PARCOURS_SOURCE_DIR) + "/catalog");
   ASSERT_TRUE(loaded.ok());
   const catalog::Event& moving = *(*loaded)->FindEvent("demenager");
@@ -44,7 +44,12 @@ TEST(StepNeeds, AnAddressIsKnownFromItsPartsANewOneOnlyFromThePerson) {
   const NeedView current = DescribeNeed(**loaded, moving, &registry, "adresse . actuelle", "en");
   EXPECT_EQ(current.label, "Your current address");
   EXPECT_EQ(current.vault, (std::vector<std::string>{"adresse . voie", "adresse . code postal", "adresse . commune"}));
-  EXPECT_TRUE(DescribeNeed(**loaded, moving, &registry, "adresse . nouvelle", "fr").vault.empty());
+  EXPECT_FALSE(current.since_journey_start);
+  // The new address: the vault's, with its moving-in date, once recorded since the journey began.
+  const NeedView next = DescribeNeed(**loaded, moving, &registry, "adresse . nouvelle", "fr");
+  EXPECT_EQ(next.vault, (std::vector<std::string>{"adresse . voie", "adresse . code postal", "adresse . commune",
+                                                  "adresse . date d'emménagement"}));
+  EXPECT_TRUE(next.since_journey_start);
   // A vault attribute is itself.
   const NeedView nir = DescribeNeed(**loaded, moving, &registry, "individu . NIR", "fr");
   EXPECT_EQ(nir.label, "Numéro de sécurité sociale");

@@ -412,10 +412,12 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
   data["administration_line"] = Msg(s, r, "journeys.step_administration", {{"name", a ? a->name.In(lang) : step.administration}});
   for (catalog::Channel c : step.channels) data["channels"].push_back(catalog::ChannelLabel(c).In(lang));
   for (const detail::NeedView& need : needs) {
-    // Known when the vault holds every part of it; the first part says where it came from.
+    // Known when the vault holds every part of it (recorded since the journey began, for a new
+    // address); the first part says where it came from.
     const journeys::KnownAnswer* k = need.vault.empty() ? nullptr : prefill.Find(need.vault.front());
     for (const std::string& part : need.vault) {
-      if (prefill.Find(part) == nullptr) k = nullptr;
+      const journeys::KnownAnswer* found = prefill.Find(part);
+      if (found == nullptr || (need.since_journey_start && found->collected_ms < v.journey.created_ms)) k = nullptr;
     }
     data["needs"].push_back(
         {{"label", need.label},

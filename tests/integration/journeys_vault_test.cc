@@ -171,7 +171,7 @@ TEST_F(JourneysVault, SecondJourneyAsksNothingAlreadyKnown) {
   step = client_->Get(journey + "/etapes/adresse-impots");
   static const std::regex name_item("<li>Nom[^<]*<span class=\"pc-tag pc-tag--done\">Déjà connu : Déclaré par vous");
   EXPECT_TRUE(std::regex_search(step.body, name_item)) << step.body;
-  // Information that is no vault attribute reads as words: the new address only the person gives.
+  // Information that is no vault attribute reads as words: the new address, to provide.
   static const std::regex new_address("<li>Votre nouvelle adresse[^<]*<span class=\"pc-tag[^\"]*\">À fournir");
   EXPECT_TRUE(std::regex_search(step.body, new_address)) << step.body;
   EXPECT_THAT(step.body, Not(HasSubstr("adresse . nouvelle")));
@@ -189,6 +189,27 @@ TEST_F(JourneysVault, SecondJourneyAsksNothingAlreadyKnown) {
   static const std::regex current_known("<li>Votre adresse actuelle[^<]*<span class=\"pc-tag pc-tag--done\">Déjà connu");
   EXPECT_TRUE(std::regex_search(declaration.body, current_known)) << declaration.body;
   EXPECT_THAT(client_->Get(journey + "/etapes/declaration-adresse?lang=en").body, HasSubstr("Your current address"));
+  // The new address is the vault's once recorded with its moving-in date since the journey began:
+  // the address alone may still be the one being left (back to French: ?lang=en was remembered).
+  step = client_->Get(journey + "/etapes/adresse-impots?lang=fr");
+  EXPECT_TRUE(std::regex_search(step.body, new_address)) << step.body;
+  auto moved = client_->PutJson("/api/v1/me/vault/attributes",
+                                {{"attributes", {{"adresse . date d'emménagement", InDays(-1)}}}},
+                                {{"X-CSRF-Token", Csrf(step.body)}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  step = client_->Get(journey + "/etapes/adresse-impots");
+  static const std::regex new_known("<li>Votre nouvelle adresse[^<]*<span class=\"pc-tag pc-tag--done\">Déjà connu");
+  EXPECT_TRUE(std::regex_search(step.body, new_known)) << step.body;
+  // A later move: what the vault holds is now the address being left.
+  auto form = client_->Get("/evenements/demenager");
+  auto later = client_->PostForm("/evenements/demenager", {{"csrf_token", Csrf(form.body)},
+                                                           {"event_date", InDays(200)},
+                                                           {kEpci, "c1"},
+                                                           {kIncome, "18 000"},
+                                                           {kTenant, "oui"}});
+  ASSERT_EQ(later.status, 303) << later.body;
+  step = client_->Get(later.Header("Location") + "/etapes/adresse-impots");
+  EXPECT_TRUE(std::regex_search(step.body, new_address)) << step.body;
 }
 
 TEST_F(JourneysVault, RejectedAnswerChangesNothing) {

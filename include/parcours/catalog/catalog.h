@@ -164,6 +164,10 @@ struct Information {
   std::string rule;  // attribute of the situation model, as steps name it in `needs`
   Text label;
   std::vector<std::string> vault;
+  // `recorded_since: journey_start`: the vault's values are this information only when recorded
+  // since the person's journey began (a new address: the vault's address before the move is the
+  // old one).
+  bool since_journey_start = false;
   SourcePos pos;
 };
 

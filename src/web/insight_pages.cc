@@ -11,6 +11,7 @@
 
 #include "parcours/api/insight.h"
 #include "parcours/auth/principal.h"
+#include "parcours/web/auth_pages.h"
 #include "parcours/catalog/catalog.h"
 #include "parcours/insight/export.h"
 #include "parcours/insight/service.h"
@@ -235,9 +236,9 @@ http::Response Home(const api::Services& s, http::Request& r) {
 }  // namespace
 
 http::Response InsightRefuse(const api::Services& s, const http::Request& r, const Status& status) {
-  if (s.renderer == nullptr) return http::Problem(status, r.request_id);
-  return RenderPage(s, r, "insight_error", {{"title", Msg(s, r, "insight.error_title")}, {"message", detail::RefusalMessage(*s.renderer, PageLanguage(r), status)}},
-                    http::HttpStatusFor(status));
+  // The pilote's pages lead back to the pilote's home; the public ones (open data, feedback) home.
+  const bool pilote = r.path.rfind("/pilote", 0) == 0;
+  return RefusalPage(s, r, status, pilote ? BackLink{"insight.back_home", "/pilote"} : BackLink{"nav.home", "/"});
 }
 
 void RegisterInsightPages(http::Router& router, const api::Services& s) {

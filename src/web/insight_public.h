@@ -8,7 +8,8 @@
 namespace parcours::web {
 
 void RegisterInsightPublicPages(http::Router& router, const api::Services& services);
-// An HTML error page for a refusal of the insight pages.
+// The refusal page of the insight pages (RefusalPage), leading back to the pilote's home or,
+// for the public pages, home.
 http::Response InsightRefuse(const api::Services& s, const http::Request& r, const Status& status);
 
 }  // namespace parcours::web

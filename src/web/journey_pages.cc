@@ -12,6 +12,7 @@
 #include "parcours/journeys/answers.h"
 #include "parcours/journeys/journeys.h"
 #include "parcours/vault/vault.h"
+#include "parcours/web/auth_pages.h"
 #include "parcours/web/page.h"
 
 namespace parcours::web {
@@ -53,14 +54,13 @@ Result<Opened> OpenJourney(const api::Services& s, const http::Request& r, bool 
   return Opened{std::move(who), std::move(view), std::move(step_id)};
 }
 
-// An HTML page for a refusal (unknown event or journey, service unavailable...).
+// An HTML page for a refusal (unknown event or journey, service unavailable...), leading back
+// to the life events when the journey was not started, else to the person's journeys.
 http::Response Refuse(const api::Services& s, const http::Request& r, const Status& status) {
-  if (s.renderer == nullptr) return http::Problem(status, r.request_id);
-  const int code = http::HttpStatusFor(status.code());
-  return RenderPage(s, r, "journey_error",
-                    {{"title", Msg(s, r, code == 404 ? "journeys.not_found_title" : "journeys.error_title")},
-                     {"message", detail::RefusalMessage(*s.renderer, PageLanguage(r), status)}},
-                    code);
+  const bool event_page = r.path.rfind("/evenements", 0) == 0;
+  return RefusalPage(s, r, status,
+                     event_page ? BackLink{"journeys.events_title", "/evenements"}
+                                : BackLink{"journeys.mine_title", "/mes-parcours"});
 }
 
 json Breadcrumb(const api::Services& s, const http::Request& r, std::vector<std::pair<std::string, std::string>> items) {

@@ -58,6 +58,25 @@ Json SituationFor(const catalog::Catalog& catalog, const catalog::Event& event, 
   return situation;
 }
 
+// An evaluation's explanation for people, in French and English: the event's questions by
+// their labels, its steps by their titles, other rules by their names.
+catalog::Text Explain(const rules::Evaluation& evaluation, const catalog::Event& event) {
+  catalog::Text out;
+  for (const char* lang : {"fr", "en"}) {
+    rules::ExplanationStyle style;
+    style.lang = lang;
+    style.label = [&event, lang](const std::string& rule) -> std::string {
+      if (const catalog::Question* q = event.FindQuestion(rule)) return q->label.In(lang);
+      for (const catalog::Step& step : event.steps) {
+        if (step.rule == rule) return step.title.In(lang);
+      }
+      return "";
+    };
+    (std::string_view(lang) == "en" ? out.en : out.fr) = evaluation.ExplanationText(style);
+  }
+  return out;
+}
+
 // Evaluates the aids of an aid step; fills `plan` (applicability, aids, explanation).
 Status EvaluateAids(const catalog::Catalog& catalog, const catalog::Event& event, const Answers& answers,
                     const CivilDate& event_date, StepPlan* plan) {
@@ -95,7 +114,7 @@ Status EvaluateAids(const catalog::Catalog& catalog, const catalog::Event& event
     aid.end_date = JsonText(raw, "date de fin");
     if (auto end = ParseFrenchDate(aid.end_date)) aid.ended = *end < event_date;
     aid.url = JsonText(raw, "lien");
-    aid.explanation = evaluation->ExplanationText();
+    aid.explanation = Explain(*evaluation, event);
     plan->aid_total += aid.amount;
     plan->aids.push_back(std::move(aid));
   }
@@ -103,7 +122,8 @@ Status EvaluateAids(const catalog::Catalog& catalog, const catalog::Event& event
             [](const AidResult& a, const AidResult& b) { return a.amount > b.amount; });
   if (plan->aids.empty()) {
     plan->applicability = Applicability::kNotApplicable;
-    plan->explanation += "\nAucune aide du modèle « " + external->source + " » ne s'applique à cette situation.";
+    plan->explanation.fr += "\nAucune aide du modèle « " + external->source + " » ne s'applique à cette situation.";
+    plan->explanation.en += "\nNo aid of the “" + external->source + "” model applies to this situation.";
   }
   return Status::Ok();
 }
@@ -187,7 +207,7 @@ Result<Plan> ComputePlan(const catalog::Catalog& catalog, const catalog::Event& 
     Result<rules::Evaluation> evaluation = engine.Evaluate(step.rule);
     if (!evaluation.ok()) return InvalidArgument("journeys.rules_error", evaluation.status().message());
     const rules::Value& v = evaluation->value;
-    sp.explanation = evaluation->ExplanationText();
+    sp.explanation = Explain(*evaluation, event);
     if (v.is_boolean()) {
       sp.applicability = v.boolean ? Applicability::kApplies : Applicability::kNotApplicable;
     } else if (v.is_null()) {

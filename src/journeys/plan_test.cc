@@ -12,6 +12,7 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class PlanTest : public ::testing::Test {
  protected:
@@ -48,7 +49,10 @@ TEST_F(PlanTest, CamilleNotMarriedNeedsTheReconnaissance) {
   const StepPlan& reco = Step(plan, "reconnaissance-anticipee");
   EXPECT_EQ(reco.applicability, Applicability::kApplies);
   EXPECT_EQ(reco.status, StepStatus::kTodo);
-  EXPECT_THAT(reco.explanation, HasSubstr("parents mariés"));
+  // Questions read as asked, in each language; the step by its title.
+  EXPECT_THAT(reco.explanation.fr, HasSubstr("« Êtes-vous marié(e) avec l'autre parent ? » : non"));
+  EXPECT_THAT(reco.explanation.en, HasSubstr("“Are you married to the other parent?”: no"));
+  EXPECT_THAT(reco.explanation.fr, Not(HasSubstr("naissance . parents mariés")));
 }
 
 TEST_F(PlanTest, MarriedParentsDoNotNeedTheReconnaissance) {
@@ -129,7 +133,8 @@ TEST_F(PlanTest, KarimMovingToLyonGetsTheBikeAidOfThePublishedModel) {
       lyon = true;
       // 10 000 € per share is under 12 231 €: 50 % of 1 500 €, capped at 400 € for an e-bike.
       EXPECT_DOUBLE_EQ(aid.amount, 400);
-      EXPECT_FALSE(aid.explanation.empty());
+      EXPECT_FALSE(aid.explanation.fr.empty());
+      EXPECT_FALSE(aid.explanation.en.empty());
     }
   }
   EXPECT_TRUE(lyon);

@@ -231,6 +231,29 @@ aide:
   EXPECT_EQ(text.find("constante"), std::string::npos) << text;
 }
 
+// For people: rules by the labels the caller gives, values worded in the page's language.
+TEST(Engine, ExplanationTextTakesLabelsAndALanguage) {
+  auto model = Load("allocataire:\n  question: Êtes-vous allocataire ?\nlocataire:\n  question: Locataire ?\n"
+                    "aide:\n  applicable si: allocataire\n  valeur: 100 €\n"
+                    "loyer:\n  applicable si: locataire\n  valeur: 10 €\n");
+  ExplanationStyle en;
+  en.lang = "en";
+  en.label = [](const std::string& rule) { return rule == "allocataire" ? std::string("Do you get benefits?") : ""; };
+  const std::string unknown = Eval(model, "aide").ExplanationText(en);
+  EXPECT_NE(unknown.find("“Do you get benefits?”: not yet known"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("“aide”: not yet known"), std::string::npos) << unknown;  // no label: its name
+  const std::string no = Eval(model, "aide", Json{{"allocataire", "non"}}).ExplanationText(en);
+  EXPECT_NE(no.find("“Do you get benefits?”: no (given in the situation)"), std::string::npos) << no;
+  EXPECT_NE(no.find("“aide”: not applicable"), std::string::npos) << no;
+  const std::string yes = Eval(model, "loyer", Json{{"locataire", "oui"}}).ExplanationText(en);
+  EXPECT_NE(yes.find("“locataire”: yes"), std::string::npos) << yes;
+  // French, with a label.
+  ExplanationStyle fr;
+  fr.label = en.label;
+  const std::string french = Eval(model, "aide").ExplanationText(fr);
+  EXPECT_NE(french.find("« Do you get benefits? » : Pas encore défini"), std::string::npos) << french;
+}
+
 TEST(Engine, ExplanationTextShowsAnUnansweredInputOnce) {
   auto model = Load("allocataire:\n  question: Êtes-vous allocataire ?\naide:\n  applicable si: allocataire\n  valeur: 100 €\n");
   Evaluation ev = Eval(model, "aide");

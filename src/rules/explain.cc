@@ -114,7 +114,21 @@ bool Plumbing(const Json& j) {
   return name.find("$SITUATION") != std::string::npos || name.find("$INTERNAL") != std::string::npos;
 }
 
-void Text(const Json& j, int depth, std::string* out) {
+// A value's text in the style's language: the words of yes, no, not yet known and not
+// applicable (numbers, units and strings as the engine formats them).
+std::string ValueText(const Json& j, const ExplanationStyle& style) {
+  const std::string& text = j["texte"].get_ref<const std::string&>();
+  if (style.lang != "en" || !j.contains("valeur")) return text;
+  const Json& v = j["valeur"];
+  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
+  if (v.is_null()) return "not applicable";
+  if (v.is_string() && v.get_ref<const std::string&>() == "undefined" && text == "Pas encore défini") {
+    return "not yet known";
+  }
+  return text;
+}
+
+void Text(const Json& j, int depth, const ExplanationStyle& style, std::string* out) {
   if (j.contains("tronqué") || Plumbing(j)) return;
   // "dans la situation" chooses between the situation's value and the rule's own: only the
   // latter is shown, in its place.
@@ -122,30 +136,32 @@ void Text(const Json& j, int depth, std::string* out) {
     if (!j.contains("éléments")) return;
     for (const auto& child : j["éléments"]) {
       const std::string kind = child.value("mécanisme", "");
-      if (kind != "constante" && kind != "est non défini") Text(child, depth, out);
+      if (kind != "constante" && kind != "est non défini") Text(child, depth, style, out);
     }
     return;
   }
   std::string line(depth * 2, ' ');
   line += "- ";
   if (j.contains("règle")) {
-    line += "« " + j["règle"].get<std::string>() + " »";
+    const std::string& name = j["règle"].get_ref<const std::string&>();
+    const std::string label = style.label ? style.label(name) : "";
+    line += (style.lang == "en" ? "“" : "« ") + (label.empty() ? name : label) + (style.lang == "en" ? "”" : " »");
   } else {
     line += j.value("mécanisme", "");
     if (j.contains("opérateur")) line += " (" + j["opérateur"].get<std::string>() + ")";
   }
-  if (j.contains("texte")) line += " : " + j["texte"].get<std::string>();
-  if (j.contains("source")) line += " (valeur donnée dans la situation)";
+  if (j.contains("texte")) line += (style.lang == "en" ? ": " : " : ") + ValueText(j, style);
+  if (j.contains("source")) line += style.lang == "en" ? " (given in the situation)" : " (valeur donnée dans la situation)";
   *out += line + "\n";
   // A value given in the situation is on the rule's line already.
   if (j.contains("explication") && !(j.contains("source") && j["explication"].value("mécanisme", "") == "constante")) {
-    Text(j["explication"], depth + 1, out);
+    Text(j["explication"], depth + 1, style, out);
   }
   if (j.contains("éléments")) {
     for (const auto& child : j["éléments"]) {
       // Constants are already visible in their parent's value; keep the text short.
       if (child.value("mécanisme", "") == "constante") continue;
-      Text(child, depth + 1, out);
+      Text(child, depth + 1, style, out);
     }
   }
 }
@@ -158,9 +174,9 @@ Json Evaluation::ExplanationJson() const {
   return e.Node(trace->root, 0, trace->core->state.get());
 }
 
-std::string Evaluation::ExplanationText() const {
+std::string Evaluation::ExplanationText(const ExplanationStyle& style) const {
   std::string out;
-  Text(ExplanationJson(), 0, &out);
+  Text(ExplanationJson(), 0, style, &out);
   return out;
 }
 

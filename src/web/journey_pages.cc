@@ -371,7 +371,7 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
                {"summary", step.summary.In(lang)},
                {"why_title", Msg(s, r, applies ? "journeys.step_why_title" : "journeys.step_why_not_title")},
                {"why", step.why.In(lang)},
-               {"explanation", sp.explanation},
+               {"explanation", sp.explanation.In(lang)},
                {"is_aid", step.aid.has_value()},
                {"channels", json::array()},
                {"needs", json::array()},
@@ -397,7 +397,7 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
     std::snprintf(total, sizeof total, "%.0f €", sp.aid_total);
     for (const journeys::AidResult& a : sp.aids) {
       aids.push_back({{"title", a.title}, {"formatted", a.formatted}, {"end_date", a.end_date}, {"ended", a.ended},
-                      {"url", a.url}, {"explanation", a.explanation}});
+                      {"url", a.url}, {"explanation", a.explanation.In(lang)}});
     }
     data["aids"] = aids;
     data["has_aids"] = !aids.empty();

@@ -44,7 +44,7 @@ struct AidResult {
   std::string end_date;     // "31/12/2025" when the model gives one
   bool ended = false;       // end_date is before the event date
   std::string url;          // the aid's page, when the model gives one
-  std::string explanation;  // the engine's explanation of the amount
+  catalog::Text explanation;  // the engine's explanation of the amount, in French and English
 };
 
 struct StepPlan {
@@ -53,7 +53,9 @@ struct StepPlan {
   StepStatus status = StepStatus::kTodo;   // kNotConcerned when not applicable
   std::optional<CivilDate> deadline;
   bool overdue = false;                    // deadline passed and not sent / done
-  std::string explanation;                 // the rules engine's explanation (French)
+  // The rules engine's explanation, in French and English: questions by their labels, steps by
+  // their titles (rules::ExplanationStyle).
+  catalog::Text explanation;
   std::vector<std::string> missing;        // question rules that would decide applicability
   std::vector<AidResult> aids;             // for aid steps: aids with a positive amount
   double aid_total = 0;

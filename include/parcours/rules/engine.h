@@ -13,6 +13,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -136,6 +137,15 @@ struct MissingVariable {
   double score = 0;
 };
 
+// How an explanation as text reads for people: `label` names a rule for them (a question as
+// it was asked, a step's title; "" keeps the rule's name), and `lang` ("fr", "en") words the
+// values yes / no / not yet known / not applicable and a value given in the situation. Numbers
+// and units keep their French form; mechanism names are Publicodes' own.
+struct ExplanationStyle {
+  std::string lang = "fr";
+  std::function<std::string(const std::string& rule)> label;
+};
+
 // Result of one evaluation.
 class Evaluation {
  public:
@@ -149,8 +159,8 @@ class Evaluation {
 
   // Explanation tree: {rule, kind, value, unit, children...} for every evaluated node.
   Json ExplanationJson() const;
-  // The same explanation as indented French text.
-  std::string ExplanationText() const;
+  // The same explanation as indented text (French, rules by their names, unless `style` says).
+  std::string ExplanationText(const ExplanationStyle& style = {}) const;
   // Value formatted like the reference's formatValue (fr-FR: "1 404,36 €/mois").
   std::string FormattedValue() const;
 

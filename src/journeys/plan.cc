@@ -58,25 +58,6 @@ Json SituationFor(const catalog::Catalog& catalog, const catalog::Event& event, 
   return situation;
 }
 
-// An evaluation's explanation for people, in French and English: the event's questions by
-// their labels, its steps by their titles, other rules by their names.
-catalog::Text Explain(const rules::Evaluation& evaluation, const catalog::Event& event) {
-  catalog::Text out;
-  for (const char* lang : {"fr", "en"}) {
-    rules::ExplanationStyle style;
-    style.lang = lang;
-    style.label = [&event, lang](const std::string& rule) -> std::string {
-      if (const catalog::Question* q = event.FindQuestion(rule)) return q->label.In(lang);
-      for (const catalog::Step& step : event.steps) {
-        if (step.rule == rule) return step.title.In(lang);
-      }
-      return "";
-    };
-    (std::string_view(lang) == "en" ? out.en : out.fr) = evaluation.ExplanationText(style);
-  }
-  return out;
-}
-
 // Evaluates the aids of an aid step; fills `plan` (applicability, aids, explanation).
 Status EvaluateAids(const catalog::Catalog& catalog, const catalog::Event& event, const Answers& answers,
                     const CivilDate& event_date, StepPlan* plan) {
@@ -114,7 +95,7 @@ Status EvaluateAids(const catalog::Catalog& catalog, const catalog::Event& event
     aid.end_date = JsonText(raw, "date de fin");
     if (auto end = ParseFrenchDate(aid.end_date)) aid.ended = *end < event_date;
     aid.url = JsonText(raw, "lien");
-    aid.explanation = Explain(*evaluation, event);
+    aid.explanation = ExplainForPeople(*evaluation, event);
     plan->aid_total += aid.amount;
     plan->aids.push_back(std::move(aid));
   }
@@ -129,6 +110,23 @@ Status EvaluateAids(const catalog::Catalog& catalog, const catalog::Event& event
 }
 
 }  // namespace
+
+catalog::Text ExplainForPeople(const rules::Evaluation& evaluation, const catalog::Event& event) {
+  catalog::Text out;
+  for (const char* lang : {"fr", "en"}) {
+    rules::ExplanationStyle style;
+    style.lang = lang;
+    style.label = [&event, lang](const std::string& rule) -> std::string {
+      if (const catalog::Question* q = event.FindQuestion(rule)) return q->label.In(lang);
+      for (const catalog::Step& step : event.steps) {
+        if (step.rule == rule) return step.title.In(lang);
+      }
+      return "";
+    };
+    (std::string_view(lang) == "en" ? out.en : out.fr) = evaluation.ExplanationText(style);
+  }
+  return out;
+}
 
 std::string_view StepStatusName(StepStatus status) {
   for (const auto& s : Statuses()) {
@@ -207,7 +205,7 @@ Result<Plan> ComputePlan(const catalog::Catalog& catalog, const catalog::Event& 
     Result<rules::Evaluation> evaluation = engine.Evaluate(step.rule);
     if (!evaluation.ok()) return InvalidArgument("journeys.rules_error", evaluation.status().message());
     const rules::Value& v = evaluation->value;
-    sp.explanation = Explain(*evaluation, event);
+    sp.explanation = ExplainForPeople(*evaluation, event);
     if (v.is_boolean()) {
       sp.applicability = v.boolean ? Applicability::kApplies : Applicability::kNotApplicable;
     } else if (v.is_null()) {

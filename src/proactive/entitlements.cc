@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 
+#include "parcours/journeys/plan.h"
 #include "parcours/rules/engine.h"
 
 namespace parcours::proactive {
@@ -214,7 +215,7 @@ Result<Assessment> Assess(const Entitlements& entitlements, const Entitlement& e
   }
   Result<rules::Evaluation> condition = engine.Evaluate(entitlement.eligible_if);
   if (!condition.ok()) return InvalidArgument("proactive.rules_error", condition.status().message());
-  out.explanation = condition->ExplanationText();
+  out.explanation = journeys::ExplainForPeople(*condition, *event);
   const rules::Value& v = condition->value;
   if (v.is_undefined()) {
     for (const rules::MissingVariable& m : condition->missing) out.missing.push_back(m.name);
@@ -236,7 +237,9 @@ Result<Assessment> Assess(const Entitlements& entitlements, const Entitlement& e
   }
   Result<rules::Evaluation> amount = amount_engine.Evaluate(entitlement.amount_rule);
   if (!amount.ok()) return InvalidArgument("proactive.rules_error", amount.status().message());
-  out.explanation += "\n" + amount->ExplanationText();
+  const catalog::Text amount_explanation = journeys::ExplainForPeople(*amount, *event);
+  out.explanation.fr += "\n" + amount_explanation.fr;
+  out.explanation.en += "\n" + amount_explanation.en;
   if (amount->value.is_undefined()) {
     for (const rules::MissingVariable& m : amount->missing) out.missing.push_back(m.name);
     return out;

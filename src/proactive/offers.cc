@@ -19,7 +19,7 @@ const journeys::Actor kSystem{"platform:proactive", "system"};
 
 constexpr const char* kColumns =
     "id, person_id, entitlement_id, status, origin, amount, amount_text, explanation, journey_id, created_ms, "
-    "decided_ms";
+    "decided_ms, explanation_en";
 
 OfferStatus ParseStatus(const std::string& s) {
   if (s == "acceptee") return OfferStatus::kAccepted;
@@ -40,6 +40,7 @@ Offer FromRow(const store::Row& r, const Entitlements& entitlements) {
   o.journey_id = r.OptText(8).value_or("");
   o.created_ms = r.Int(9);
   o.decided_ms = r.OptInt(10);
+  o.explanation_en = r.Text(11);
   o.entitlement = entitlements.Find(o.entitlement_id);
   return o;
 }
@@ -169,11 +170,11 @@ Result<ConsiderReport> OfferService::Consider(const std::string& person_id, std:
       // A concurrent trigger or campaign may have offered it since: the unique key keeps one.
       ASSIGN_OR_RETURN(store::Rows rows,
                        tx.Query("INSERT INTO proactive_offers (id, person_id, entitlement_id, status, origin, amount, "
-                                "amount_text, explanation, created_ms) VALUES ($1, $2, $3, 'proposee', $4, $5, $6, $7, "
-                                "$8) ON CONFLICT (person_id, entitlement_id) DO NOTHING RETURNING id",
+                                "amount_text, explanation, explanation_en, created_ms) VALUES ($1, $2, $3, 'proposee', "
+                                "$4, $5, $6, $7, $8, $9) ON CONFLICT (person_id, entitlement_id) DO NOTHING RETURNING id",
                                 {offer.id, person_id, offer.entitlement_id, std::string(origin),
                                  store::Nullable(p.assessment.amount), p.assessment.amount_text,
-                                 p.assessment.explanation, now}));
+                                 p.assessment.explanation.fr, p.assessment.explanation.en, now}));
       made[i] = !rows.empty();
       if (!made[i]) continue;
       RETURN_IF_ERROR(AppendOfferEvent(tx, clock_, "made", offer, p.entitlement->administration, kSystem,

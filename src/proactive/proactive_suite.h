@@ -100,7 +100,10 @@ TEST_P(ProactiveTest, AssessmentFollowsThePublishedRules) {
   Result<Assessment> a = AssessOne("prime-activite", kLea);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_EQ(a->eligibility, Eligibility::kEligible);
-  EXPECT_THAT(a->explanation, ::testing::HasSubstr("prime d'activité . potentiellement éligible"));
+  EXPECT_THAT(a->explanation.fr, ::testing::HasSubstr("prime d'activité . potentiellement éligible"));
+  // The answers read as the questions were asked, in each language.
+  EXPECT_THAT(a->explanation.fr, ::testing::Not(::testing::HasSubstr("« personne . salarié »")));
+  EXPECT_THAT(a->explanation.en, ::testing::HasSubstr("”: yes"));
 
   Answers richer = kLea;
   richer["foyer . ressources mensuelles"] = "2500";
@@ -136,10 +139,10 @@ TEST_P(ProactiveTest, BikeAidAmountComesFromTheAidesVeloModel) {
                {"vélo . prix", "2000"}};
   Result<Assessment> r = AssessOne("aide-velo", a);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_EQ(r->eligibility, Eligibility::kEligible) << r->explanation;
+  ASSERT_EQ(r->eligibility, Eligibility::kEligible) << r->explanation.fr;
   ASSERT_TRUE(r->amount.has_value());
   EXPECT_GT(*r->amount, 0);
-  EXPECT_THAT(r->explanation, ::testing::HasSubstr("aides . montant"));
+  EXPECT_THAT(r->explanation.fr, ::testing::HasSubstr("aides . montant"));
   // No bike project: not eligible, whatever the model says.
   a["transport . projet vélo"] = "non";
   EXPECT_EQ(AssessOne("aide-velo", a)->eligibility, Eligibility::kNotEligible);

@@ -96,6 +96,11 @@ test('Mes droits: offers, claim and decline are accessible in French and English
     assert.equal(patched.status(), 200, await patched.text());
     await waitForOffers(page, 'en', 1);
     assert.match(await page.locator('li.pc-card h2').innerText(), /Solidarity health cover/);
+    // The explanation in English: the answers by their questions, yes / no.
+    await page.locator('li.pc-card details summary').click();
+    const explanation = await page.locator('pre.pc-explanation').innerText();
+    assert.match(explanation, /”: (yes|no)\b/);
+    assert.doesNotMatch(explanation, / : (oui|non)\b/);
     await checkPage(page, 'rights-offer-en');
     await page.click('form[action$="/refus"] button[type="submit"]');
     assert.match(page.url(), /\/mes-droits\?refus=1/);

@@ -15,6 +15,10 @@
 #include "parcours/catalog/catalog.h"
 #include "parcours/journeys/date.h"
 
+namespace parcours::rules {
+class Evaluation;
+}  // namespace parcours::rules
+
 namespace parcours::journeys {
 
 // A person's situation: attribute name (a Publicodes rule name, the vault's key) -> canonical
@@ -72,6 +76,10 @@ struct Plan {
 
   const StepPlan* Find(std::string_view step_id) const;
 };
+
+// An evaluation's explanation for people, in French and English: `event`'s questions by their
+// labels, its steps by their titles, other rules by their names (rules::ExplanationStyle).
+catalog::Text ExplainForPeople(const rules::Evaluation& evaluation, const catalog::Event& event);
 
 // Computes the plan. `recorded` holds statuses saved for this journey; `today` decides
 // overdue deadlines. Errors only when the rules engine fails ("journeys.rules_error").

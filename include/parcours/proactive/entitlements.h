@@ -67,7 +67,9 @@ struct Assessment {
   Eligibility eligibility = Eligibility::kUndetermined;
   std::optional<double> amount;      // euros, when the entitlement has an amount rule
   std::string amount_text;           // the engine's formatted amount ("1 084,43 €")
-  std::string explanation;           // the engine's explanation (French) of the eligibility and amount
+  // The engine's explanation of the eligibility and amount, in French and English (the event's
+  // questions by their labels: journeys::ExplainForPeople).
+  catalog::Text explanation;
   std::vector<std::string> missing;  // attributes that would decide an undetermined assessment
 };
 

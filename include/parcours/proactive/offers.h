@@ -43,7 +43,8 @@ struct Offer {
   std::string origin;  // "trigger" or "campaign"
   std::optional<double> amount;
   std::string amount_text;
-  std::string explanation;
+  std::string explanation;     // the engine's explanation at offer time, in French
+  std::string explanation_en;  // the same in English ('' for offers made before it was kept)
   std::string journey_id;  // set once accepted
   int64_t created_ms = 0;
   std::optional<int64_t> decided_ms;

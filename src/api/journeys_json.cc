@@ -87,7 +87,7 @@ json StepPlanJson(const journeys::StepPlan& sp, const catalog::Catalog& catalog,
   out["status"] = journeys::StepStatusName(sp.status);
   out["status_label"] = journeys::StepStatusLabel(sp.status).In(lang);
   out["why"] = sp.step->why.In(lang);
-  out["explanation"] = sp.explanation.fr;
+  out["explanation"] = sp.explanation.In(lang);
   out["missing"] = sp.missing;
   out["waiting_for"] = sp.waiting_for;
   if (sp.deadline) {
@@ -98,7 +98,7 @@ json StepPlanJson(const journeys::StepPlan& sp, const catalog::Catalog& catalog,
     out["aids"] = json::array();
     for (const auto& a : sp.aids) {
       json aid = {{"rule", a.rule}, {"title", a.title}, {"amount", a.amount}, {"formatted", a.formatted},
-                  {"explanation", a.explanation.fr}};
+                  {"explanation", a.explanation.In(lang)}};
       if (!a.end_date.empty()) aid["end_date"] = a.end_date;
       if (a.ended) aid["ended"] = true;
       if (!a.url.empty()) aid["url"] = a.url;

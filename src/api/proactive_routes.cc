@@ -37,7 +37,7 @@ json OfferJson(const proactive::Offer& o, const std::string& lang) {
             {"entitlement", o.entitlement_id},
             {"status", std::string(proactive::OfferStatusName(o.status))},
             {"origin", o.origin},
-            {"explanation", o.explanation},
+            {"explanation", o.ExplanationIn(lang)},
             {"created_at", FormatRfc3339(TimePoint(std::chrono::milliseconds(o.created_ms)))}};
   j["amount"] = o.amount ? json(*o.amount) : json(nullptr);
   j["amount_text"] = o.amount_text;

@@ -46,7 +46,7 @@ json OfferView(const api::Services& s, const proactive::OfferService& offers, co
             {"administration", administration},
             {"amount", o.amount_text},
             {"has_amount", !o.amount_text.empty()},
-            {"explanation", lang == "en" && !o.explanation_en.empty() ? o.explanation_en : o.explanation},
+            {"explanation", o.ExplanationIn(lang)},
             {"csrf_token", csrf},
             {"date", detail::VaultDate(o.decided_ms.value_or(o.created_ms))},
             {"tag", StatusTag(s, r, o.status)},

@@ -98,7 +98,9 @@ TEST_F(JourneysApi, CamillesPlanFollowsHerSituation) {
   ASSERT_NE(Step(journey, "reconnaissance-anticipee"), nullptr);
   EXPECT_EQ((*Step(journey, "reconnaissance-anticipee"))["applicability"], "applies");
   EXPECT_EQ((*Step(journey, "declaration-naissance"))["deadline"], InDays(35));
-  EXPECT_FALSE((*Step(journey, "reconnaissance-anticipee"))["explanation"].get<std::string>().empty());
+  // The explanation names the question as it was asked (no rule name), in the response's language.
+  EXPECT_THAT((*Step(journey, "reconnaissance-anticipee"))["explanation"].get<std::string>(),
+              ::testing::HasSubstr("« Êtes-vous marié(e) avec l'autre parent ? »"));
 
   auto married = Send("PATCH", "/api/v1/me/journeys/" + id + "/situation",
                       {{"answers", {{"naissance . parents mariés", true}}}});

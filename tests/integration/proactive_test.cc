@@ -96,6 +96,11 @@ TEST(ProactiveIntegration, SituationChangeOffersAndAcceptContinuesTheJourney) {
   EXPECT_EQ(offers[0]["status"], "proposee");
   EXPECT_EQ(offers[0]["administration"], "caf");
   EXPECT_THAT(offers[0]["explanation"].get<std::string>(), ::testing::HasSubstr("potentiellement éligible"));
+  // In English, the explanation kept in English: answers by their questions, yes / no.
+  const json english = lea.Get(offers_path + (offers_path.find('?') == std::string::npos ? "?" : "&") + "lang=en")
+                           .Json()["offers"];
+  ASSERT_EQ(english.size(), 1u) << english.dump();
+  EXPECT_THAT(english[0]["explanation"].get<std::string>(), ::testing::HasSubstr("”: yes"));
   const std::string offer = offers[0]["id"];
 
   // A pilote cannot see it (policy "person"); an unknown offer is a 404 problem.

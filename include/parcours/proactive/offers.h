@@ -45,6 +45,10 @@ struct Offer {
   std::string amount_text;
   std::string explanation;     // the engine's explanation at offer time, in French
   std::string explanation_en;  // the same in English ('' for offers made before it was kept)
+  // The explanation in `lang` ("en": English when kept), else French.
+  const std::string& ExplanationIn(std::string_view lang) const {
+    return lang == "en" && !explanation_en.empty() ? explanation_en : explanation;
+  }
   std::string journey_id;  // set once accepted
   int64_t created_ms = 0;
   std::optional<int64_t> decided_ms;

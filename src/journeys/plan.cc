@@ -112,6 +112,7 @@ Status EvaluateAids(const catalog::Catalog& catalog, const catalog::Event& event
 }  // namespace
 
 catalog::Text ExplainForPeople(const rules::Evaluation& evaluation, const catalog::Event& event) {
+  const Json tree = evaluation.ExplanationJson();  // walked once, written in both languages
   catalog::Text out;
   for (const char* lang : {"fr", "en"}) {
     rules::ExplanationStyle style;
@@ -123,7 +124,7 @@ catalog::Text ExplainForPeople(const rules::Evaluation& evaluation, const catalo
       }
       return "";
     };
-    (std::string_view(lang) == "en" ? out.en : out.fr) = evaluation.ExplanationText(style);
+    (std::string_view(lang) == "en" ? out.en : out.fr) = rules::ExplanationTextOf(tree, style);
   }
   return out;
 }

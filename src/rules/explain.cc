@@ -174,10 +174,14 @@ Json Evaluation::ExplanationJson() const {
   return e.Node(trace->root, 0, trace->core->state.get());
 }
 
-std::string Evaluation::ExplanationText(const ExplanationStyle& style) const {
+std::string ExplanationTextOf(const Json& explanation, const ExplanationStyle& style) {
   std::string out;
-  Text(ExplanationJson(), 0, style, &out);
+  Text(explanation, 0, style, &out);
   return out;
+}
+
+std::string Evaluation::ExplanationText(const ExplanationStyle& style) const {
+  return ExplanationTextOf(ExplanationJson(), style);
 }
 
 std::string Evaluation::FormattedValue() const {

@@ -167,6 +167,10 @@ class Evaluation {
   std::shared_ptr<const detail::EvalTrace> trace;  // internal
 };
 
+// The text of an explanation tree (Evaluation::ExplanationJson), as ExplanationText writes it:
+// one tree can be written in several styles without being walked again.
+std::string ExplanationTextOf(const Json& explanation, const ExplanationStyle& style = {});
+
 // One situation over a shared model. Not thread-safe.
 class Engine {
  public:

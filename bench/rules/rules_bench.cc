@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iostream>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -86,6 +87,21 @@ int main(int argc, char** argv) {
   if (situations.empty()) {
     std::cerr << "aucune situation dans " << args["--golden"] << "\n";
     return 1;
+  }
+  if (args.count("--per-situation")) {
+    std::ofstream per(args["--per-situation"]);
+    for (size_t i = 0; i < situations.size(); ++i) {
+      double best = 1e9;
+      for (int k = 0; k < 5; ++k) {
+        const auto b = Clock::now();
+        parcours::rules::Engine engine(model);
+        (void)engine.SetSituation(situations[i]);
+        (void)engine.Evaluate(rule);
+        best = std::min(best, Seconds(Clock::now() - b));
+      }
+      per << best * 1e6 << "\t" << situations[i].dump() << "\n";
+    }
+    return 0;
   }
   size_t evaluations = 0, errors = 0;
   double situation_seconds = 0;  // engine creation + SetSituation, the rest is Evaluate

@@ -30,19 +30,39 @@ struct MissingEntry {
 };
 
 // The missing variables of a result, in the reference's key order: an immutable list in a
-// MissingArena that outlives every result pointing to it, so results copy it for free.
+// MissingArena that outlives every result pointing to it, so results copy it for free. A
+// condition's bonus (every score + 1) is a count kept beside the list, not a copy of it.
 class Missing {
  public:
+  class Iterator {
+   public:
+    Iterator(const MissingEntry* at, double bonus) : at_(at), bonus_(bonus) {}
+    MissingEntry operator*() const { return {at_->rule, at_->score + bonus_}; }
+    Iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return at_ != o.at_; }
+
+   private:
+    const MissingEntry* at_;
+    double bonus_;
+  };
   Missing() = default;
-  Missing(const MissingEntry* data, uint32_t size) : data_(data), size_(size) {}
+  Missing(const MissingEntry* data, uint32_t size, uint32_t bonus = 0) : data_(data), size_(size), bonus_(bonus) {}
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
-  const MissingEntry* begin() const { return data_; }
-  const MissingEntry* end() const { return data_ + size_; }
+  Iterator begin() const { return {data_, static_cast<double>(bonus_)}; }
+  Iterator end() const { return {data_ + size_, 0}; }
+  // The stored entries; their scores are `bonus()` short of the real ones.
+  const MissingEntry* data() const { return data_; }
+  uint32_t bonus() const { return bonus_; }
+  Missing WithBonus() const { return {data_, size_, bonus_ + 1}; }
 
  private:
   const MissingEntry* data_ = nullptr;
   uint32_t size_ = 0;
+  uint32_t bonus_ = 0;
 };
 
 // Bump allocator of missing-variable lists, and their operations (the reference's
@@ -58,14 +78,13 @@ class MissingArena {
     return MergeLists(a, b);
   }
   // Every score + 1 (a condition's missing variables weigh more).
-  Missing Bonus(const Missing& a) { return a.empty() ? a : BonusList(a); }
+  static Missing Bonus(const Missing& a) { return a.empty() ? a : a.WithBonus(); }
   Missing One(int rule, double score);
   // The same entries, each with `score`.
   Missing WithScore(const Missing& a, double score);
 
  private:
   Missing MergeLists(const Missing& a, const Missing& b);
-  Missing BonusList(const Missing& a);
   MissingEntry* Allocate(size_t n);
   std::vector<std::unique_ptr<MissingEntry[]>> chunks_;
   MissingEntry* next_ = nullptr;

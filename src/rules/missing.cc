@@ -38,22 +38,31 @@ MissingEntry* MissingArena::Allocate(size_t n) {
 
 Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
   MissingEntry* out = Allocate(a.size() + b.size());
-  std::copy(a.begin(), a.end(), out);
+  const MissingEntry* const pa = a.data();
+  const MissingEntry* const pb = b.data();
+  const double bonus_a = a.bonus(), bonus_b = b.bonus();
+  if (bonus_a == 0) {
+    std::copy(pa, pa + a.size(), out);
+  } else {
+    for (size_t i = 0; i < a.size(); ++i) out[i] = {pa[i].rule, pa[i].score + bonus_a};
+  }
   size_t size = a.size();
   // Lists often start alike (the same variables reached by two branches): no search for those.
   size_t same = 0;
-  while (same < a.size() && same < b.size() && a.begin()[same].rule == b.begin()[same].rule) {
-    out[same].score += b.begin()[same].score;
+  while (same < a.size() && same < b.size() && pa[same].rule == pb[same].rule) {
+    out[same].score += pb[same].score + bonus_b;
     ++same;
   }
-  const Missing rest(b.begin() + same, static_cast<uint32_t>(b.size() - same));
-  if (a.size() * rest.size() <= 16) {
-    for (const MissingEntry& entry : rest) {
+  const MissingEntry* const rest = pb + same;
+  const size_t rest_size = b.size() - same;
+  if (a.size() * rest_size <= 16) {
+    for (size_t j = 0; j < rest_size; ++j) {
+      const MissingEntry& entry = rest[j];
       MissingEntry* found = std::find_if(out, out + a.size(), [&](const MissingEntry& e) { return e.rule == entry.rule; });
       if (found != out + a.size()) {
-        found->score += entry.score;
+        found->score += entry.score + bonus_b;
       } else {
-        out[size++] = entry;
+        out[size++] = {entry.rule, entry.score + bonus_b};
       }
     }
   } else {
@@ -69,12 +78,13 @@ Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
       if (rule >= index.position.size()) index.position.resize(rule + 1);
       index.position[rule] = {index.stamp, static_cast<uint32_t>(i)};
     }
-    for (const MissingEntry& entry : rest) {
+    for (size_t j = 0; j < rest_size; ++j) {
+      const MissingEntry& entry = rest[j];
       const size_t rule = static_cast<size_t>(entry.rule);
       if (rule < index.position.size() && index.position[rule].stamp == index.stamp) {
-        out[index.position[rule].index].score += entry.score;
+        out[index.position[rule].index].score += entry.score + bonus_b;
       } else {
-        out[size++] = entry;
+        out[size++] = {entry.rule, entry.score + bonus_b};
       }
     }
   }
@@ -87,12 +97,6 @@ Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
   return Missing(out, static_cast<uint32_t>(size));
 }
 
-Missing MissingArena::BonusList(const Missing& a) {
-  MissingEntry* out = Allocate(a.size());
-  for (size_t i = 0; i < a.size(); ++i) out[i] = {a.begin()[i].rule, a.begin()[i].score + 1};
-  return Missing(out, static_cast<uint32_t>(a.size()));
-}
-
 Missing MissingArena::One(int rule, double score) {
   MissingEntry* out = Allocate(1);
   *out = {rule, score};
@@ -102,7 +106,7 @@ Missing MissingArena::One(int rule, double score) {
 Missing MissingArena::WithScore(const Missing& a, double score) {
   if (a.empty()) return a;
   MissingEntry* out = Allocate(a.size());
-  for (size_t i = 0; i < a.size(); ++i) out[i] = {a.begin()[i].rule, score};
+  for (size_t i = 0; i < a.size(); ++i) out[i] = {a.data()[i].rule, score};
   return Missing(out, static_cast<uint32_t>(a.size()));
 }
 

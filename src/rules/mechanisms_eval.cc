@@ -122,8 +122,7 @@ Res EvalState::Operation(const Node& n) {
   Res r;
   r.missing = MergeMissing(e1.missing, e2.missing);
   bool undefined = n1.value.is_undefined() || n2.value.is_undefined();
-  bool pct = IsOneOf(op, {Op::kAdd, Op::kSub}) && n2.unit != kNoUnit && SerializeUnit(n2.unit) == "%" &&
-             (n1.unit == kNoUnit || SerializeUnit(n1.unit) != "%");
+  bool pct = IsOneOf(op, {Op::kAdd, Op::kSub}) && IsPercentUnit(n2.unit) && !IsPercentUnit(n1.unit);
   if (!undefined && !IsOneOf(op, {Op::kDiv, Op::kMul, Op::kIntDiv}) && !pct) {
     if (n1.unit != kNoUnit && n2.unit != kNoUnit) {
       if (n2.value.is_number()) {
@@ -157,13 +156,10 @@ Res EvalState::Operation(const Node& n) {
   }
   if (op == Op::kMul) {
     UnitId product = MultiplyUnits(n1.unit, n2.unit);
-    if (product != kNoUnit) {
-      const UnitParts& parts = GetUnitParts(product);
-      if (std::find(parts.numerators.begin(), parts.numerators.end(), "%") != parts.numerators.end()) {
-        if (r.value.is_number()) r.value.number /= 100;
-        r.unit = DropPercent(product);
-        return r;
-      }
+    if (HasPercentNumerator(product)) {
+      if (r.value.is_number()) r.value.number /= 100;
+      r.unit = DropPercent(product);
+      return r;
     }
   }
   if (pct) {

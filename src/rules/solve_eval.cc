@@ -53,7 +53,12 @@ std::optional<double> Uniroot(const std::function<double(double)>& func, double 
   return fallback;
 }
 
-std::string UnitKey(UnitId u) { return u == kNoUnit ? std::string("\x01none") : SerializeUnit(u); }
+// The reference compares serialized units ("none" for no unit); interned ids that are equal
+// serialize alike.
+bool SameUnit(UnitId a, UnitId b) {
+  if (a == b) return true;
+  return a != kNoUnit && b != kNoUnit && SerializeUnit(a) == SerializeUnit(b);
+}
 
 double ToJs(const Value& v) { return v.is_undefined() ? NAN : JsNumber(v); }
 
@@ -66,7 +71,7 @@ Res EvalState::Contexte(int id, const Node& n) {
     int ref = n.kids[i], replacement = n.kids[i + 1];
     const Res& origin = EvalNode(ref);
     const Res& value = EvalNode(replacement);
-    bool same = JsStrictEqual(origin.value, value.value) && UnitKey(origin.unit) == UnitKey(value.unit);
+    bool same = JsStrictEqual(origin.value, value.value) && SameUnit(origin.unit, value.unit);
     if (same) continue;
     key.emplace_back(g_->node(ref).rule, replacement);
     amended.emplace_back(replacement, value);

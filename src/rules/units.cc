@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cctype>
 #include <cstdlib>
@@ -65,6 +66,55 @@ class UnitTable {
 UnitTable& Table() {
   static UnitTable* table = new UnitTable();
   return *table;
+}
+
+// Per-thread, direct-mapped memo of the unit algebra on pairs of ids: evaluation asks for the
+// same few products, quotients and conversions at every operation, and this answers them
+// without the table's mutex and hash maps. A miss (or a collision) takes the locked path.
+template <typename V>
+class PairMemo {
+ public:
+  const V* Find(UnitId a, UnitId b) const {
+    const Slot& s = slots_[Index(a, b)];
+    return s.a == a && s.b == b ? &s.value : nullptr;
+  }
+  void Put(UnitId a, UnitId b, const V& value) { slots_[Index(a, b)] = {a, b, value}; }
+
+ private:
+  static constexpr size_t kSize = 1024;
+  static size_t Index(UnitId a, UnitId b) {
+    return (static_cast<size_t>(a + 1) * 131 + static_cast<size_t>(b + 1)) & (kSize - 1);
+  }
+  struct Slot {
+    UnitId a = kNoUnit - 1, b = kNoUnit - 1;  // no unit id: empty
+    V value{};
+  };
+  std::array<Slot, kSize> slots_;
+};
+
+// Per-thread flags of single units, by id: 0 = not computed yet.
+class UnitFlags {
+ public:
+  static constexpr unsigned char kKnown = 1, kPercent = 2, kPercentNumerator = 4;
+  unsigned char Get(UnitId id) const { return static_cast<size_t>(id) < flags_.size() ? flags_[id] : 0; }
+  void Put(UnitId id, unsigned char f) {
+    if (static_cast<size_t>(id) >= flags_.size()) flags_.resize(id + 1, 0);
+    flags_[id] = f;
+  }
+
+ private:
+  std::vector<unsigned char> flags_;
+};
+
+struct ThreadMemo {
+  PairMemo<UnitId> multiply, divide;
+  PairMemo<ConversionEntry> conversion;
+  UnitFlags flags;
+};
+
+ThreadMemo& Memo() {
+  thread_local ThreadMemo memo;
+  return memo;
 }
 
 // Conversion table of the reference engine: value of `key` = how many `a` in one `b`
@@ -328,11 +378,16 @@ std::string SerializeUnit(UnitId id) {
 UnitId MultiplyUnits(UnitId a, UnitId b) {
   if (a == kNoUnit) return b;
   if (b == kNoUnit) return a;
+  PairMemo<UnitId>& memo = Memo().multiply;
+  if (const UnitId* known = memo.Find(a, b)) return *known;
   auto& t = Table();
   {
     std::lock_guard lock(t.mu);
     auto it = t.mul_cache.find({a, b});
-    if (it != t.mul_cache.end()) return it->second;
+    if (it != t.mul_cache.end()) {
+      memo.Put(a, b, it->second);
+      return it->second;
+    }
   }
   UnitParts pa = GetUnitParts(a), pb = GetUnitParts(b);
   UnitParts r;
@@ -343,10 +398,13 @@ UnitId MultiplyUnits(UnitId a, UnitId b) {
   UnitId id = InternUnit(Simplify(std::move(r), Equal));
   std::lock_guard lock(t.mu);
   t.mul_cache.emplace(std::make_pair(a, b), id);
+  memo.Put(a, b, id);
   return id;
 }
 
 UnitId DivideUnits(UnitId a, UnitId b) {
+  PairMemo<UnitId>& memo = Memo().divide;
+  if (const UnitId* known = memo.Find(a, b)) return *known;
   UnitId left = a == kNoUnit ? kEmptyUnit : a;
   UnitParts inv;
   if (b != kNoUnit) {
@@ -354,7 +412,9 @@ UnitId DivideUnits(UnitId a, UnitId b) {
     inv.numerators = pb.denominators;
     inv.denominators = pb.numerators;
   }
-  return MultiplyUnits(left, InternUnit(std::move(inv)));
+  const UnitId quotient = MultiplyUnits(left, InternUnit(std::move(inv)));
+  memo.Put(a, b, quotient);
+  return quotient;
 }
 
 UnitId DropPercent(UnitId id) {
@@ -389,15 +449,21 @@ namespace {
 
 // The memoised conversion between two units (evaluation asks for the same few pairs).
 ConversionEntry Conversion(UnitId from, UnitId to) {
+  PairMemo<ConversionEntry>& memo = Memo().conversion;
+  if (const ConversionEntry* known = memo.Find(from, to)) return *known;
   auto& t = Table();
   {
     std::lock_guard lock(t.mu);
     auto it = t.conversion_cache.find({from, to});
-    if (it != t.conversion_cache.end()) return it->second;
+    if (it != t.conversion_cache.end()) {
+      memo.Put(from, to, it->second);
+      return it->second;
+    }
   }
   ConversionEntry e = ComputeConversion(from, to);
   std::lock_guard lock(t.mu);
   t.conversion_cache.emplace(std::make_pair(from, to), e);
+  memo.Put(from, to, e);
   return e;
 }
 
@@ -414,6 +480,28 @@ std::optional<double> ConvertUnit(UnitId from, UnitId to, double value) {
   if (value == 0 || std::isnan(value) || from == kNoUnit) return value;
   return RoundTo16(((value * e.factor_to) / e.factor_from) * e.f1 * e.f2);
 }
+
+namespace {
+
+unsigned char Flags(UnitId id) {
+  UnitFlags& flags = Memo().flags;
+  unsigned char f = flags.Get(id);
+  if (f != 0) return f;
+  f = UnitFlags::kKnown;
+  if (SerializeUnit(id) == "%") f |= UnitFlags::kPercent;
+  const UnitParts& parts = GetUnitParts(id);
+  if (std::find(parts.numerators.begin(), parts.numerators.end(), "%") != parts.numerators.end()) {
+    f |= UnitFlags::kPercentNumerator;
+  }
+  flags.Put(id, f);
+  return f;
+}
+
+}  // namespace
+
+bool IsPercentUnit(UnitId id) { return id != kNoUnit && (Flags(id) & UnitFlags::kPercent) != 0; }
+
+bool HasPercentNumerator(UnitId id) { return id != kNoUnit && (Flags(id) & UnitFlags::kPercentNumerator) != 0; }
 
 double RoundTo16(double value) {
   // At 1 and above, 16 fraction digits are at least 17 significant digits: exact.

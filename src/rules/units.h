@@ -40,6 +40,9 @@ UnitId MultiplyUnits(UnitId a, UnitId b);
 UnitId DivideUnits(UnitId a, UnitId b);
 // Removes one '%' numerator (inferUnit('*', [u, {denominators: ['%']}])).
 UnitId DropPercent(UnitId id);
+// True when `id` serializes as "%" / has "%" among its numerators (false for kNoUnit).
+bool IsPercentUnit(UnitId id);
+bool HasPercentNumerator(UnitId id);
 // Reference `simplifyUnit`: cancels convertible units, drops '%' unless only '%'.
 UnitId SimplifyUnit(UnitId id);
 

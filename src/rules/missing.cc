@@ -37,29 +37,37 @@ MissingEntry* MissingArena::Allocate(size_t n) {
 }
 
 Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
-  MissingEntry* out = Allocate(a.size() + b.size());
+  const size_t na = a.size(), nb = b.size();
+  MissingEntry* out = Allocate(na + nb);
   const MissingEntry* const pa = a.data();
   const MissingEntry* const pb = b.data();
   const double bonus_a = a.bonus(), bonus_b = b.bonus();
-  if (bonus_a == 0) {
-    std::copy(pa, pa + a.size(), out);
-  } else {
-    for (size_t i = 0; i < a.size(); ++i) out[i] = {pa[i].rule, pa[i].score + bonus_a};
-  }
-  size_t size = a.size();
   // Lists often start alike (the same variables reached by two branches): no search for those.
+  const size_t common = std::min(na, nb);
   size_t same = 0;
-  while (same < a.size() && same < b.size() && pa[same].rule == pb[same].rule) {
-    out[same].score += pb[same].score + bonus_b;
+  while (same < common && pa[same].rule == pb[same].rule) {
+    out[same] = {pa[same].rule, pa[same].score + bonus_a + pb[same].score + bonus_b};
     ++same;
   }
+  if (bonus_a == 0) {
+    std::copy(pa + same, pa + na, out + same);
+  } else {
+    for (size_t i = same; i < na; ++i) out[i] = {pa[i].rule, pa[i].score + bonus_a};
+  }
+  size_t size = na;
   const MissingEntry* const rest = pb + same;
-  const size_t rest_size = b.size() - same;
-  if (a.size() * rest_size <= 16) {
+  const size_t rest_size = nb - same;
+  // Rules of `a` by their low 6 bits: a rule of `b` whose bit is clear is new, without a search.
+  uint64_t bits = 0;
+  for (size_t i = same; i < na; ++i) bits |= uint64_t{1} << (pa[i].rule & 63);
+  if ((na - same) * rest_size <= 32) {
     for (size_t j = 0; j < rest_size; ++j) {
       const MissingEntry& entry = rest[j];
-      MissingEntry* found = std::find_if(out, out + a.size(), [&](const MissingEntry& e) { return e.rule == entry.rule; });
-      if (found != out + a.size()) {
+      MissingEntry* found = out + na;
+      if ((bits >> (entry.rule & 63)) & 1) {
+        found = std::find_if(out + same, out + na, [&](const MissingEntry& e) { return e.rule == entry.rule; });
+      }
+      if (found != out + na) {
         found->score += entry.score + bonus_b;
       } else {
         out[size++] = {entry.rule, entry.score + bonus_b};
@@ -73,7 +81,7 @@ Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
       std::fill(index.position.begin(), index.position.end(), MergeIndex::Position{});
       index.stamp = 1;
     }
-    for (size_t i = 0; i < a.size(); ++i) {
+    for (size_t i = same; i < na; ++i) {
       const size_t rule = static_cast<size_t>(out[i].rule);
       if (rule >= index.position.size()) index.position.resize(rule + 1);
       index.position[rule] = {index.stamp, static_cast<uint32_t>(i)};
@@ -81,7 +89,7 @@ Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
     for (size_t j = 0; j < rest_size; ++j) {
       const MissingEntry& entry = rest[j];
       const size_t rule = static_cast<size_t>(entry.rule);
-      if (rule < index.position.size() && index.position[rule].stamp == index.stamp) {
+      if (((bits >> (rule & 63)) & 1) && rule < index.position.size() && index.position[rule].stamp == index.stamp) {
         out[index.position[rule].index].score += entry.score + bonus_b;
       } else {
         out[size++] = {entry.rule, entry.score + bonus_b};
@@ -89,8 +97,8 @@ Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
     }
   }
   // The unused tail goes back to the arena.
-  const size_t unused = a.size() + b.size() - size;
-  if (out + a.size() + b.size() == next_) {
+  const size_t unused = na + nb - size;
+  if (out + na + nb == next_) {
     next_ -= unused;
     left_ += unused;
   }

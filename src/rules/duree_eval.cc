@@ -74,7 +74,7 @@ Res EvalState::Duree(const Node& n) {
     if (id >= 0) return EvalNode(id);
     Res today;
     today.value.kind = Value::Kind::kString;
-    today.value.string = Today();
+    today.value.string = shared_->Keep(Today());
     return today;
   };
   Res from = side(n.a);

@@ -17,7 +17,7 @@ bool ValueMatchesOption(const Graph& g, const Node& possibilities, const Res& va
   if (!value.value.is_string() && !value.value.is_number()) return true;
   for (int option : possibilities.kids) {
     const Node& o = g.node(option);
-    if (value.value.is_string() && o.value.is_string() && o.value.string == value.value.string) return true;
+    if (value.value.is_string() && o.value.is_string() && o.value.string.str() == value.value.string.str()) return true;
     if (value.value.is_number() && o.value.is_number()) {
       auto converted = ConvertUnit(value.unit, o.unit, value.value.number);
       if (converted && *converted == o.value.number) return true;
@@ -60,6 +60,10 @@ int EngineCore::AddKnownConstant(const RawNode& raw, int slot_rule) {
 Status EngineCore::LoadSituation(const Json& situation) {
   const bool strict = compiled->options.strict_situation;
   std::vector<std::pair<int, int>> slots;  // (rule, node)
+  slots.reserve(situation.size());
+  // One node per value most of the time: no reallocation of the overlay on the way.
+  overlay.nodes.reserve(overlay.nodes.size() + situation.size());
+  overlay.node_types.reserve(overlay.node_types.size() + situation.size());
   for (auto it = situation.begin(); it != situation.end(); ++it) {
     const std::string& name = it.key();
     auto found = compiled->core.rule_index.find(name);
@@ -171,7 +175,7 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const std::shared
     return Internal("rules.internal", std::string("Erreur interne d'évaluation : ") + e.what());
   }
   Evaluation ev;
-  ev.value = result->value;
+  ev.value = ToValue(result->value);
   ev.unit = result->unit == kNoUnit ? "" : SerializeUnit(result->unit);
   ev.missing.reserve(result->missing.size());
   for (const auto& [rule, score] : result->missing) ev.missing.push_back({graph.rule(rule).name, score});

@@ -14,7 +14,7 @@ constexpr int kMaxDepth = 2500;
 
 }  // namespace
 
-bool JsTruthy(const Value& v) {
+bool JsTruthy(const Val& v) {
   switch (v.kind) {
     case Value::Kind::kNumber: return v.number != 0 && !std::isnan(v.number);
     case Value::Kind::kBoolean: return v.boolean;
@@ -23,7 +23,7 @@ bool JsTruthy(const Value& v) {
   }
 }
 
-double JsNumber(const Value& v) {
+double JsNumber(const Val& v) {
   switch (v.kind) {
     case Value::Kind::kNumber: return v.number;
     case Value::Kind::kBoolean: return v.boolean ? 1 : 0;
@@ -32,7 +32,7 @@ double JsNumber(const Value& v) {
   }
 }
 
-bool JsStrictEqual(const Value& a, const Value& b) {
+bool JsStrictEqual(const Val& a, const Val& b) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {
     case Value::Kind::kNumber: return a.number == b.number;
@@ -42,20 +42,38 @@ bool JsStrictEqual(const Value& a, const Value& b) {
   }
 }
 
-Value NumberValue(double d) {
-  Value v;
+Val ToVal(const Value& v) {
+  Val out;
+  out.kind = v.kind;
+  out.boolean = v.boolean;
+  out.number = v.number;
+  if (v.is_string()) out.string = TextRef(&v.string.str());
+  return out;
+}
+
+Value ToValue(const Val& v) {
+  Value out;
+  out.kind = v.kind;
+  out.boolean = v.boolean;
+  out.number = v.number;
+  if (v.is_string()) out.string = v.string.str();
+  return out;
+}
+
+Val NumberValue(double d) {
+  Val v;
   v.kind = Value::Kind::kNumber;
   v.number = d;
   return v;
 }
-Value BoolValue(bool b) {
-  Value v;
+Val BoolValue(bool b) {
+  Val v;
   v.kind = Value::Kind::kBoolean;
   v.boolean = b;
   return v;
 }
-Value NullValue() {
-  Value v;
+Val NullValue() {
+  Val v;
   v.kind = Value::Kind::kNull;
   return v;
 }
@@ -376,7 +394,7 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
       const Res& p = EvalNode(parent);
       Res eq;
       if (!p.value.is_undefined()) {
-        Value left = p.value.is_null() ? BoolValue(false) : p.value;
+        Val left = p.value.is_null() ? BoolValue(false) : p.value;
         eq.value = BoolValue(JsStrictEqual(left, BoolValue(false)));
       }
       eq.missing = p.missing;
@@ -409,7 +427,7 @@ Res EvalState::RuleApplicability(int rule_id) {
   Res na;
   const Override* o = rule.is_situation_slot ? GetOverride(rule_id) : nullptr;
   if (o != nullptr && o->fixed) {
-    na.value = o->result.value.is_undefined() ? Value() : BoolValue(o->result.value.is_null());
+    na.value = o->result.value.is_undefined() ? Val() : BoolValue(o->result.value.is_null());
     na.missing = o->result.missing;
   } else {
     na = NotApplicable(o != nullptr ? o->node : rule.value);
@@ -450,7 +468,7 @@ Res EvalState::NotApplicable(int id) {
     r = ConditionWith(n, true);
   } else {
     const Res& v = EvalNode(id);
-    r.value = v.value.is_undefined() ? Value() : BoolValue(v.value.is_null());
+    r.value = v.value.is_undefined() ? Val() : BoolValue(v.value.is_null());
     r.missing = v.missing;
   }
   --depth_;
@@ -462,7 +480,7 @@ Res EvalState::Compute(int id) {
   switch (n.kind) {
     case NodeKind::kConstant: {
       Res r;
-      r.value = n.value;
+      r.value = ToVal(n.value);
       r.unit = n.unit;
       return r;
     }

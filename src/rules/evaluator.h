@@ -91,8 +91,44 @@ class MissingArena {
   size_t left_ = 0;
 };
 
+// A text inside the evaluator: the address of a string that outlives every result holding it
+// (a node's constant, in the model or the situation's overlay, or EvalShared::texts), so that
+// results are copied without counting references.
+class TextRef {
+ public:
+  TextRef() = default;
+  explicit TextRef(const std::string* text) : text_(text) {}
+  const std::string& str() const { return text_ != nullptr ? *text_ : ValueString::Empty(); }
+  operator const std::string&() const { return str(); }  // NOLINT(google-explicit-constructor)
+  bool empty() const { return str().empty(); }
+  size_t size() const { return str().size(); }
+  friend bool operator==(TextRef a, TextRef b) { return a.text_ == b.text_ || a.str() == b.str(); }
+  friend bool operator==(TextRef a, const std::string& b) { return a.str() == b; }
+
+ private:
+  const std::string* text_ = nullptr;
+};
+
+// A Publicodes value inside the evaluator (parcours::rules::Value outside): trivially copyable.
+struct Val {
+  Value::Kind kind = Value::Kind::kUndefined;
+  bool boolean = false;
+  double number = 0;
+  TextRef string;
+
+  bool is_undefined() const { return kind == Value::Kind::kUndefined; }
+  bool is_null() const { return kind == Value::Kind::kNull; }
+  bool is_number() const { return kind == Value::Kind::kNumber; }
+  bool is_boolean() const { return kind == Value::Kind::kBoolean; }
+  bool is_string() const { return kind == Value::Kind::kString; }
+};
+// A node's constant as an evaluator value: its text is the constant's (which must outlive it).
+Val ToVal(const Value& v);
+// The value handed out of the evaluator, with a text of its own.
+Value ToValue(const Val& v);
+
 struct Res {
-  Value value;
+  Val value;
   UnitId unit = kNoUnit;
   Missing missing;
 };
@@ -116,6 +152,8 @@ struct Override {
 
 struct EvalShared {
   MissingArena missing;  // of every result of the states sharing this
+  std::deque<std::string> texts;  // texts computed by the evaluation (Keep)
+  TextRef Keep(std::string text) { return TextRef(&texts.emplace_back(std::move(text))); }
   std::vector<std::string> warnings;
   bool inversion_fail = false;
   long budget = 0;  // remaining node evaluations before giving up (runaway guard)
@@ -310,12 +348,12 @@ class EvalState {
 };
 
 // Helpers shared by the mechanism files.
-bool JsTruthy(const Value& v);
-double JsNumber(const Value& v);  // undefined -> NaN, null -> 0
-bool JsStrictEqual(const Value& a, const Value& b);
-Value NumberValue(double d);
-Value BoolValue(bool b);
-Value NullValue();
+bool JsTruthy(const Val& v);
+double JsNumber(const Val& v);  // undefined -> NaN, null -> 0
+bool JsStrictEqual(const Val& a, const Val& b);
+Val NumberValue(double d);
+Val BoolValue(bool b);
+Val NullValue();
 std::string FormatResult(const Res& r);
 
 }  // namespace parcours::rules::detail

@@ -85,7 +85,7 @@ class Explainer {
   }
 
   static void Describe(const Res& r, Json* j) {
-    (*j)["valeur"] = r.value.ToJson();
+    (*j)["valeur"] = detail::ToValue(r.value).ToJson();
     if (r.unit != kNoUnit) (*j)["unité"] = SerializeUnit(r.unit);
     (*j)["texte"] = detail::FormatResult(r);
   }

@@ -112,7 +112,7 @@ std::string FormatNumberWithUnit(double value, UnitId unit) {
 namespace detail {
 
 std::string FormatResult(const Res& r) {
-  const Value& v = r.value;
+  const detail::Val& v = r.value;
   switch (v.kind) {
     case Value::Kind::kUndefined: return "Pas encore défini";
     case Value::Kind::kNull: return "Non applicable";
@@ -134,7 +134,7 @@ std::string FormatResult(const Res& r) {
 
 std::string FormatValue(const Value& value, std::string_view unit) {
   detail::Res r;
-  r.value = value;
+  r.value = detail::ToVal(value);  // `value` outlives `r`
   if (!unit.empty()) {
     auto parsed = ParseUnit(unit);
     if (parsed.ok()) r.unit = *parsed;

@@ -6,7 +6,7 @@
 namespace parcours::rules::detail {
 namespace {
 
-bool IsDateString(const Value& v) {
+bool IsDateString(const Val& v) {
   if (!v.is_string() || v.string.size() != 10) return false;
   const std::string& s = v.string;
   for (int i : {0, 1, 3, 4, 6, 7, 8, 9}) {
@@ -33,21 +33,22 @@ bool IsOneOf(Op op, std::initializer_list<Op> ops) {
   return false;
 }
 
-Value JsAnd(const Value& a, const Value& b) {
-  Value left = a.is_null() ? BoolValue(false) : a;
-  Value right = b.is_null() ? BoolValue(false) : b;
+Val JsAnd(const Val& a, const Val& b) {
+  Val left = a.is_null() ? BoolValue(false) : a;
+  Val right = b.is_null() ? BoolValue(false) : b;
   return JsTruthy(left) ? right : left;
 }
-Value JsOr(const Value& a, const Value& b) {
-  Value left = a.is_null() ? BoolValue(false) : a;
-  Value right = b.is_null() ? BoolValue(false) : b;
+Val JsOr(const Val& a, const Val& b) {
+  Val left = a.is_null() ? BoolValue(false) : a;
+  Val right = b.is_null() ? BoolValue(false) : b;
   return JsTruthy(left) ? left : right;
 }
 
-Value Apply(Op op, const Value& a, const Value& b) {
+// `shared` keeps the text of a concatenation.
+Val Apply(Op op, const Val& a, const Val& b, EvalShared& shared) {
   if (op == Op::kEq || op == Op::kNe) {
-    Value left = a.is_null() ? BoolValue(false) : a;
-    Value right = b.is_null() ? BoolValue(false) : b;
+    Val left = a.is_null() ? BoolValue(false) : a;
+    Val right = b.is_null() ? BoolValue(false) : b;
     bool eq = JsStrictEqual(left, right);
     return BoolValue(op == Op::kEq ? eq : !eq);
   }
@@ -63,9 +64,12 @@ Value Apply(Op op, const Value& a, const Value& b) {
     }
   }
   if (op == Op::kAdd && (a.is_string() || b.is_string())) {
-    Value v;
+    Val v;
     v.kind = Value::Kind::kString;
-    v.string = FormatResult({a, kNoUnit, {}}) + FormatResult({b, kNoUnit, {}});
+    Res left, right;
+    left.value = a;
+    right.value = b;
+    v.string = shared.Keep(FormatResult(left) + FormatResult(right));
     return v;
   }
   double x = JsNumber(a), y = JsNumber(b);
@@ -80,13 +84,13 @@ Value Apply(Op op, const Value& a, const Value& b) {
     case Op::kLe: return BoolValue(x <= y);
     case Op::kGt: return BoolValue(x > y);
     case Op::kGe: return BoolValue(x >= y);
-    default: return Value();
+    default: return Val();
   }
 }
 
-bool IsZero(const Value& v) { return v.is_number() && v.number == 0; }
-bool IsTrue(const Value& v) { return v.is_boolean() && v.boolean; }
-bool IsFalse(const Value& v) { return v.is_boolean() && !v.boolean; }
+bool IsZero(const Val& v) { return v.is_number() && v.number == 0; }
+bool IsTrue(const Val& v) { return v.is_boolean() && v.boolean; }
+bool IsFalse(const Val& v) { return v.is_boolean() && !v.boolean; }
 
 }  // namespace
 
@@ -94,7 +98,7 @@ Res EvalState::Operation(const Node& n) {
   const Op op = n.op;
   // Operands are read in place; only their value and unit are copied (converted below).
   struct Operand {
-    Value value;
+    Val value;
     UnitId unit;
   };
   const Res& e1 = EvalNode(n.a);
@@ -146,13 +150,13 @@ Res EvalState::Operation(const Node& n) {
     }
   }
   if (undefined) {
-    r.value = Value();
+    r.value = Val();
   } else if (IsOneOf(op, {Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kMul, Op::kDiv, Op::kIntDiv}) && n2.value.is_null()) {
     r.value = NullValue();
   } else if (IsDateString(n1.value) && IsDateString(n2.value)) {
-    r.value = Apply(op, NumberValue(DateDays(n1.value.string)), NumberValue(DateDays(n2.value.string)));
+    r.value = Apply(op, NumberValue(DateDays(n1.value.string)), NumberValue(DateDays(n2.value.string)), *shared_);
   } else {
-    r.value = Apply(op, n1.value, n2.value);
+    r.value = Apply(op, n1.value, n2.value, *shared_);
   }
   if (op == Op::kMul) {
     UnitId product = MultiplyUnits(n1.unit, n2.unit);
@@ -272,7 +276,7 @@ Res EvalState::Variations(const Node& n) {
       }
       branch = MergeMissing(branch, consequence.missing);
     }
-    r.value = current == 1 && evaluated ? consequence.value : Value();
+    r.value = current == 1 && evaluated ? consequence.value : Val();
     if (unit == kNoUnit && evaluated) unit = consequence.unit;
     previous = previous == 0 ? current : previous;
     missing = MergeMissing(missing, branch);
@@ -317,7 +321,7 @@ Res EvalState::Arrondi(const Node& n) {
   } else if (IsTrue(arrondi.value)) {
     r.value = NumberValue(round(valeur.value.number, 0));
   } else if (arrondi.value.is_undefined()) {
-    r.value = Value();
+    r.value = Val();
   } else {
     r.value = valeur.value;
   }
@@ -366,7 +370,7 @@ Res EvalState::Texte(const Node& n) {
   }
   text += n.texts.back();
   r.value.kind = Value::Kind::kString;
-  r.value.string = std::move(text);
+  r.value.string = shared_->Keep(std::move(text));
   return r;
 }
 
@@ -389,7 +393,7 @@ Res EvalState::Possibilities(const Node& n) {
   if (applicable.empty()) {
     r.value = NullValue();
   } else if (applicable.size() == 1) {
-    r.value = g_->node(applicable[0]).value;
+    r.value = ToVal(g_->node(applicable[0]).value);
   }
   return r;
 }

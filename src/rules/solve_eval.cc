@@ -60,7 +60,7 @@ bool SameUnit(UnitId a, UnitId b) {
   return a != kNoUnit && b != kNoUnit && SerializeUnit(a) == SerializeUnit(b);
 }
 
-double ToJs(const Value& v) { return v.is_undefined() ? NAN : JsNumber(v); }
+double ToJs(const Val& v) { return v.is_undefined() ? NAN : JsNumber(v); }
 
 }  // namespace
 

@@ -20,13 +20,13 @@ struct Tranche {
   int is_after_active = -1;
   Missing missing;
   bool has_value = false;       // nodeValue set
-  Value value;
+  Val value;
   UnitId unit = kNoUnit;
   Res amount;                   // taux or montant evaluation
   bool amount_done = false;
 };
 
-bool Defined(const Value& v) { return !v.is_undefined(); }
+bool Defined(const Val& v) { return !v.is_undefined(); }
 
 }  // namespace
 
@@ -160,7 +160,7 @@ Res EvalState::Bareme(const Node& n, const Res& assiette, const Res& mult) {
         total += value;
       }
     }
-    r.value = undefined ? Value() : NumberValue(total);
+    r.value = undefined ? Val() : NumberValue(total);
   }
   r.missing = std::move(missing);
   return r;
@@ -202,7 +202,7 @@ Res EvalState::Grille(const Node& n, const Res& assiette, const Res& mult) {
     for (const auto& t : tranches) {
       if (t.is_active != -1) continue;
       if (first) {
-        r.value = Value();
+        r.value = Val();
         r.unit = t.unit;
         first = false;
       }

@@ -110,8 +110,10 @@ class ValueString {
   friend bool operator==(const ValueString& a, const std::string& b) { return a.str() == b; }
   friend bool operator==(const ValueString& a, const char* b) { return a.str() == b; }
 
- private:
+ // The empty text (str() of an empty value), at a fixed address.
   static const std::string& Empty();
+
+ private:
   std::shared_ptr<const std::string> text_;  // null for ""
 };
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -162,32 +163,43 @@ struct EvalShared {
 class FoldCache;
 
 // Results of a state at stable addresses, in chunks that are kept (and reused) when cleared.
+// Results are trivially copyable: adding one is a copy, clearing drops nothing.
 class ResultStore {
  public:
-  const Res& Add(Res&& r) {
-    if (used_ == 0 || chunks_[used_ - 1].size() == kChunk) NextChunk();
-    std::vector<Res>& chunk = chunks_[used_ - 1];
-    chunk.push_back(std::move(r));
-    return chunk.back();
+  ResultStore() = default;
+  ResultStore(ResultStore&& o) noexcept { *this = std::move(o); }
+  ResultStore& operator=(ResultStore&& o) noexcept {  // `o` is left empty
+    chunks_ = std::move(o.chunks_);
+    used_ = std::exchange(o.used_, 0);
+    next_ = std::exchange(o.next_, nullptr);
+    end_ = std::exchange(o.end_, nullptr);
+    o.chunks_.clear();
+    return *this;
   }
-  // Destroys the results; the chunks stay for the next ones.
+  const Res& Add(const Res& r) {
+    if (next_ == end_) NextChunk();
+    *next_ = r;
+    return *next_++;
+  }
+  // Forgets the results; the chunks stay for the next ones.
   void Clear() {
-    for (size_t i = 0; i < used_; ++i) chunks_[i].clear();
     used_ = 0;
+    next_ = end_ = nullptr;
   }
 
  private:
   static constexpr size_t kChunk = 256;
   void NextChunk() {
-    if (used_ == chunks_.size()) {
-      chunks_.emplace_back();
-      chunks_.back().reserve(kChunk);  // never grows past it: addresses stay valid
-    }
-    ++used_;
+    if (used_ == chunks_.size()) chunks_.push_back(std::make_unique_for_overwrite<Res[]>(kChunk));
+    next_ = chunks_[used_++].get();
+    end_ = next_ + kChunk;
   }
-  std::vector<std::vector<Res>> chunks_;
+  std::vector<std::unique_ptr<Res[]>> chunks_;
   size_t used_ = 0;  // chunks in use; the last one is being filled
+  Res* next_ = nullptr;
+  Res* end_ = nullptr;
 };
+static_assert(std::is_trivially_copyable_v<Res>);
 
 // Per-node and per-rule buffers of a state, with the entries set since the last reset.
 struct StateBuffers {

@@ -285,11 +285,10 @@ const Res& EvalState::EvalRule(int rule) {
   return stored;
 }
 
-void EvalState::EnsureRuleSlots(int rule) {
-  if (rule >= static_cast<int>(in_progress_.size())) {
-    in_progress_.resize(rule + 1, 0);
-    suppressed_.resize(rule + 1, 0);
-  }
+
+void EvalState::GrowRuleSlots(int rule) {
+  in_progress_.resize(rule + 1, 0);
+  suppressed_.resize(rule + 1, 0);
 }
 
 // Reference semantics (publicodes 1.10): the parents are checked first; a rule already
@@ -372,16 +371,7 @@ Res EvalState::ComputeRule(int rule_id) {
 EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   const Rule& rule = g_->rule(rule_id);
   Disabling d;
-  if (rule.is_situation_slot) return d;
-  int parent = -1;
-  for (int ref : rule.parent_refs) {
-    if (ref < 0) continue;
-    const NodeType& t = g_->type(ref);
-    if (t.nullable == Tri::kTrue || t.type == VType::kBoolean) {
-      parent = ref;
-      break;
-    }
-  }
+  const int parent = rule.check_parent;
   if (parent < 0) return d;
   const NodeType t = g_->type(parent);
   EnsureRuleSlots(rule_id);

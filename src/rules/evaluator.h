@@ -285,7 +285,11 @@ class EvalState {
   Res Compute(int id);
   Res ComputeRule(int rule);
   Res RuleApplicability(int rule);
-  void EnsureRuleSlots(int rule);
+  // Rules added to the overlay after the last ResetCache (expressions) get their counts.
+  void EnsureRuleSlots(int rule) {
+    if (rule >= static_cast<int>(in_progress_.size())) GrowRuleSlots(rule);
+  }
+  void GrowRuleSlots(int rule);
   // True when `rule` is on the evaluation stack, ignoring the most recent entry.
   bool OnStackBelowTop(int rule) const {
     for (size_t i = 0; i + 1 < rule_stack_.size(); ++i) {

@@ -39,19 +39,15 @@ class DependencyWalker {
   // As EvalState::DisablingParent: slots check no parent; others the nearest parent that
   // may be non applicable (its applicability) or is a condition (its value).
   void Parent(const Rule& rule) {
-    if (rule.is_situation_slot) return;
-    for (int ref : rule.parent_refs) {
-      if (ref < 0) continue;
-      const NodeType& t = core_.node_types[ref];
-      if (t.nullable != Tri::kTrue && t.type != VType::kBoolean) continue;
-      const int parent = core_.nodes[ref].kind == NodeKind::kReference ? core_.nodes[ref].rule : -1;
-      if (parent < 0) {
-        WalkValue(ref);  // a replaced parent link: its whole tree
-      } else {
-        if (t.nullable == Tri::kTrue) deps_->push_back(2 * parent + 1);
-        if (t.type == VType::kBoolean) deps_->push_back(2 * parent);
-      }
-      return;
+    const int ref = rule.check_parent;
+    if (ref < 0) return;
+    const NodeType& t = core_.node_types[ref];
+    const int parent = core_.nodes[ref].kind == NodeKind::kReference ? core_.nodes[ref].rule : -1;
+    if (parent < 0) {
+      WalkValue(ref);  // a replaced parent link: its whole tree
+    } else {
+      if (t.nullable == Tri::kTrue) deps_->push_back(2 * parent + 1);
+      if (t.type == VType::kBoolean) deps_->push_back(2 * parent);
     }
   }
 

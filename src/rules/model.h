@@ -103,6 +103,9 @@ struct Rule {
   bool is_internal = false;        // contains "$INTERNAL"
   int value = -1;                  // node id of explanation.valeur
   std::vector<int> parent_refs;    // reference nodes to parents, nearest first
+  // The parent link the rule is checked against (DisablingParent): the nearest that may be
+  // non applicable or is a condition; -1 for none and for situation slots. Set by type inference.
+  int check_parent = -1;
   std::vector<int> parent_rules;   // the parents' rule ids (-1 if absent)
   int situation_rule = -1;         // id of "X . $SITUATION", -1 for private rules
   int possibilities = -1;          // kUnePossibilite node, or -1

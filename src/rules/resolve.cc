@@ -369,6 +369,16 @@ Status Compiler::Finish() {
   for (int r = first_typed_rule; r < g_.rule_count(); ++r) {
     Rule& rule = g_.mutable_rule(r);
     rule.root_accessible = !rule.is_private && IsAccessible(g_, "", rule.name);
+    rule.check_parent = -1;
+    if (rule.is_situation_slot) continue;
+    for (int ref : rule.parent_refs) {
+      if (ref < 0) continue;
+      const NodeType& t = g_.type(ref);
+      if (t.nullable == Tri::kTrue || t.type == VType::kBoolean) {
+        rule.check_parent = ref;
+        break;
+      }
+    }
   }
   return status_;
 }

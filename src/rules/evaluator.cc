@@ -232,8 +232,7 @@ bool EvalState::IsFoldedNode(int id) const {
   return cached != nullptr && fold_ != nullptr && fold_->PublishedNode(id) == cached;
 }
 
-const Res& EvalState::EvalNode(int id) {
-  if (const Res* c = Cached(id)) return *c;
+const Res& EvalState::ComputeNode(int id) {
   const Node& n = g_->node(id);
   if (fold_ != nullptr && n.kind != NodeKind::kReference) {
     if (const Res* folded = fold_->Node(id, *dirty_)) {
@@ -270,8 +269,7 @@ NodeType EvalState::SlotType(int rule) const {
   return g_->rule(slot).type;
 }
 
-const Res& EvalState::EvalRule(int rule) {
-  if (const Res* c = CachedRule(rule)) return *c;
+const Res& EvalState::ComputeAndStoreRule(int rule) {
   if (const Res* folded = FoldedRule(rule)) {
     rule_cache_[rule] = folded;
     buffers_.touched_rules.push_back(rule);

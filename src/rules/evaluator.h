@@ -232,8 +232,15 @@ class EvalState {
     depth_ = 0;
   }
 
-  const Res& EvalNode(int id);
-  const Res& EvalRule(int rule);
+  // Memoised: a result already in the cache is returned without a call.
+  const Res& EvalNode(int id) {
+    const Res* c = Cached(id);
+    return c != nullptr ? *c : ComputeNode(id);
+  }
+  const Res& EvalRule(int rule) {
+    const Res* c = CachedRule(rule);
+    return c != nullptr ? *c : ComputeAndStoreRule(rule);
+  }
   const Res* Cached(int id) const {
     return id >= 0 && id < static_cast<int>(node_cache_.size()) ? node_cache_[id] : nullptr;
   }
@@ -282,6 +289,8 @@ class EvalState {
   const Res* FoldedRule(int rule);
   const Res* FoldedApplicability(int rule);
   const Res& Store(int id, Res&& r);
+  const Res& ComputeNode(int id);
+  const Res& ComputeAndStoreRule(int rule);
   Res Compute(int id);
   Res ComputeRule(int rule);
   Res RuleApplicability(int rule);

@@ -179,7 +179,8 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const std::shared
   ev.unit = result->unit == kNoUnit ? "" : SerializeUnit(result->unit);
   ev.missing.reserve(result->missing.size());
   for (const auto& [rule, score] : result->missing) ev.missing.push_back({graph.rule(rule).name, score});
-  ev.warnings = shared.warnings;
+  ev.warnings = std::move(shared.warnings);  // cleared at the next evaluation anyway
+  shared.warnings.clear();
   if (shared.inversion_fail) ev.warnings.push_back("Une inversion ou une résolution circulaire n'a pas convergé.");
   auto trace = std::make_shared<EvalTrace>();
   trace->core = self;

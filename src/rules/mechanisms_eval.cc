@@ -378,22 +378,23 @@ Res EvalState::Possibilities(const Node& n) {
   Res r;
   r.unit = n.unit;
   if (n.name != "reference") return r;
-  std::vector<int> applicable;
-  // Without the flag every option counts as applicable (a single option is still chosen).
+  // The applicable options: how many, and the first. Without the flag every option counts as
+  // applicable (a single option is still chosen).
+  size_t applicable = 0;
+  int first = -1;
   const bool filter = model_->options.filter_not_applicable_possibilities;
   for (size_t i = 0; i < n.kids.size(); ++i) {
-    if (!filter) {
-      applicable.push_back(n.kids[i]);
-      continue;
+    if (filter) {
+      const Res& na = EvalNode(n.kids2[i]);
+      r.missing = MergeMissing(r.missing, na.missing);
+      if (IsTrue(na.value)) continue;
     }
-    const Res& na = EvalNode(n.kids2[i]);
-    r.missing = MergeMissing(r.missing, na.missing);
-    if (!IsTrue(na.value)) applicable.push_back(n.kids[i]);
+    if (applicable++ == 0) first = n.kids[i];
   }
-  if (applicable.empty()) {
+  if (applicable == 0) {
     r.value = NullValue();
-  } else if (applicable.size() == 1) {
-    r.value = ToVal(g_->node(applicable[0]).value);
+  } else if (applicable == 1) {
+    r.value = ToVal(g_->node(first).value);
   }
   return r;
 }

@@ -302,7 +302,7 @@ void FoldCache::BuildNodeRefs() {
   }
 }
 
-const std::vector<uint64_t>& FoldCache::Closure(int rule) {
+const FoldCache::SparseBits& FoldCache::Closure(int rule) {
   EnsureGraph();
   if (closure_state_[rule].load(std::memory_order_acquire) == 1) return closures_[rule];
   std::lock_guard<std::mutex> lock(closure_mutex_);
@@ -324,7 +324,11 @@ const std::vector<uint64_t>& FoldCache::Closure(int rule) {
       if (mark(dependents_[i])) queue.push_back(dependents_[i]);
     }
   }
-  closures_[rule] = std::move(bits);
+  SparseBits sparse;
+  for (size_t w = 0; w < bits.size(); ++w) {
+    if (bits[w] != 0) sparse.emplace_back(static_cast<uint32_t>(w), bits[w]);
+  }
+  closures_[rule] = std::move(sparse);
   closure_state_[rule].store(1, std::memory_order_release);
   return closures_[rule];
 }
@@ -336,8 +340,7 @@ void FoldCache::MarkDirty(const std::vector<int>& seeds, std::vector<uint64_t>* 
 
 void FoldCache::AddDirty(int slot, std::vector<uint64_t>* dirty) {
   if (slot < 0 || slot >= rule_count_ || Covers(*dirty, slot)) return;
-  const std::vector<uint64_t>& closure = Closure(slot);
-  for (size_t w = 0; w < closure.size(); ++w) (*dirty)[w] |= closure[w];
+  for (const auto& [word, bits] : Closure(slot)) (*dirty)[word] |= bits;
 }
 
 const Res* FoldCache::Rule(int rule) {

@@ -114,12 +114,14 @@ class FoldCache {
   // vertex -> vertices whose evaluation may read it, CSR form.
   std::vector<int> dependents_start_;
   std::vector<int> dependents_;
-  // Per rule: the vertices reverse-reachable from its value and applicability, as bits,
-  // computed on first use (closure_state_: 0 = not yet, 1 = published; under closure_mutex_).
-  std::vector<std::vector<uint64_t>> closures_;
+  // Per rule: the vertices reverse-reachable from its value and applicability, as the
+  // non-zero words of a bitset (index, bits): most reach a small part of the model. Computed on
+  // first use (closure_state_: 0 = not yet, 1 = published; under closure_mutex_).
+  using SparseBits = std::vector<std::pair<uint32_t, uint64_t>>;
+  std::vector<SparseBits> closures_;
   std::unique_ptr<std::atomic<unsigned char>[]> closure_state_;
   std::mutex closure_mutex_;
-  const std::vector<uint64_t>& Closure(int rule);
+  const SparseBits& Closure(int rule);
   std::vector<unsigned char> volatile_;  // never folded
   std::vector<unsigned char> volatile_seed_;  // volatile by itself (cycle or mechanism)
 

@@ -193,13 +193,15 @@ void EvalState::Warn(const std::string& message) {
 }
 
 const Res& EvalState::Store(int id, Res&& r) {
-  const Res* p = &store_.Add(std::move(r));
-  if (id >= 0) {
-    if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);
-    node_cache_[id] = p;
-    buffers_.touched_nodes.push_back(id);
-  }
-  return *p;
+  const Res* p = &store_.Add(r);
+  return id >= 0 ? Cache(id, p) : *p;
+}
+
+const Res& EvalState::Cache(int id, const Res* stored) {
+  if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);
+  node_cache_[id] = stored;
+  buffers_.touched_nodes.push_back(id);
+  return *stored;
 }
 
 void EvalState::RollbackJournal() {
@@ -257,9 +259,11 @@ const Res& EvalState::ComputeNode(int id) {
     buffers_.touched_nodes.push_back(id);
     return r;
   }
-  Res r = Compute(id);
+  // Computed in its slot of the store (the slot stays unused if the evaluation throws).
+  Res* slot = store_.Allocate();
+  ::new (static_cast<void*>(slot)) Res(Compute(id, n));
   --depth_;
-  return Store(id, std::move(r));
+  return Cache(id, slot);
 }
 
 NodeType EvalState::SlotType(int rule) const {
@@ -275,12 +279,12 @@ const Res& EvalState::ComputeAndStoreRule(int rule) {
     buffers_.touched_rules.push_back(rule);
     return *folded;
   }
-  Res r = ComputeRule(rule);
-  const Res& stored = store_.Add(std::move(r));
+  Res* stored = store_.Allocate();
+  ::new (static_cast<void*>(stored)) Res(ComputeRule(rule));
   if (rule >= static_cast<int>(rule_cache_.size())) rule_cache_.resize(rule + 1, nullptr);
-  rule_cache_[rule] = &stored;
+  rule_cache_[rule] = stored;
   buffers_.touched_rules.push_back(rule);
-  return stored;
+  return *stored;
 }
 
 
@@ -463,8 +467,7 @@ Res EvalState::NotApplicable(int id) {
   return r;
 }
 
-Res EvalState::Compute(int id) {
-  const Node& n = g_->node(id);
+Res EvalState::Compute(int id, const Node& n) {
   switch (n.kind) {
     case NodeKind::kConstant: {
       Res r;

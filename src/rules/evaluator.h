@@ -177,9 +177,14 @@ class ResultStore {
     return *this;
   }
   const Res& Add(const Res& r) {
+    Res* slot = Allocate();
+    *slot = r;
+    return *slot;
+  }
+  // A slot for a result constructed in place (results have no destructor).
+  Res* Allocate() {
     if (next_ == end_) NextChunk();
-    *next_ = r;
-    return *next_++;
+    return next_++;
   }
   // Forgets the results; the chunks stay for the next ones.
   void Clear() {
@@ -289,9 +294,11 @@ class EvalState {
   const Res* FoldedRule(int rule);
   const Res* FoldedApplicability(int rule);
   const Res& Store(int id, Res&& r);
+  // Caches the result of node `id` at `stored` (in the store).
+  const Res& Cache(int id, const Res* stored);
   const Res& ComputeNode(int id);
   const Res& ComputeAndStoreRule(int rule);
-  Res Compute(int id);
+  Res Compute(int id, const Node& n);
   Res ComputeRule(int rule);
   Res RuleApplicability(int rule);
   // Rules added to the overlay after the last ResetCache (expressions) get their counts.

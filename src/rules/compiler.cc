@@ -2,6 +2,7 @@
 #include "compiler.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <string_view>
 
@@ -394,19 +395,17 @@ bool SplitLeadingNumber(std::string_view text, LeadingNumber* out) {
 
 }  // namespace
 
-bool ConstantTexts::Find(const std::string& text, Node* out) const {
-  LeadingNumber number;
-  const bool numeric = SplitLeadingNumber(text, &number);
+const Node* ConstantTexts::Find(const std::string& text, double* number) const {
+  LeadingNumber leading;
+  const bool numeric = SplitLeadingNumber(text, &leading);
+  *number = std::nan("");
   std::lock_guard<std::mutex> lock(mutex_);
-  if (auto it = numeric ? numbers_.find(number.rest) : numbers_.end(); it != numbers_.end()) {
-    *out = it->second;
-    out->value.number = std::strtod(std::string(number.digits).c_str(), nullptr);  // as the parser reads it
-    return true;
+  if (auto it = numeric ? numbers_.find(leading.rest) : numbers_.end(); it != numbers_.end()) {
+    *number = std::strtod(std::string(leading.digits).c_str(), nullptr);  // as the parser reads it
+    return &it->second;
   }
   auto it = nodes_.find(text);
-  if (it == nodes_.end()) return false;
-  *out = it->second;
-  return true;
+  return it == nodes_.end() ? nullptr : &it->second;
 }
 
 void ConstantTexts::Add(const std::string& text, const Node& constant) {

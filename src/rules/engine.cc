@@ -109,7 +109,10 @@ Status Engine::SetSituation(const Json& situation) {
 }
 
 Result<Evaluation> Engine::Evaluate(std::string_view rule_or_expression) {
-  if (!core_) core_ = std::make_shared<EngineCore>(model_);
+  if (!core_) {
+    core_ = std::make_shared<EngineCore>(model_);
+    core_->EnableFolding({});  // the empty situation
+  }
   return core_->Evaluate(rule_or_expression, core_);
 }
 

@@ -1,6 +1,8 @@
 // Situation loading and evaluation entry point (see engine_core.h).
 #include "engine_core.h"
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "compiler.h"
@@ -32,7 +34,6 @@ EngineCore::EngineCore(ModelPtr m)
     : model(std::move(m)), compiled(&model->compiled()), graph(compiled, &overlay) {
   FoldCache* fold = compiled->options.fold_situation_independent ? &compiled->Fold() : nullptr;
   state = std::make_unique<EvalState>(&graph, compiled, &shared, fold);
-  EnableFolding({});
 }
 
 void EngineCore::EnableFolding(const std::vector<int>& set_slots) {
@@ -43,17 +44,20 @@ void EngineCore::EnableFolding(const std::vector<int>& set_slots) {
 }
 
 int EngineCore::AddKnownConstant(const RawNode& raw, int slot_rule) {
-  Node constant;
+  double number;
+  const Node* known = nullptr;
   if (raw.is_string()) {
-    if (!compiled->situation_constants.Find(raw.get_ref<const std::string&>(), &constant)) return -1;
-  } else if (!raw.is_number() || !compiled->situation_constants.Find(raw.dump(), &constant)) {
-    return -1;
+    known = compiled->situation_constants.Find(raw.get_ref<const std::string&>(), &number);
+  } else if (raw.is_number()) {
+    known = compiled->situation_constants.Find(raw.dump(), &number);
   }
+  if (known == nullptr) return -1;
+  const int id = graph.AddNodeCopy(*known);
+  Node& constant = graph.mutable_node(id);
   constant.context_rule = slot_rule;
-  const NodeType type = ConstantType(constant);
-  const int id = graph.AddNode(std::move(constant));
+  if (!std::isnan(number)) constant.value.number = number;
   overlay.node_types.resize(overlay.nodes.size());
-  graph.mutable_type(id) = type;
+  graph.mutable_type(id) = ConstantType(constant);
   return id;
 }
 

@@ -13,6 +13,7 @@
 namespace parcours::rules::detail {
 
 struct EngineCore {
+  // Reads the model's folded results once EnableFolding is called (LoadSituation does).
   explicit EngineCore(ModelPtr model);
   EngineCore(const EngineCore&) = delete;
   EngineCore& operator=(const EngineCore&) = delete;

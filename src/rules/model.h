@@ -141,7 +141,9 @@ class FoldCache;
 // "2512.5 €/mois" share one entry (the parse of the unit). Thread-safe.
 class ConstantTexts {
  public:
-  bool Find(const std::string& text, Node* out) const;
+  // The constant of `text` (entries are never removed: the address stays valid), and for a
+  // number kept by what follows it, the number `text` starts with (NaN otherwise).
+  const Node* Find(const std::string& text, double* number) const;
   void Add(const std::string& text, const Node& constant);
 
  private:
@@ -207,6 +209,10 @@ class Graph {
   }
   int AddNode(Node n) {
     ext_->nodes.push_back(std::move(n));
+    return node_count() - 1;
+  }
+  int AddNodeCopy(const Node& n) {
+    ext_->nodes.push_back(n);
     return node_count() - 1;
   }
   int AddRule(Rule r) {

@@ -192,7 +192,7 @@ void EvalState::Warn(const std::string& message) {
   shared_->warnings.push_back(std::move(text));
 }
 
-const Res& EvalState::Store(int id, Res&& r) {
+const Res& EvalState::Store(int id, const Res& r) {
   const Res* p = &store_.Add(r);
   return id >= 0 ? Cache(id, p) : *p;
 }
@@ -357,7 +357,7 @@ Res EvalState::ComputeRule(int rule_id) {
       // That node's result is another rule's (EvalNode): it gets a copy of its own.
       Res own = *value;
       own.missing = OneMissing(rule_id, 1);
-      value = &Store(value_node, std::move(own));
+      value = &Store(value_node, own);
     } else {
       const_cast<Res*>(value)->missing = OneMissing(rule_id, 1);
     }

@@ -4,7 +4,8 @@
 // An EvalState holds the situation overrides of the "X . $SITUATION" slots, the memo
 // cache (one result per node id and per rule id), and the bookkeeping the reference
 // engine keeps in `cache._meta` (rule stack for cycle detection, sub-engines of
-// `contexte`). Results live in a deque so references stay valid while evaluating.
+// `contexte`). Results live in a store of kept chunks (ResultStore), so references stay
+// valid while evaluating.
 // Errors raised by the reference (division by zero, bad condition...) are thrown as
 // EvalError inside this module and turned into a Status at the Engine boundary.
 // Not thread-safe.
@@ -293,7 +294,7 @@ class EvalState {
   bool StacksEmpty() const { return rule_stack_.empty() && depth_ == 0; }
   const Res* FoldedRule(int rule);
   const Res* FoldedApplicability(int rule);
-  const Res& Store(int id, Res&& r);
+  const Res& Store(int id, const Res& r);
   // Caches the result of node `id` at `stored` (in the store).
   const Res& Cache(int id, const Res* stored);
   const Res& ComputeNode(int id);

@@ -20,6 +20,21 @@ struct MergeIndex {
 };
 thread_local MergeIndex merge_index;
 
+// The thread's index, stamped afresh with where each of `n` entries sits (`first` + i).
+MergeIndex& IndexOf(const MissingEntry* entries, size_t n, size_t first) {
+  MergeIndex& index = merge_index;
+  if (++index.stamp == 0) {
+    std::fill(index.position.begin(), index.position.end(), MergeIndex::Position{});
+    index.stamp = 1;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const size_t rule = static_cast<size_t>(entries[i].rule);
+    if (rule >= index.position.size()) index.position.resize(rule + 1);
+    index.position[rule] = {index.stamp, static_cast<uint32_t>(first + i)};
+  }
+  return index;
+}
+
 }  // namespace
 
 MissingEntry* MissingArena::Allocate(size_t n) {
@@ -55,45 +70,42 @@ Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
     for (size_t i = same; i < na; ++i) out[i] = {pa[i].rule, pa[i].score + bonus_a};
   }
   size_t size = na;
-  const MissingEntry* const rest = pb + same;
-  const size_t rest_size = nb - same;
-  // Rules of `a` by their low 6 bits: a rule of `b` whose bit is clear is new, without a search.
+  // The rest of `b`: most of its rules that are in `a` come in `a`'s order (a walk finds them
+  // one after the other), most others are absent (a 64-bit filter of `a`'s rules by their low
+  // bits says so); the remaining few are searched, through an index by rule id for long lists.
   uint64_t bits = 0;
   for (size_t i = same; i < na; ++i) bits |= uint64_t{1} << (pa[i].rule & 63);
-  if ((na - same) * rest_size <= 32) {
-    for (size_t j = 0; j < rest_size; ++j) {
-      const MissingEntry& entry = rest[j];
-      MissingEntry* found = out + na;
-      if ((bits >> (entry.rule & 63)) & 1) {
-        found = std::find_if(out + same, out + na, [&](const MissingEntry& e) { return e.rule == entry.rule; });
-      }
-      if (found != out + na) {
-        found->score += entry.score + bonus_b;
+  MergeIndex* index = nullptr;
+  size_t walk = same;
+  for (size_t j = same; j < nb; ++j) {
+    const MissingEntry& entry = pb[j];
+    const double score = entry.score + bonus_b;
+    if (walk < na && out[walk].rule == entry.rule) {
+      out[walk++].score += score;
+      continue;
+    }
+    size_t found = na;
+    if ((bits >> (entry.rule & 63)) & 1) {
+      if (na - same <= 16) {
+        for (size_t i = same; i < na; ++i) {
+          if (out[i].rule == entry.rule) {
+            found = i;
+            break;
+          }
+        }
       } else {
-        out[size++] = {entry.rule, entry.score + bonus_b};
+        if (index == nullptr) index = &IndexOf(out + same, na - same, same);
+        const size_t rule = static_cast<size_t>(entry.rule);
+        if (rule < index->position.size() && index->position[rule].stamp == index->stamp) {
+          found = index->position[rule].index;
+        }
       }
     }
-  } else {
-    // Longer lists: where each rule of `a` sits, in an index by rule id stamped per merge
-    // (nothing to clear afterwards).
-    MergeIndex& index = merge_index;
-    if (++index.stamp == 0) {
-      std::fill(index.position.begin(), index.position.end(), MergeIndex::Position{});
-      index.stamp = 1;
-    }
-    for (size_t i = same; i < na; ++i) {
-      const size_t rule = static_cast<size_t>(out[i].rule);
-      if (rule >= index.position.size()) index.position.resize(rule + 1);
-      index.position[rule] = {index.stamp, static_cast<uint32_t>(i)};
-    }
-    for (size_t j = 0; j < rest_size; ++j) {
-      const MissingEntry& entry = rest[j];
-      const size_t rule = static_cast<size_t>(entry.rule);
-      if (((bits >> (rule & 63)) & 1) && rule < index.position.size() && index.position[rule].stamp == index.stamp) {
-        out[index.position[rule].index].score += entry.score + bonus_b;
-      } else {
-        out[size++] = {entry.rule, entry.score + bonus_b};
-      }
+    if (found != na) {
+      out[found].score += score;
+      walk = found + 1;
+    } else {
+      out[size++] = {entry.rule, score};
     }
   }
   // The unused tail goes back to the arena.

@@ -197,12 +197,6 @@ const Res& EvalState::Store(int id, const Res& r) {
   return id >= 0 ? Cache(id, p) : *p;
 }
 
-const Res& EvalState::Cache(int id, const Res* stored) {
-  if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);
-  node_cache_[id] = stored;
-  buffers_.touched_nodes.push_back(id);
-  return *stored;
-}
 
 void EvalState::RollbackJournal() {
   for (size_t i = journal_nodes_; i < buffers_.touched_nodes.size(); ++i) node_cache_[buffers_.touched_nodes[i]] = nullptr;
@@ -254,10 +248,7 @@ const Res& EvalState::ComputeNode(int id) {
     // A reference's result is its rule's: cached by address rather than copied.
     const Res& r = EvalRule(n.rule);
     --depth_;
-    if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);
-    node_cache_[id] = &r;
-    buffers_.touched_nodes.push_back(id);
-    return r;
+    return Cache(id, &r);
   }
   // Computed in its slot of the store (the slot stays unused if the evaluation throws).
   Res* slot = store_.Allocate();

@@ -296,7 +296,12 @@ class EvalState {
   const Res* FoldedApplicability(int rule);
   const Res& Store(int id, const Res& r);
   // Caches the result of node `id` at `stored` (in the store).
-  const Res& Cache(int id, const Res* stored);
+  const Res& Cache(int id, const Res* stored) {
+    if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);
+    node_cache_[id] = stored;
+    buffers_.touched_nodes.push_back(id);
+    return *stored;
+  }
   const Res& ComputeNode(int id);
   const Res& ComputeAndStoreRule(int rule);
   Res Compute(int id, const Node& n);

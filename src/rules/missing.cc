@@ -74,7 +74,9 @@ Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
   // one after the other), most others are absent (a 64-bit filter of `a`'s rules by their low
   // bits says so); the remaining few are searched, through an index by rule id for long lists.
   uint64_t bits = 0;
-  for (size_t i = same; i < na; ++i) bits |= uint64_t{1} << (pa[i].rule & 63);
+  if (same < nb) {
+    for (size_t i = same; i < na; ++i) bits |= uint64_t{1} << (pa[i].rule & 63);
+  }
   MergeIndex* index = nullptr;
   size_t walk = same;
   for (size_t j = same; j < nb; ++j) {

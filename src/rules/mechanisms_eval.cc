@@ -26,11 +26,11 @@ double DateDays(const std::string& s) {
   return era * 146097.0 + static_cast<double>(doe) - 719468;
 }
 
-bool IsOneOf(Op op, std::initializer_list<Op> ops) {
-  for (Op o : ops) {
-    if (o == op) return true;
-  }
-  return false;
+// One test of a bit mask.
+template <Op... ops>
+bool IsOneOf(Op op) {
+  constexpr uint32_t mask = ((uint32_t{1} << static_cast<unsigned>(ops)) | ...);
+  return ((uint32_t{1} << static_cast<unsigned>(op)) & mask) != 0;
 }
 
 Val JsAnd(const Val& a, const Val& b) {
@@ -54,7 +54,7 @@ Val Apply(Op op, const Val& a, const Val& b, EvalShared& shared) {
   }
   if (op == Op::kAnd) return JsAnd(a, b);
   if (op == Op::kOr) return JsOr(a, b);
-  if (a.is_string() && b.is_string() && IsOneOf(op, {Op::kLt, Op::kLe, Op::kGt, Op::kGe})) {
+  if (a.is_string() && b.is_string() && IsOneOf<Op::kLt, Op::kLe, Op::kGt, Op::kGe>(op)) {
     int c = a.string.str().compare(b.string.str());
     switch (op) {
       case Op::kLt: return BoolValue(c < 0);
@@ -104,8 +104,8 @@ Res EvalState::Operation(const Node& n) {
   const Res& e1 = EvalNode(n.a);
   Operand n1{e1.value, e1.unit};
   if ((n1.value.is_null() &&
-       IsOneOf(op, {Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kDiv, Op::kMul, Op::kIntDiv, Op::kSub, Op::kAnd})) ||
-      (IsZero(n1.value) && IsOneOf(op, {Op::kDiv, Op::kMul})) || (IsFalse(n1.value) && op == Op::kAnd) ||
+       IsOneOf<Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kDiv, Op::kMul, Op::kIntDiv, Op::kSub, Op::kAnd>(op)) ||
+      (IsZero(n1.value) && IsOneOf<Op::kDiv, Op::kMul>(op)) || (IsFalse(n1.value) && op == Op::kAnd) ||
       (IsTrue(n1.value) && op == Op::kOr)) {
     Res r;
     r.value = op == Op::kAnd ? BoolValue(false) : n1.value;
@@ -115,7 +115,7 @@ Res EvalState::Operation(const Node& n) {
   const Res& e2 = EvalNode(n.b);
   Operand n2{e2.value, e2.unit};
   if (op == Op::kDiv && IsZero(n2.value)) Throw("rules.division_by_zero", "Division by zero");
-  if ((n2.value.is_null() && IsOneOf(op, {Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kDiv, Op::kMul, Op::kIntDiv, Op::kAnd})) ||
+  if ((n2.value.is_null() && IsOneOf<Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kDiv, Op::kMul, Op::kIntDiv, Op::kAnd>(op)) ||
       (IsZero(n2.value) && op == Op::kMul) || (IsFalse(n2.value) && op == Op::kAnd) ||
       (IsTrue(n2.value) && op == Op::kOr)) {
     Res r;
@@ -126,8 +126,8 @@ Res EvalState::Operation(const Node& n) {
   Res r;
   r.missing = MergeMissing(e1.missing, e2.missing);
   bool undefined = n1.value.is_undefined() || n2.value.is_undefined();
-  bool pct = IsOneOf(op, {Op::kAdd, Op::kSub}) && IsPercentUnit(n2.unit) && !IsPercentUnit(n1.unit);
-  if (!undefined && !IsOneOf(op, {Op::kDiv, Op::kMul, Op::kIntDiv}) && !pct) {
+  bool pct = IsOneOf<Op::kAdd, Op::kSub>(op) && IsPercentUnit(n2.unit) && !IsPercentUnit(n1.unit);
+  if (!undefined && !IsOneOf<Op::kDiv, Op::kMul, Op::kIntDiv>(op) && !pct) {
     if (n1.unit != kNoUnit && n2.unit != kNoUnit) {
       if (n2.value.is_number()) {
         auto c = ConvertUnit(n2.unit, n1.unit, n2.value.number);
@@ -151,7 +151,7 @@ Res EvalState::Operation(const Node& n) {
   }
   if (undefined) {
     r.value = Val();
-  } else if (IsOneOf(op, {Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kMul, Op::kDiv, Op::kIntDiv}) && n2.value.is_null()) {
+  } else if (IsOneOf<Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kMul, Op::kDiv, Op::kIntDiv>(op) && n2.value.is_null()) {
     r.value = NullValue();
   } else if (IsDateString(n1.value) && IsDateString(n2.value)) {
     r.value = Apply(op, NumberValue(DateDays(n1.value.string)), NumberValue(DateDays(n2.value.string)), *shared_);

@@ -370,23 +370,23 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   EnsureRuleSlots(rule_id);
   if (suppressed_[rule_id] == 0) {  // not already on the parent stack
     Raise(suppressed_, rule_id, buffers_.flagged_rules);
-    Res not_applicable;
-    not_applicable.value = BoolValue(false);
-    if (t.nullable == Tri::kTrue) not_applicable = NotApplicable(parent);
-    if (!(not_applicable.value.is_boolean() && not_applicable.value.boolean) && t.type == VType::kBoolean) {
+    // The parent is not applicable, or a condition whose value is false or null (defined).
+    bool not_applicable = false;
+    Missing missing;
+    if (t.nullable == Tri::kTrue) {
+      const Res na = NotApplicable(parent);
+      not_applicable = na.value.is_boolean() && na.value.boolean;
+      missing = na.missing;
+    }
+    if (!not_applicable && t.type == VType::kBoolean) {
       const Res& p = EvalNode(parent);
-      Res eq;
-      if (!p.value.is_undefined()) {
-        Val left = p.value.is_null() ? BoolValue(false) : p.value;
-        eq.value = BoolValue(JsStrictEqual(left, BoolValue(false)));
-      }
-      eq.missing = p.missing;
-      not_applicable = std::move(eq);
+      not_applicable = p.value.is_null() || (p.value.is_boolean() && !p.value.boolean);
+      missing = p.missing;
     }
     --suppressed_[rule_id];
-    if (not_applicable.value.is_boolean() && not_applicable.value.boolean) {
+    if (not_applicable) {
       d.disabled = true;
-      d.missing = std::move(not_applicable.missing);
+      d.missing = missing;
       return d;
     }
   }

@@ -263,10 +263,53 @@ TEST(Engine, ExplanationTextShowsAnUnansweredInputOnce) {
   EXPECT_EQ(text.find("$SITUATION"), std::string::npos) << text;
 }
 
+TEST(Engine, ConditionsAddTheirBonusToEveryScore) {
+  // Scores as the reference gives them (publicodes 1.10, empty situation):
+  // a -> {b: 2, c: 1, e: 2, f: 1, d: 1}; g -> {b: 6, c: 3, e: 4, f: 2, d: 2}.
+  auto model = Load(R"(
+a:
+  variations:
+    - si: b
+      alors: c
+    - si: e
+      alors: f
+    - sinon: d
+b:
+  question: b ?
+c:
+  unité: €
+d:
+  unité: €
+e:
+  question: e ?
+f:
+  unité: €
+g:
+  condition:
+    si: b
+    alors: a + c
+    sinon: a * 2
+)");
+  const std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> expected = {
+      {"a", {{"b", 2}, {"c", 1}, {"e", 2}, {"f", 1}, {"d", 1}}},
+      {"g", {{"b", 6}, {"c", 3}, {"e", 4}, {"f", 2}, {"d", 2}}},
+  };
+  for (const auto& [rule, missing] : expected) {
+    Evaluation ev = Eval(model, rule);
+    ASSERT_EQ(ev.missing.size(), missing.size()) << rule;
+    for (size_t i = 0; i < missing.size(); ++i) {
+      EXPECT_EQ(ev.missing[i].name, missing[i].first) << rule;
+      EXPECT_DOUBLE_EQ(ev.missing[i].score, missing[i].second) << rule << " " << missing[i].first;
+    }
+  }
+}
+
 TEST(Engine, TexteFormatsNumbersInFrench) {
   auto model = Load("montant: 1404.36 €/mois\nphrase:\n  texte: Vous recevrez {{ montant }}.\n");
-  Evaluation ev = Eval(model, "phrase");
-  EXPECT_EQ(ev.value.string, "Vous recevrez 1\u202F404,36\u00A0€/mois.");
+  Value value = Eval(model, "phrase").value;
+  // The evaluator's texts live with the engine and the model; the value handed out has its own.
+  model.reset();
+  EXPECT_EQ(value.string, "Vous recevrez 1\u202F404,36\u00A0€/mois.");
 }
 
 TEST(BadInput, MalformedYamlGivesLineAndColumn) {

@@ -52,7 +52,7 @@ int EngineCore::AddKnownConstant(const RawNode& raw, int slot_rule) {
     known = compiled->situation_constants.Find(raw.dump(), &number);
   }
   if (known == nullptr) return -1;
-  const int id = graph.AddNodeCopy(*known);
+  const int id = graph.AddNode(*known);
   Node& constant = graph.mutable_node(id);
   constant.context_rule = slot_rule;
   if (!std::isnan(number)) constant.value.number = number;

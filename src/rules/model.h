@@ -211,10 +211,6 @@ class Graph {
     ext_->nodes.push_back(std::move(n));
     return node_count() - 1;
   }
-  int AddNodeCopy(const Node& n) {
-    ext_->nodes.push_back(n);
-    return node_count() - 1;
-  }
   int AddRule(Rule r) {
     ext_->rule_index[r.name] = rule_count();
     ext_->rules.push_back(std::move(r));

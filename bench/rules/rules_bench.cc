@@ -6,6 +6,7 @@
 //   rules_bench --model M --rule R --golden FILE --model-file M.json [--seconds S]
 //               [--evaluations N] (stop after N evaluations, for instruction counts)
 //               [--fold 0] (evaluate without the model's fold cache, to compare)
+//               [--missing 0] (values only: no missing variables, EvaluationOptions::missing)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -50,6 +51,8 @@ int main(int argc, char** argv) {
   const size_t max_evaluations = args.count("--evaluations") ? std::stoul(args["--evaluations"]) : SIZE_MAX;
   parcours::rules::ModelOptions options;
   options.fold_situation_independent = !args.count("--fold") || args["--fold"] != "0";
+  parcours::rules::EvaluationOptions evaluation;
+  evaluation.missing = !args.count("--missing") || args["--missing"] != "0";
 
   // Load a few times: the first load is cold, the best is what a warm server pays.
   double first_load_ms = 0, best_load_ms = 1e300;
@@ -96,7 +99,7 @@ int main(int argc, char** argv) {
         const auto b = Clock::now();
         parcours::rules::Engine engine(model);
         (void)engine.SetSituation(situations[i]);
-        (void)engine.Evaluate(rule);
+        (void)engine.Evaluate(rule, evaluation);
         best = std::min(best, Seconds(Clock::now() - b));
       }
       per << best * 1e6 << "\t" << situations[i].dump() << "\n";
@@ -112,13 +115,14 @@ int main(int argc, char** argv) {
     parcours::rules::Engine engine(model);
     const bool set = engine.SetSituation(situations[evaluations % situations.size()]).ok();
     situation_seconds += Seconds(Clock::now() - begin);
-    if (!set || !engine.Evaluate(rule).ok()) ++errors;
+    if (!set || !engine.Evaluate(rule, evaluation).ok()) ++errors;
     ++evaluations;
     elapsed = Seconds(Clock::now() - start);  // vDSO clock reads: negligible next to an evaluation
   }
 
   nlohmann::json out = {{"engine", "parcours"},     {"model", args["--model"]},
                         {"rule", rule},             {"evaluations", evaluations},
+                        {"missing", evaluation.missing},
                         {"errors", errors},         {"seconds", elapsed},
                         {"eval_per_s", evaluations / elapsed},
                         {"load_ms", first_load_ms}, {"best_load_ms", best_load_ms},

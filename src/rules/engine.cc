@@ -108,12 +108,12 @@ Status Engine::SetSituation(const Json& situation) {
   return Status();
 }
 
-Result<Evaluation> Engine::Evaluate(std::string_view rule_or_expression) {
+Result<Evaluation> Engine::Evaluate(std::string_view rule_or_expression, const EvaluationOptions& options) {
   if (!core_) {
     core_ = std::make_shared<EngineCore>(model_);
     core_->EnableFolding({});  // the empty situation
   }
-  return core_->Evaluate(rule_or_expression, core_);
+  return core_->Evaluate(rule_or_expression, options, core_);
 }
 
 }  // namespace parcours::rules

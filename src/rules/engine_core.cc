@@ -147,7 +147,16 @@ Status EngineCore::LoadSituation(const Json& situation) {
   return Status();
 }
 
-Result<Evaluation> EngineCore::Evaluate(std::string_view text, const std::shared_ptr<EngineCore>& self) {
+const Res& EngineCore::EvaluateRoot(int root) {
+  shared.budget = compiled->options.max_node_evaluations;
+  shared.warnings.clear();
+  shared.inversion_fail = false;
+  state->BeginEvaluation();
+  return state->EvalNode(root);
+}
+
+Result<Evaluation> EngineCore::Evaluate(std::string_view text, const EvaluationOptions& options,
+                                        const std::shared_ptr<EngineCore>& self) {
   int root = -1;
   std::string key(text);
   auto found = compiled->core.rule_index.find(key);
@@ -164,13 +173,23 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const std::shared
     root = *node;
     expression_cache.emplace(key, root);
   }
-  shared.budget = compiled->options.max_node_evaluations;
-  shared.warnings.clear();
-  shared.inversion_fail = false;
+  // Results cached without missing variables cannot serve an evaluation that lists them.
+  if (options.missing && untracked_results) {
+    state->ResetCache();
+    untracked_results = false;
+  }
+  shared.missing.SetTracking(options.missing);
+  untracked_results |= !options.missing;
   const Res* result;
-  state->BeginEvaluation();
   try {
-    result = &state->EvalNode(root);
+    try {
+      result = &EvaluateRoot(root);
+    } catch (const MissingNeeded&) {  // a value depends on missing variables: with them, then
+      state->ResetCache();
+      shared.missing.SetTracking(true);
+      untracked_results = false;
+      result = &EvaluateRoot(root);
+    }
   } catch (const EvalError& e) {
     Status s = InvalidArgument(e.reason, e.what());
     if (!e.rule.empty()) s.WithField(e.rule, e.what());
@@ -181,8 +200,10 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const std::shared
   Evaluation ev;
   ev.value = ToValue(result->value);
   ev.unit = result->unit == kNoUnit ? "" : SerializeUnit(result->unit);
-  ev.missing.reserve(result->missing.size());
-  for (const auto& [rule, score] : result->missing) ev.missing.push_back({graph.rule(rule).name, score});
+  if (options.missing) {
+    ev.missing.reserve(result->missing.size());
+    for (const auto& [rule, score] : result->missing) ev.missing.push_back({graph.rule(rule).name, score});
+  }
   ev.warnings = std::move(shared.warnings);  // cleared at the next evaluation anyway
   shared.warnings.clear();
   if (shared.inversion_fail) ev.warnings.push_back("Une inversion ou une résolution circulaire n'a pas convergé.");

@@ -20,7 +20,8 @@ struct EngineCore {
 
   // Compiles and installs a situation (see Engine::SetSituation).
   Status LoadSituation(const Json& situation);
-  Result<Evaluation> Evaluate(std::string_view text, const std::shared_ptr<EngineCore>& self);
+  Result<Evaluation> Evaluate(std::string_view text, const EvaluationOptions& options,
+                              const std::shared_ptr<EngineCore>& self);
   // Adds a situation value whose text the model already knows as a constant (ConstantTexts)
   // to the overlay; -1 when it is not one.
   int AddKnownConstant(const RawNode& raw, int slot_rule);
@@ -35,7 +36,12 @@ struct EngineCore {
   std::unique_ptr<EvalState> state;
   std::vector<uint64_t> dirty;  // a bit per model rule's value and applicability: reaches a set slot (fold.h)
   std::unordered_map<std::string, int> expression_cache;
+  bool untracked_results = false;  // the state's cache holds results without missing variables
   std::vector<std::string> warnings;
+
+ private:
+  // One evaluation of node `root` in the state (budget, warnings and stacks afresh).
+  const Res& EvaluateRoot(int root);
 };
 
 struct EvalTrace {

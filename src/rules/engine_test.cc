@@ -500,5 +500,46 @@ TEST(Engine, SubtreesOverFoldedRulesFoldInsideRulesEvaluatedAfresh) {
   EXPECT_GT(operations, 0);
 }
 
+std::vector<std::pair<std::string, double>> MissingOf(const Evaluation& e) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto& m : e.missing) out.emplace_back(m.name, m.score);
+  return out;
+}
+
+// Values only (EvaluationOptions::missing = false) give the values and units of full
+// evaluations, also where an inversion's goal is given by expressions reading rules with a
+// default: whether a goal is its own missing variable decides which one an inversion takes, and
+// where that is not known (two lists merged) the evaluation starts again with missing variables.
+// Asked for them afterwards, the same engine lists the missing variables of a fresh one.
+TEST(Engine, ValuesOnlyEvaluationsGiveTheValuesOfFullOnes) {
+  auto model = Load(
+      "prime:\n  par défaut: 100 €/mois\n"
+      "prime . part:\n  par défaut: 10 €/mois\n"
+      "bonus:\n  question: Bonus ?\n  unité: €/mois\n"
+      "salaire:\n  unité: €/mois\n  inversion numérique:\n    - net\n"
+      "net:\n  unité: €/mois\n  valeur: salaire * 80% - bonus\n"
+      "total:\n  somme:\n    - salaire\n    - prime\n    - bonus\n");
+  size_t listed = 0;
+  for (const Json& situation : {Json::object(), Json{{"net", "800 €/mois"}}, Json{{"net", "prime * 8"}},
+                                Json{{"net", "prime * 8 + prime . part"}, {"bonus", "10 €/mois"}},
+                                Json{{"salaire", "1000 €/mois"}, {"bonus", "5 €/mois"}}}) {
+    for (const char* rule : {"total", "salaire", "net", "prime"}) {
+      const Evaluation want = Eval(model, rule, situation);
+      listed += want.missing.size();
+      Engine engine(model);
+      ASSERT_TRUE(engine.SetSituation(situation).ok());
+      auto values = engine.Evaluate(rule, {.missing = false});
+      ASSERT_TRUE(values.ok()) << values.status().ToString();
+      EXPECT_EQ(values->value.ToJson(), want.value.ToJson()) << rule << " " << situation.dump();
+      EXPECT_EQ(values->unit, want.unit) << rule << " " << situation.dump();
+      EXPECT_TRUE(values->missing.empty());
+      auto full = engine.Evaluate(rule);
+      ASSERT_TRUE(full.ok()) << full.status().ToString();
+      EXPECT_EQ(MissingOf(*full), MissingOf(want)) << rule << " " << situation.dump();
+    }
+  }
+  EXPECT_GT(listed, 0u);
+}
+
 }  // namespace
 }  // namespace parcours::rules

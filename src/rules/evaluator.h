@@ -34,6 +34,8 @@ struct MissingEntry {
 // The missing variables of a result, in the reference's key order: an immutable list in a
 // MissingArena that outlives every result pointing to it, so results copy it for free. A
 // condition's bonus (every score + 1) is a count kept beside the list, not a copy of it.
+// An evaluation that does not track missing variables (MissingArena::SetTracking) gives the
+// "unknown" list instead of every non-empty one: one entry of rule -1.
 class Missing {
  public:
   class Iterator {
@@ -60,8 +62,12 @@ class Missing {
   const MissingEntry* data() const { return data_; }
   uint32_t bonus() const { return bonus_; }
   Missing WithBonus() const { return {data_, size_, bonus_ + 1}; }
+  static Missing Unknown() { return {&kUnknownEntry, 1}; }
+  // Not empty, but which variables are missing was not tracked.
+  bool unknown() const { return data_ == &kUnknownEntry; }
 
  private:
+  static constexpr MissingEntry kUnknownEntry{-1, 0};
   const MissingEntry* data_ = nullptr;
   uint32_t size_ = 0;
   uint32_t bonus_ = 0;
@@ -70,8 +76,12 @@ class Missing {
 // Bump allocator of missing-variable lists, and their operations (the reference's
 // mergeMissing and bonus). Lists are never freed one by one: the arena goes with the
 // engine's situation (or with the model, for folded results). Not thread-safe.
+// Without tracking, every list that would be non-empty is Missing::Unknown() (nothing is
+// allocated or merged): an evaluation of values only.
 class MissingArena {
  public:
+  void SetTracking(bool on) { tracking_ = on; }
+  bool tracking() const { return tracking_; }
   // a's entries, then b's new ones; scores of entries in both add up. Most merges have an
   // empty side: those return the other list without a call.
   Missing Merge(const Missing& a, const Missing& b) {
@@ -88,6 +98,7 @@ class MissingArena {
  private:
   Missing MergeLists(const Missing& a, const Missing& b);
   MissingEntry* Allocate(size_t n);
+  bool tracking_ = true;
   std::vector<std::unique_ptr<MissingEntry[]>> chunks_;
   MissingEntry* next_ = nullptr;
   size_t left_ = 0;
@@ -142,6 +153,11 @@ class EvalError : public std::runtime_error {
   std::string reason;
   std::string rule;
 };
+
+// Thrown by an evaluation that does not track missing variables when a value depends on them
+// (an inversion's candidate given in the situation by an expression reading other rules): the
+// engine evaluates again with tracking.
+struct MissingNeeded {};
 
 // One situation value: a node of the engine overlay, or a fixed result (inversion
 // attempts, contexte values evaluated in the enclosing situation).

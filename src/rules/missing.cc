@@ -52,6 +52,7 @@ MissingEntry* MissingArena::Allocate(size_t n) {
 }
 
 Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
+  if (!tracking_ || a.unknown() || b.unknown()) return Missing::Unknown();
   const size_t na = a.size(), nb = b.size();
   MissingEntry* out = Allocate(na + nb);
   const MissingEntry* const pa = a.data();
@@ -120,13 +121,15 @@ Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
 }
 
 Missing MissingArena::One(int rule, double score) {
+  if (!tracking_) return Missing::Unknown();
   MissingEntry* out = Allocate(1);
   *out = {rule, score};
   return Missing(out, 1);
 }
 
 Missing MissingArena::WithScore(const Missing& a, double score) {
-  if (a.empty()) return a;
+  if (a.empty() || a.unknown()) return a;
+  if (!tracking_) return Missing::Unknown();
   MissingEntry* out = Allocate(a.size());
   for (size_t i = 0; i < a.size(); ++i) out[i] = {a.data()[i].rule, score};
   return Missing(out, static_cast<uint32_t>(a.size()));

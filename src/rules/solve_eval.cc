@@ -116,6 +116,8 @@ Res EvalState::Inversion(const Node& n) {
     int slot = g_->rule(rule).situation_rule;
     if (slot < 0) continue;
     const Res& ev = inv->EvalRule(slot);
+    // Whether the goal is its own missing variable decides: not knowing it, start again.
+    if (ev.missing.unknown() && ev.value.is_number()) throw MissingNeeded();
     bool listed = false;
     for (const auto& [m, score] : ev.missing) listed |= m == rule;
     if (ev.value.is_number() && !listed) {

@@ -126,6 +126,52 @@ TEST_P(CrossCheckTest, AgreesWithReferenceEngine) {
       << (report_dir / (c.model + "-report.json")).string() << ")";
 }
 
+// Evaluations of values only (EvaluationOptions::missing = false) give the values, units and
+// errors of full ones on every golden situation; an engine asked for missing variables after
+// values only lists the same ones as a fresh engine.
+TEST_P(CrossCheckTest, ValuesOnlyAgreeWithFullEvaluations) {
+  const ModelCase& c = GetParam();
+  auto golden = GoldenReader::Open(GoldenPath(GoldenDir(), c.model));
+  ASSERT_TRUE(golden.ok()) << golden.status().ToString();
+  auto model = rules::LoadModelFromPath(std::filesystem::path(PARCOURS_RULES_MODELS_DIR) / (c.model + ".json"));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  const rules::EvaluationOptions values_only{.missing = false};
+  size_t compared = 0;
+  while (true) {
+    auto next = golden->Next();
+    ASSERT_TRUE(next.ok()) << next.status().ToString();
+    if (!next->has_value()) break;
+    const GoldenSituation& situation = **next;
+    rules::Engine full(*model), values(*model);
+    if (!full.SetSituation(situation.situation).ok()) continue;
+    ASSERT_TRUE(values.SetSituation(situation.situation).ok()) << situation.id;
+    for (const std::string& rule : golden->rules()) {
+      auto want = full.Evaluate(rule);
+      auto got = values.Evaluate(rule, values_only);
+      ASSERT_EQ(got.ok(), want.ok()) << rule << " situation " << situation.id;
+      ++compared;
+      if (!want.ok()) {
+        EXPECT_EQ(got.status().code(), want.status().code()) << rule << " situation " << situation.id;
+        continue;
+      }
+      EXPECT_EQ(got->value.ToJson(), want->value.ToJson()) << rule << " situation " << situation.id;
+      EXPECT_EQ(got->unit, want->unit) << rule << " situation " << situation.id;
+      EXPECT_TRUE(got->missing.empty()) << rule;
+    }
+    const std::string& last = golden->rules().back();
+    auto want = full.Evaluate(last);
+    auto got = values.Evaluate(last);
+    ASSERT_EQ(got.ok(), want.ok()) << last << " situation " << situation.id;
+    if (!want.ok()) continue;
+    ASSERT_EQ(got->missing.size(), want->missing.size()) << last << " situation " << situation.id;
+    for (size_t i = 0; i < want->missing.size(); ++i) {
+      EXPECT_EQ(got->missing[i].name, want->missing[i].name) << last << " situation " << situation.id;
+      EXPECT_EQ(got->missing[i].score, want->missing[i].score) << last << " situation " << situation.id;
+    }
+  }
+  EXPECT_GE(compared, c.min_situations);
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, CrossCheckTest, testing::ValuesIn(kModels),
                          [](const testing::TestParamInfo<ModelCase>& info) {
                            std::string name = info.param.model;

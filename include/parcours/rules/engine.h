@@ -148,13 +148,22 @@ struct ExplanationStyle {
   std::function<std::string(const std::string& rule)> label;
 };
 
+// What an evaluation computes besides the value, unit and explanation.
+struct EvaluationOptions {
+  // The missing variables with their scores (Evaluation::missing). Without them (false) an
+  // evaluation is about a fifth cheaper and `missing` stays empty: for callers that only read
+  // values (amounts, population scans).
+  bool missing = true;
+};
+
 // Result of one evaluation.
 class Evaluation {
  public:
   Value value;
   // Unit in the reference's string form ("€/mois", "%", "" when none).
   std::string unit;
-  // Missing variables, ordered like the reference's `Object.keys(missingVariables)`.
+  // Missing variables, ordered like the reference's `Object.keys(missingVariables)`; empty
+  // when EvaluationOptions::missing is false.
   std::vector<MissingVariable> missing;
   // Warnings raised during this evaluation (unit conversions, cycles...).
   std::vector<std::string> warnings;
@@ -190,7 +199,7 @@ class Engine {
   Status SetSituation(const std::map<std::string, std::string>& situation);
 
   // Evaluates a rule name, or any expression evaluated at the model root.
-  Result<Evaluation> Evaluate(std::string_view rule_or_expression);
+  Result<Evaluation> Evaluate(std::string_view rule_or_expression, const EvaluationOptions& options = {});
 
   const Model& model() const { return *model_; }
 

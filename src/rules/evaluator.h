@@ -87,6 +87,7 @@ class MissingArena {
   Missing Merge(const Missing& a, const Missing& b) {
     if (b.empty()) return a;
     if (a.empty()) return b;
+    if (!tracking_) return Missing::Unknown();
     return MergeLists(a, b);
   }
   // Every score + 1 (a condition's missing variables weigh more).
@@ -96,6 +97,8 @@ class MissingArena {
   Missing WithScore(const Missing& a, double score);
 
  private:
+  // Two tracked lists (a tracking arena never sees an unknown one: the engine evaluates afresh
+  // when tracking is turned on).
   Missing MergeLists(const Missing& a, const Missing& b);
   MissingEntry* Allocate(size_t n);
   bool tracking_ = true;

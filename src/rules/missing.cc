@@ -52,7 +52,6 @@ MissingEntry* MissingArena::Allocate(size_t n) {
 }
 
 Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
-  if (!tracking_ || a.unknown() || b.unknown()) return Missing::Unknown();
   const size_t na = a.size(), nb = b.size();
   MissingEntry* out = Allocate(na + nb);
   const MissingEntry* const pa = a.data();

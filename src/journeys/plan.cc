@@ -84,7 +84,8 @@ Status EvaluateAids(const catalog::Catalog& catalog, const catalog::Event& event
     const Json raw = external->model->RawRule(name);
     const std::string title = JsonText(raw, "titre");
     if (title.empty()) continue;
-    Result<rules::Evaluation> evaluation = engine.Evaluate(name);
+    // Amounts only: no aid asks questions of its own here (values only, about a fifth cheaper).
+    Result<rules::Evaluation> evaluation = engine.Evaluate(name, {.missing = false});
     if (!evaluation.ok()) return InvalidArgument("journeys.rules_error", evaluation.status().message());
     if (!evaluation->value.is_number() || evaluation->value.number <= 0) continue;
     AidResult aid;

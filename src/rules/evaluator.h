@@ -81,7 +81,6 @@ class Missing {
 class MissingArena {
  public:
   void SetTracking(bool on) { tracking_ = on; }
-  bool tracking() const { return tracking_; }
   // a's entries, then b's new ones; scores of entries in both add up. Most merges have an
   // empty side: those return the other list without a call.
   Missing Merge(const Missing& a, const Missing& b) {

@@ -197,7 +197,6 @@ const Res& EvalState::Store(int id, const Res& r) {
   return id >= 0 ? Cache(id, p) : *p;
 }
 
-
 void EvalState::RollbackJournal() {
   for (size_t i = journal_nodes_; i < buffers_.touched_nodes.size(); ++i) node_cache_[buffers_.touched_nodes[i]] = nullptr;
   for (size_t i = journal_rules_; i < buffers_.touched_rules.size(); ++i) rule_cache_[buffers_.touched_rules[i]] = nullptr;
@@ -232,6 +231,9 @@ const Res& EvalState::ComputeNode(int id) {
   const Node& n = g_->node(id);
   if (fold_ != nullptr && n.kind != NodeKind::kReference) {
     if (const Res* folded = fold_->Node(id, *dirty_)) {
+      // A model node, whose entry ResetCache sized: cached without Cache's resize test (through
+      // it, and the same for folded rules below, evaluations took 1.5 % and 2.5 % more
+      // instructions).
       node_cache_[id] = folded;
       buffers_.touched_nodes.push_back(id);
       return *folded;
@@ -277,7 +279,6 @@ const Res& EvalState::ComputeAndStoreRule(int rule) {
   buffers_.touched_rules.push_back(rule);
   return *stored;
 }
-
 
 void EvalState::GrowRuleSlots(int rule) {
   in_progress_.resize(rule + 1, 0);

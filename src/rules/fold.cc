@@ -126,9 +126,7 @@ FoldCache::FoldCache(const CompiledModel* model) : model_(model) {
   rule_results_.assign(rule_count_, nullptr);
   applicability_results_.assign(rule_count_, nullptr);
   node_count_ = static_cast<int>(model->core.nodes.size());
-  node_state_ = std::make_unique<std::atomic<unsigned char>[]>(node_count_);
-  for (int i = 0; i < node_count_; ++i) node_state_[i].store(0, std::memory_order_relaxed);
-  node_results_.assign(node_count_, nullptr);
+  node_fold_ = std::make_unique<NodeFold[]>(node_count_);
 }
 
 void FoldCache::EnsureGraph() {
@@ -289,16 +287,15 @@ void FoldCache::BuildNodeRefs() {
       visit[id] = 2;
     }
   }
-  node_refs_start_.assign(node_count_ + 1, 0);
-  for (int id = 0; id < node_count_; ++id) {
-    node_refs_start_[id + 1] = node_refs_start_[id] + static_cast<int>(refs[id].size());
-  }
   node_refs_.clear();
-  node_refs_.reserve(node_refs_start_[node_count_]);
   for (int id = 0; id < node_count_; ++id) {
-    node_refs_.insert(node_refs_.end(), refs[id].begin(), refs[id].end());
-    const bool fold = foldable[id] && core.nodes[id].kind != NodeKind::kReference;
-    node_state_[id].store(fold ? kFoldable : kNever, std::memory_order_relaxed);
+    // A subtree reads at most every vertex (two per rule); past 65,535 it is not folded.
+    const bool fold = foldable[id] && core.nodes[id].kind != NodeKind::kReference && refs[id].size() <= UINT16_MAX;
+    NodeFold& f = node_fold_[id];
+    f.refs_start = static_cast<uint32_t>(node_refs_.size());
+    f.ref_count = fold ? static_cast<uint16_t>(refs[id].size()) : 0;
+    if (fold) node_refs_.insert(node_refs_.end(), refs[id].begin(), refs[id].end());
+    f.state.store(fold ? kFoldable : kNever, std::memory_order_relaxed);
   }
 }
 
@@ -425,17 +422,18 @@ const Res* FoldCache::Compute(int rule, bool applicability) {
 
 const Res* FoldCache::ComputeNode(int id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const unsigned char s = node_state_[id].load(std::memory_order_relaxed);
-  if (s != kFoldable) return s == kPublished ? node_results_[id] : nullptr;
+  NodeFold& f = node_fold_[id];
+  const unsigned char s = f.state.load(std::memory_order_relaxed);
+  if (s != kFoldable) return s == kPublished ? f.result : nullptr;
   const Res* out = nullptr;
   // An undefined result is left to the engine: a rule records itself as missing on its
   // value's cached result when it is undefined (EvalState::ComputeRule).
   if (!EvaluateFolded([&] { out = &state_->EvalNode(id); }) || out->value.is_undefined()) {
-    node_state_[id].store(kNever, std::memory_order_release);
+    f.state.store(kNever, std::memory_order_release);
     return nullptr;
   }
-  node_results_[id] = out;
-  node_state_[id].store(kPublished, std::memory_order_release);
+  f.result = out;
+  f.state.store(kPublished, std::memory_order_release);
   return out;
 }
 

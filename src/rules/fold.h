@@ -67,17 +67,20 @@ class FoldCache {
   const Res* Node(int id, const std::vector<uint64_t>& dirty) {
     if (id >= node_count_) return nullptr;
     if (!graph_built_.load(std::memory_order_acquire)) EnsureGraph();
-    const unsigned char s = node_state_[id].load(std::memory_order_acquire);
+    const NodeFold& f = node_fold_[id];
+    const unsigned char s = f.state.load(std::memory_order_acquire);
     if (s == kNever) return nullptr;
-    for (int i = node_refs_start_[id]; i < node_refs_start_[id + 1]; ++i) {
-      if (IsDirty(dirty, node_refs_[i])) return nullptr;
+    const int* refs = node_refs_.data() + f.refs_start;
+    for (uint32_t i = 0; i < f.ref_count; ++i) {
+      if (IsDirty(dirty, refs[i])) return nullptr;
     }
-    return s == kPublished ? node_results_[id] : ComputeNode(id);
+    return s == kPublished ? f.result : ComputeNode(id);
   }
   // The published result of node `id`, without computing it (nullptr when not published).
   const Res* PublishedNode(int id) const {
-    return id < node_count_ && node_state_[id].load(std::memory_order_acquire) == kPublished ? node_results_[id]
-                                                                                              : nullptr;
+    if (id >= node_count_) return nullptr;
+    const NodeFold& f = node_fold_[id];
+    return f.state.load(std::memory_order_acquire) == kPublished ? f.result : nullptr;
   }
 
   // The model-level state (for explanations of folded rules); lock `mutex()` to read it.
@@ -137,13 +140,19 @@ class FoldCache {
   std::vector<const Res*> rule_results_;
   std::vector<const Res*> applicability_results_;
 
-  // Per model node: the vertices its subtree reads (CSR), its state and its published result.
+  // Per model node: its state, its published result and where the vertices its subtree reads
+  // are in node_refs_, in one record rather than three arrays (a node's check, about 2,400 per
+  // net salary, reads one line instead of three).
+  struct NodeFold {
+    const Res* result = nullptr;  // written before `state` is published
+    uint32_t refs_start = 0;
+    uint16_t ref_count = 0;
+    std::atomic<unsigned char> state{0};
+  };
   int node_count_ = 0;
   std::atomic<bool> graph_built_{false};
-  std::vector<int> node_refs_start_;
+  std::unique_ptr<NodeFold[]> node_fold_;
   std::vector<int> node_refs_;
-  std::unique_ptr<std::atomic<unsigned char>[]> node_state_;
-  std::vector<const Res*> node_results_;
 
   std::mutex pool_mutex_;
   std::vector<StateBuffers> pool_;

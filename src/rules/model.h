@@ -56,9 +56,14 @@ struct NodeType {
 
 enum class DureeUnit : unsigned char { kJour, kMois, kAn, kTrimestre, kTrimestreCivil, kAnneeCivile };
 
+// What evaluation reads of every node (kind, children, rule, unit) comes first.
 struct Node {
   NodeKind kind = NodeKind::kConstant;
   Op op = Op::kAdd;
+  Tri explicit_nullable = Tri::kUnknown;  // constants: isNullable when given
+  VType const_type = VType::kUnknown;
+  DureeUnit duree_unit = DureeUnit::kJour;
+  bool no_replace = false;  // reference not subject to `remplace` (contexte keys...)
   // Children; meaning per kind:
   //  Operation: a, b. Condition: a=si, b=alors, c=sinon. Arrondi: a=valeur, b=arrondi.
   //  Unite/SimplifierUnite/Logarithme/EstNon*/VariableManquante/Resoudre: a.
@@ -69,21 +74,17 @@ struct Node {
   //  Inversion: kids = candidate references. UnePossibilite: kids = options, kids2 = their
   //  "est non applicable" nodes (-1 for constants).
   int a = -1, b = -1, c = -1;
+  int rule = -1;          // reference target, rule to solve/invert, missing variable
+  UnitId unit = kNoUnit;  // constant unit, target of kUnite, unit of a possibility list
+  int context_rule = -1;  // rule in whose context the node was parsed (-1 = root)
   std::vector<int> kids;
   std::vector<int> kids2;
   std::vector<std::string> texts;
   // Constant value (kConstant), or the chosen value of a possibility.
   Value value;
-  UnitId unit = kNoUnit;  // constant unit, target of kUnite, unit of a possibility list
-  Tri explicit_nullable = Tri::kUnknown;  // constants: isNullable when given
-  VType const_type = VType::kUnknown;
-  int rule = -1;          // reference target, rule to solve/invert, missing variable
-  int context_rule = -1;  // rule in whose context the node was parsed (-1 = root)
   double min = -1000000, max = 100000000;  // inversion bounds
-  DureeUnit duree_unit = DureeUnit::kJour;
   const char* label = nullptr;  // mechanism name for explanations ("plafond", "somme"...)
   std::string name;             // reference: name as written; possibility: option name
-  bool no_replace = false;      // reference not subject to `remplace` (contexte keys...)
 };
 
 struct Replacement {
@@ -96,26 +97,27 @@ struct Replacement {
   int id = 0;
 };
 
+// What every evaluation of a rule reads comes first.
 struct Rule {
-  std::string name;
-  bool is_private = false;
-  bool is_situation_slot = false;  // "X . $SITUATION"
-  bool is_internal = false;        // contains "$INTERNAL"
   int value = -1;                  // node id of explanation.valeur
-  std::vector<int> parent_refs;    // reference nodes to parents, nearest first
   // The parent link the rule is checked against (DisablingParent): the nearest that may be
   // non applicable or is a condition; -1 for none and for situation slots. Set by type inference.
   int check_parent = -1;
-  std::vector<int> parent_rules;   // the parents' rule ids (-1 if absent)
   int situation_rule = -1;         // id of "X . $SITUATION", -1 for private rules
   int possibilities = -1;          // kUnePossibilite node, or -1
+  NodeType type;  // inferred type of the rule node
+  bool is_private = false;
+  bool is_situation_slot = false;  // "X . $SITUATION"
+  bool is_internal = false;        // contains "$INTERNAL"
   bool possibly_not_applicable = false;
-  std::string raw_type;            // `type:` metadata
   bool has_question = false;
   bool root_accessible = false;    // public and accessible from the root namespace
+  std::string name;
+  std::vector<int> parent_refs;    // reference nodes to parents, nearest first
+  std::vector<int> parent_rules;   // the parents' rule ids (-1 if absent)
+  std::string raw_type;            // `type:` metadata
   std::vector<Replacement> replacements;
   RawNode raw;
-  NodeType type;  // inferred type of the rule node
 };
 
 // Rule names to ids, looked up by string_view without building a string.

@@ -121,8 +121,8 @@ class ValueString {
 struct Value {
   enum class Kind { kUndefined, kNull, kNumber, kBoolean, kString };
   Kind kind = Kind::kUndefined;
-  double number = 0;
   bool boolean = false;
+  double number = 0;
   ValueString string;  // strings, and dates as "JJ/MM/AAAA"
 
   bool is_undefined() const { return kind == Kind::kUndefined; }

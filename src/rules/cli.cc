@@ -78,7 +78,7 @@ void RunEval(const Options& o) {
       for (const auto& m : ev->missing) missing.push_back({{"règle", m.name}, {"score", m.score}});
       out[rule] = {{"valeur", ev->value.ToJson()},     {"unité", ev->unit},
                    {"texte", ev->FormattedValue()},    {"variables manquantes", missing},
-                   {"avertissements", ev->warnings},  {"explication", ev->ExplanationJson()}};
+                   {"avertissements", ev->warnings()},  {"explication", ev->ExplanationJson()}};
     } else {
       std::cout << rule << " = " << ev->FormattedValue() << "\n";
       if (!ev->missing.empty()) {
@@ -86,7 +86,7 @@ void RunEval(const Options& o) {
         for (const auto& m : ev->missing) std::cout << " " << m.name << " (" << m.score << ")";
         std::cout << "\n";
       }
-      for (const auto& w : ev->warnings) std::cout << "  attention : " << w << "\n";
+      for (const auto& w : ev->warnings()) std::cout << "  attention : " << w << "\n";
       std::cout << "  explication :\n" << ev->ExplanationText();
     }
   }

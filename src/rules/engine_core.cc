@@ -204,13 +204,13 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const EvaluationO
     ev.missing.reserve(result->missing.size());
     for (const auto& [rule, score] : result->missing) ev.missing.push_back({graph.rule(rule).name, score});
   }
-  ev.warnings = std::move(shared.warnings);  // cleared at the next evaluation anyway
-  shared.warnings.clear();
-  if (shared.inversion_fail) ev.warnings.push_back("Une inversion ou une résolution circulaire n'a pas convergé.");
   auto trace = std::make_shared<EvalTrace>();
   trace->core = self;
   trace->root = root;
   trace->result = *result;
+  trace->warnings = std::move(shared.warnings);  // cleared at the next evaluation anyway
+  shared.warnings.clear();
+  if (shared.inversion_fail) trace->warnings.push_back({-1, {}, "Une inversion ou une résolution circulaire n'a pas convergé."});
   ev.trace = std::move(trace);
   return ev;
 }

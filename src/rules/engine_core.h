@@ -48,6 +48,7 @@ struct EvalTrace {
   std::shared_ptr<EngineCore> core;
   int root = -1;
   Res result;
+  std::vector<Warning> warnings;  // written as text by Evaluation::warnings
 };
 
 }  // namespace parcours::rules::detail

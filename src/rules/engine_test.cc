@@ -342,7 +342,10 @@ TEST(BadInput, CyclesEvaluateWithoutHanging) {
   auto ev = engine.Evaluate("a");
   ASSERT_TRUE(ev.ok()) << ev.status().ToString();
   EXPECT_TRUE(ev->value.is_undefined());
-  EXPECT_FALSE(ev->warnings.empty());
+  ASSERT_FALSE(ev->warnings().empty());
+  // The reference's text, written from the recorded cycle when asked.
+  EXPECT_EQ(ev->warnings()[0],
+            "Règle « a » : un cycle a été détecté (a → b → a) ; la règle a été considérée comme non définie");
 }
 
 TEST(BadInput, DivisionByZeroNamesTheRule) {
@@ -358,14 +361,14 @@ TEST(BadInput, UnitMismatchIsAWarningNotAnError) {
   auto model = Load("a: 1 kg + 2 €\n");
   Evaluation ev = Eval(model, "a");
   EXPECT_DOUBLE_EQ(ev.value.number, 3);
-  EXPECT_FALSE(ev.warnings.empty());
+  EXPECT_FALSE(ev.warnings().empty());
 }
 
 TEST(BadInput, NonConvergingCircularResolutionIsUndefined) {
   auto model = Load("x:\n  résoudre la référence circulaire: oui\n  valeur: x + 10\n");
   Evaluation ev = Eval(model, "x");
   EXPECT_TRUE(ev.value.is_undefined());
-  EXPECT_FALSE(ev.warnings.empty());
+  EXPECT_FALSE(ev.warnings().empty());
 }
 
 TEST(BadInput, EvaluationBudgetStopsRunawayModels) {
@@ -421,7 +424,7 @@ void ExpectFoldedEqualsDirect(const std::string& yaml, const std::vector<Json>& 
           EXPECT_EQ(x->missing[i].name, y->missing[i].name) << where;
           EXPECT_EQ(x->missing[i].score, y->missing[i].score) << where;
         }
-        EXPECT_EQ(x->warnings, y->warnings) << where;
+        EXPECT_EQ(x->warnings(), y->warnings()) << where;
         EXPECT_EQ(x->ExplanationText(), y->ExplanationText()) << where;
       }
     }

@@ -163,13 +163,25 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   return fork;
 }
 
+namespace {
+
+bool IsInternalName(const std::string& name) {
+  return name.find("$INTERNAL") != std::string::npos || name.find("$SITUATION") != std::string::npos;
+}
+
+}  // namespace
+
+int EvalState::CurrentRule() const {
+  for (const auto& [rule, kind] : rule_stack_) {
+    if (!IsInternalName(g_->rule(rule).name)) return rule;
+  }
+  return rule_stack_.empty() ? -1 : rule_stack_.back().first;
+}
+
 const std::string& EvalState::CurrentRuleName() const {
   static const std::string none;
-  for (const auto& [rule, kind] : rule_stack_) {
-    const std::string& name = g_->rule(rule).name;
-    if (name.find("$INTERNAL") == std::string::npos && name.find("$SITUATION") == std::string::npos) return name;
-  }
-  return rule_stack_.empty() ? none : g_->rule(rule_stack_.back().first).name;
+  const int rule = CurrentRule();
+  return rule < 0 ? none : g_->rule(rule).name;
 }
 
 void EvalState::Throw(const std::string& reason, const std::string& message) const {
@@ -177,19 +189,37 @@ void EvalState::Throw(const std::string& reason, const std::string& message) con
   throw EvalError(reason, rule, (rule.empty() ? "" : "Règle « " + rule + " » : ") + message);
 }
 
-void EvalState::Warn(const std::string& message) {
+void EvalState::Warn(std::string message) {
   if (track_warned_path_) {
     for (const auto& entry : rule_stack_) warned_path_.push_back(entry.first);
   }
   if (shared_->warnings.size() >= 200) return;
-  const std::string& rule = CurrentRuleName();
-  std::string text;
-  if (!rule.empty()) {
-    text.reserve(rule.size() + message.size() + 16);
-    text.append("Règle « ").append(rule).append(" » : ");
+  shared_->warnings.push_back({CurrentRule(), {}, std::move(message)});
+}
+
+void EvalState::WarnCycle(int rule) {
+  if (IsInternalName(g_->rule(rule).name)) return;
+  if (track_warned_path_) {
+    for (const auto& entry : rule_stack_) warned_path_.push_back(entry.first);
   }
-  text.append(message);
-  shared_->warnings.push_back(std::move(text));
+  if (shared_->warnings.size() >= 200) return;
+  size_t from = rule_stack_.size();
+  while (from > 0 && rule_stack_[from - 1].first != rule) --from;
+  if (from > 0) --from;
+  Warning w{CurrentRule(), {}, {}};
+  w.cycle.reserve(rule_stack_.size() - from + 1);
+  for (size_t i = from; i < rule_stack_.size(); ++i) w.cycle.push_back(rule_stack_[i].first);
+  w.cycle.push_back(rule);
+  shared_->warnings.push_back(std::move(w));
+}
+
+std::string WarningText(const Graph& graph, const Warning& w) {
+  std::string text;
+  if (w.rule >= 0) text.append("Règle « ").append(graph.rule(w.rule).name).append(" » : ");
+  if (w.cycle.empty()) return text.append(w.message);
+  text.append("un cycle a été détecté (");
+  for (size_t i = 0; i < w.cycle.size(); ++i) text.append(i > 0 ? " → " : "").append(graph.rule(w.cycle[i]).name);
+  return text.append(") ; la règle a été considérée comme non définie");
 }
 
 const Res& EvalState::Store(int id, const Res& r) {
@@ -297,17 +327,7 @@ Res EvalState::ComputeRule(int rule_id) {
     return r;
   }
   if (in_progress_[rule_id] > 1) {
-    const std::string& name = g_->rule(rule_id).name;
-    if (name.find("$SITUATION") == std::string::npos && name.find("$INTERNAL") == std::string::npos) {
-      // The cycle: the stack from the rule's last entry (or from the bottom), then the rule.
-      size_t from = rule_stack_.size();
-      while (from > 0 && rule_stack_[from - 1].first != rule_id) --from;
-      if (from > 0) --from;
-      std::string text = "un cycle a été détecté (";
-      for (size_t i = from; i < rule_stack_.size(); ++i) text.append(g_->rule(rule_stack_[i].first).name).append(" → ");
-      text.append(name).append(") ; la règle a été considérée comme non définie");
-      Warn(text);
-    }
+    WarnCycle(rule_id);
     Res r;
     r.missing = std::move(disabling.missing);
     return r;

@@ -170,11 +170,21 @@ struct Override {
   NodeType type;
 };
 
+// A warning raised by an evaluation, as recorded: its text is written only when asked
+// (Evaluation::warnings), which few callers do, while a net salary raises about twenty.
+struct Warning {
+  int rule = -1;           // the rule it is about ("Règle « … » : "), -1 when none
+  std::vector<int> cycle;  // a cycle cut short: its rules, the one cut last
+  std::string message;     // any other warning: its text
+};
+// The text of `w`, the reference's (rule names from `graph`).
+std::string WarningText(const Graph& graph, const Warning& w);
+
 struct EvalShared {
   MissingArena missing;  // of every result of the states sharing this
   std::deque<std::string> texts;  // texts computed by the evaluation (Keep)
   TextRef Keep(std::string text) { return TextRef(&texts.emplace_back(std::move(text))); }
-  std::vector<std::string> warnings;
+  std::vector<Warning> warnings;
   bool inversion_fail = false;
   long budget = 0;  // remaining node evaluations before giving up (runaway guard)
 };
@@ -288,7 +298,8 @@ class EvalState {
   Missing MergeMissing(const Missing& a, const Missing& b) { return shared_->missing.Merge(a, b); }
   Missing Bonus(const Missing& a) { return shared_->missing.Bonus(a); }
   Missing OneMissing(int rule, double score) { return shared_->missing.One(rule, score); }
-  // The first rule on the stack that is neither a situation slot nor internal ("" when none).
+  // The first rule on the stack that is neither a situation slot nor internal (-1, "" when none).
+  int CurrentRule() const;
   const std::string& CurrentRuleName() const;
 
  private:
@@ -353,7 +364,9 @@ class EvalState {
   // Sub-state of the same situation (`shallowCopy`); inversions keep the rule stacks.
   std::unique_ptr<EvalState> Fork(bool copy_cache, bool copy_stacks = true) const;
   [[noreturn]] void Throw(const std::string& reason, const std::string& message) const;
-  void Warn(const std::string& message);
+  void Warn(std::string message);
+  // The cycle warning of `rule`, cut short: the stack from its last entry, then the rule.
+  void WarnCycle(int rule);
 
   // Mechanism evaluations (mechanisms_eval.cc, tranches_eval.cc, solve_eval.cc).
   Res Operation(const Node& n);

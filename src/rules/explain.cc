@@ -184,6 +184,14 @@ std::string Evaluation::ExplanationText(const ExplanationStyle& style) const {
   return ExplanationTextOf(ExplanationJson(), style);
 }
 
+std::vector<std::string> Evaluation::warnings() const {
+  std::vector<std::string> out;
+  if (!trace) return out;
+  out.reserve(trace->warnings.size());
+  for (const auto& w : trace->warnings) out.push_back(detail::WarningText(trace->core->graph, w));
+  return out;
+}
+
 std::string Evaluation::FormattedValue() const {
   if (trace) return detail::FormatResult(trace->result);
   return FormatValue(value, unit);

@@ -7,6 +7,9 @@
 //               [--evaluations N] (stop after N evaluations, for instruction counts)
 //               [--fold 0] (evaluate without the model's fold cache, to compare)
 //               [--missing 0] (values only: no missing variables, EvaluationOptions::missing)
+//               [--start S --count N] (the golden situations S to S + N - 1 only, wrapping
+//               around: those the reference evaluated in the same turn)
+//               [--warmup 1] (one untimed evaluation of each situation first)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -90,6 +93,24 @@ int main(int argc, char** argv) {
   if (situations.empty()) {
     std::cerr << "aucune situation dans " << args["--golden"] << "\n";
     return 1;
+  }
+  if (args.count("--start") || args.count("--count")) {
+    const size_t first = args.count("--start") ? std::stoul(args["--start"]) : 0;
+    const size_t count = args.count("--count") ? std::stoul(args["--count"]) : situations.size();
+    std::vector<nlohmann::json> chosen;
+    chosen.reserve(count);
+    for (size_t i = 0; i < count; ++i) chosen.push_back(situations[(first + i) % situations.size()]);
+    if (chosen.empty()) {
+      std::cerr << "--count 0 : aucune situation\n";
+      return 1;
+    }
+    situations = std::move(chosen);
+  }
+  if (args.count("--warmup") && args["--warmup"] != "0") {
+    for (const auto& situation : situations) {
+      parcours::rules::Engine engine(model);
+      if (engine.SetSituation(situation).ok()) (void)engine.Evaluate(rule, evaluation);
+    }
   }
   if (args.count("--per-situation")) {
     std::ofstream per(args["--per-situation"]);

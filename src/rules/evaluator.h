@@ -18,7 +18,6 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -403,7 +402,8 @@ class EvalState {
   std::vector<std::pair<int, int>> rule_stack_;
   std::vector<unsigned char>& in_progress_ = buffers_.in_progress;  // per rule: occurrences on the stack
   std::vector<unsigned char>& suppressed_ = buffers_.suppressed;    // per rule: on the parent-check stack
-  std::unordered_map<int, std::unique_ptr<EvalState>> sub_states_;
+  // Per contexte node: its state (a few per evaluation, found by a linear search).
+  std::vector<std::pair<int, std::unique_ptr<EvalState>>> sub_states_;
   std::vector<std::pair<int, int>> contexte_situation_;
   bool has_contexte_situation_ = false;
   int depth_ = 0;

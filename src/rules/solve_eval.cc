@@ -81,9 +81,12 @@ Res EvalState::Contexte(int id, const Node& n) {
     r.value = NullValue();
     return r;
   }
-  auto& sub = sub_states_[id];
-  if (!sub) {
-    sub = Fork(amended.empty(), /*copy_stacks=*/false);
+  EvalState* sub = nullptr;
+  for (const auto& [node, state] : sub_states_) {
+    if (node == id) sub = state.get();
+  }
+  if (sub == nullptr) {
+    sub = sub_states_.emplace_back(id, Fork(amended.empty(), /*copy_stacks=*/false)).second.get();
     for (size_t i = 0; i < amended.size(); ++i) {
       int rule = key[i].first;
       int slot = g_->rule(rule).situation_rule;

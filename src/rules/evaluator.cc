@@ -463,7 +463,11 @@ Res EvalState::NotApplicable(int id) {
     Throw("rules.too_deep", "Évaluation trop profonde (dépendances circulaires ou modèle trop imbriqué)");
   }
   if (n.kind == NodeKind::kReference) {
-    if (const Res* folded = FoldedApplicability(n.rule)) {
+    if (const Res* value = CachedRule(n.rule)) {
+      // As the reference: a rule already evaluated is not applicable when its value is null.
+      r.value = BoolValue(value->value.is_null());
+      r.missing = value->missing;
+    } else if (const Res* folded = FoldedApplicability(n.rule)) {
       r = *folded;
     } else {
       r = RuleApplicability(n.rule);

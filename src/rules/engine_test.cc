@@ -348,6 +348,32 @@ TEST(BadInput, CyclesEvaluateWithoutHanging) {
             "Règle « a » : un cycle a été détecté (a → b → a) ; la règle a été considérée comme non définie");
 }
 
+// As the reference (publicodes 1.10, checked with it): a cycle met while only rules named under
+// the rule check their parent (a boolean parent reading its child, which checks it) is not
+// reported; `y` and `z` reading each other is.
+TEST(BadInput, CyclesThroughAChildCheckingItsParentAreNotReported) {
+  auto model = Load(
+      "d: \"'A'\"\n"
+      "o:\n  une de ces conditions:\n    - d = 'B'\n    - o . m\n"
+      "o . m: d = 'M'\n"
+      "t: o . m\n"
+      "y: z + 1\n"
+      "z: y + 1\n");
+  Engine engine(model);
+  auto o = engine.Evaluate("o");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_TRUE(o->value.is_boolean() && !o->value.boolean);
+  EXPECT_TRUE(o->warnings().empty());
+  auto t = engine.Evaluate("t");
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->value.is_null());
+  EXPECT_TRUE(t->warnings().empty());
+  auto y = engine.Evaluate("y");
+  ASSERT_TRUE(y.ok());
+  EXPECT_TRUE(y->value.is_undefined());
+  EXPECT_EQ(y->warnings().size(), 1u);
+}
+
 TEST(BadInput, DivisionByZeroNamesTheRule) {
   auto model = Load("zero: 0\nratio: 10 / zero\n");
   Engine engine(model);

@@ -142,6 +142,7 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   fork->dirty_ = dirty_;
   if (copy_stacks) {
     fork->rule_stack_ = rule_stack_;
+    fork->parent_stack_ = parent_stack_;
     StateBuffers& b = fork->buffers_;  // clean, and sized for the graph's rules (ResetCache)
     for (int rule : buffers_.flagged_rules) {
       b.in_progress[rule] = buffers_.in_progress[rule];
@@ -198,7 +199,14 @@ void EvalState::Warn(std::string message) {
 }
 
 void EvalState::WarnCycle(int rule) {
-  if (IsInternalName(g_->rule(rule).name)) return;
+  const std::string& name = g_->rule(rule).name;
+  if (IsInternalName(name)) return;
+  // As the reference, a cycle met while only rules named under this one check their parent (a
+  // parent summing its children, each checking it) is not reported.
+  if (!parent_stack_.empty() && std::all_of(parent_stack_.begin(), parent_stack_.end(),
+                                            [&](int r) { return g_->rule(r).name.starts_with(name); })) {
+    return;
+  }
   if (track_warned_path_) {
     for (const auto& entry : rule_stack_) warned_path_.push_back(entry.first);
   }
@@ -391,6 +399,7 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   EnsureRuleSlots(rule_id);
   if (suppressed_[rule_id] == 0) {  // not already on the parent stack
     Raise(suppressed_, rule_id, buffers_.flagged_rules);
+    parent_stack_.push_back(rule_id);
     // The parent is not applicable, or a condition whose value is false or null (defined).
     bool not_applicable = false;
     Missing missing;
@@ -405,6 +414,7 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
       missing = p.missing;
     }
     --suppressed_[rule_id];
+    parent_stack_.pop_back();
     if (not_applicable) {
       d.disabled = true;
       d.missing = missing;

@@ -262,6 +262,7 @@ class EvalState {
   void BeginEvaluation() {
     ClearStackCounts();
     rule_stack_.clear();
+    parent_stack_.clear();
     depth_ = 0;
   }
 
@@ -402,6 +403,7 @@ class EvalState {
   std::vector<std::pair<int, int>> rule_stack_;
   std::vector<unsigned char>& in_progress_ = buffers_.in_progress;  // per rule: occurrences on the stack
   std::vector<unsigned char>& suppressed_ = buffers_.suppressed;    // per rule: on the parent-check stack
+  std::vector<int> parent_stack_;  // the rules whose parent is being checked, in order (cycle warnings)
   // Per contexte node: its state (a few per evaluation, found by a linear search).
   std::vector<std::pair<int, std::unique_ptr<EvalState>>> sub_states_;
   std::vector<std::pair<int, int>> contexte_situation_;

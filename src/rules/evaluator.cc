@@ -414,7 +414,7 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
       missing = p.missing;
     }
     --suppressed_[rule_id];
-    parent_stack_.pop_back();
+    if (!parent_stack_.empty()) parent_stack_.pop_back();
     if (not_applicable) {
       d.disabled = true;
       d.missing = missing;

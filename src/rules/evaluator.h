@@ -262,7 +262,6 @@ class EvalState {
   void BeginEvaluation() {
     ClearStackCounts();
     rule_stack_.clear();
-    parent_stack_.clear();
     depth_ = 0;
   }
 
@@ -312,10 +311,12 @@ class EvalState {
   }
   void RollbackJournal();
   void ClearTouched();
-  // Zeroes the in_progress and suppressed counts (only those that were raised).
+  // Zeroes the in_progress and suppressed counts (only those that were raised), and empties
+  // the parent-check stack they count.
   void ClearStackCounts() {
     for (int rule : buffers_.flagged_rules) in_progress_[rule] = suppressed_[rule] = 0;
     buffers_.flagged_rules.clear();
+    parent_stack_.clear();
   }
   static void Raise(std::vector<unsigned char>& counts, int rule, std::vector<int>& flagged) {
     if (counts[rule]++ == 0) flagged.push_back(rule);

@@ -96,7 +96,6 @@ Res EvalState::Contexte(int id, const Node& n) {
       o.result = amended[i].second;
       o.type = g_->type(amended[i].first);
       sub->SetOverride(slot, std::move(o));
-      sub->Store(amended[i].first, amended[i].second);
     }
   }
   sub->contexte_situation_ = key;

@@ -343,7 +343,7 @@ TEST(BadInput, CyclesEvaluateWithoutHanging) {
   ASSERT_TRUE(ev.ok()) << ev.status().ToString();
   EXPECT_TRUE(ev->value.is_undefined());
   ASSERT_FALSE(ev->warnings().empty());
-  // The reference's text, written from the recorded cycle when asked.
+  // Its text, written from the recorded cycle when asked.
   EXPECT_EQ(ev->warnings()[0],
             "Règle « a » : un cycle a été détecté (a → b → a) ; la règle a été considérée comme non définie");
 }

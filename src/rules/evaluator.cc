@@ -190,13 +190,14 @@ void EvalState::Throw(const std::string& reason, const std::string& message) con
   throw EvalError(reason, rule, (rule.empty() ? "" : "Règle « " + rule + " » : ") + message);
 }
 
-void EvalState::Warn(std::string message) {
+void EvalState::AddWarning(Warning w) {
   if (track_warned_path_) {
     for (const auto& entry : rule_stack_) warned_path_.push_back(entry.first);
   }
-  if (shared_->warnings.size() >= 200) return;
-  shared_->warnings.push_back({CurrentRule(), {}, std::move(message)});
+  if (shared_->warnings.size() < 200) shared_->warnings.push_back(std::move(w));
 }
+
+void EvalState::Warn(std::string message) { AddWarning({CurrentRule(), {}, std::move(message)}); }
 
 void EvalState::WarnCycle(int rule) {
   const std::string& name = g_->rule(rule).name;
@@ -207,10 +208,6 @@ void EvalState::WarnCycle(int rule) {
                                             [&](int r) { return g_->rule(r).name.starts_with(name); })) {
     return;
   }
-  if (track_warned_path_) {
-    for (const auto& entry : rule_stack_) warned_path_.push_back(entry.first);
-  }
-  if (shared_->warnings.size() >= 200) return;
   size_t from = rule_stack_.size();
   while (from > 0 && rule_stack_[from - 1].first != rule) --from;
   if (from > 0) --from;
@@ -218,7 +215,7 @@ void EvalState::WarnCycle(int rule) {
   w.cycle.reserve(rule_stack_.size() - from + 1);
   for (size_t i = from; i < rule_stack_.size(); ++i) w.cycle.push_back(rule_stack_[i].first);
   w.cycle.push_back(rule);
-  shared_->warnings.push_back(std::move(w));
+  AddWarning(std::move(w));
 }
 
 std::string WarningText(const Graph& graph, const Warning& w) {

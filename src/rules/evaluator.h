@@ -170,13 +170,13 @@ struct Override {
 };
 
 // A warning raised by an evaluation, as recorded: its text is written only when asked
-// (Evaluation::warnings), which few callers do, while a net salary raises about twenty.
+// (Evaluation::warnings), which few callers do, while a net salary raises about a dozen.
 struct Warning {
   int rule = -1;           // the rule it is about ("Règle « … » : "), -1 when none
   std::vector<int> cycle;  // a cycle cut short: its rules, the one cut last
   std::string message;     // any other warning: its text
 };
-// The text of `w`, the reference's (rule names from `graph`).
+// The text of `w`, in French (rule names from `graph`).
 std::string WarningText(const Graph& graph, const Warning& w);
 
 struct EvalShared {
@@ -368,6 +368,8 @@ class EvalState {
   void Warn(std::string message);
   // The cycle warning of `rule`, cut short: the stack from its last entry, then the rule.
   void WarnCycle(int rule);
+  // Records `w` (the first 200 of an evaluation), and the rules on the stack for the fold.
+  void AddWarning(Warning w);
 
   // Mechanism evaluations (mechanisms_eval.cc, tranches_eval.cc, solve_eval.cc).
   Res Operation(const Node& n);

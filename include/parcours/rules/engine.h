@@ -168,7 +168,7 @@ class Evaluation {
   std::vector<MissingVariable> missing;
 
   // Warnings raised during this evaluation (unit conversions, cycles...), written when asked
-  // (a net salary raises about twenty).
+  // (a net salary raises about a dozen).
   std::vector<std::string> warnings() const;
 
   // Explanation tree: {rule, kind, value, unit, children...} for every evaluated node.

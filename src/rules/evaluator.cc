@@ -10,6 +10,9 @@ namespace parcours::rules::detail {
 namespace {
 
 constexpr int kMaxDepth = 2500;
+// Warnings kept per evaluation (the reference keeps all; a net salary whose salary is given as a
+// net amount raises up to 450 cycle warnings through its inversions).
+constexpr size_t kMaxWarnings = 2000;
 
 
 }  // namespace
@@ -194,7 +197,7 @@ void EvalState::AddWarning(Warning w) {
   if (track_warned_path_) {
     for (const auto& entry : rule_stack_) warned_path_.push_back(entry.first);
   }
-  if (shared_->warnings.size() < 200) shared_->warnings.push_back(std::move(w));
+  if (shared_->warnings.size() < kMaxWarnings) shared_->warnings.push_back(std::move(w));
 }
 
 void EvalState::Warn(std::string message) { AddWarning({CurrentRule(), {}, std::move(message)}); }

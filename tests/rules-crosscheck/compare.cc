@@ -73,6 +73,7 @@ std::string MismatchName(Mismatch mismatch) {
     case Mismatch::kValue: return "valeur";
     case Mismatch::kUnit: return "unité";
     case Mismatch::kMissing: return "variables manquantes";
+    case Mismatch::kCycleWarnings: return "avertissements de cycle";
   }
   return "?";
 }
@@ -136,6 +137,17 @@ std::vector<Disagreement> CompareRecord(const Result<rules::Evaluation>& ours, c
     d.absent = std::move(lacking);
     out.push_back(std::move(d));
   }
+  if (record.contains("c")) {
+    const std::vector<std::string> warnings = evaluation.warnings();
+    const auto cycles = std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
+      return w.find("un cycle a été détecté") != std::string::npos;
+    });
+    const auto reference_cycles = record["c"].get<long>();
+    if (cycles != reference_cycles) {
+      out.push_back(Make(Mismatch::kCycleWarnings, rule, id, std::to_string(cycles) + " cycles signalés",
+                         std::to_string(reference_cycles) + " cycles signalés"));
+    }
+  }
   return out;
 }
 
@@ -177,6 +189,10 @@ Result<ModelReport> CrossCheck(const rules::ModelPtr& model, GoldenReader& golde
       if (found.empty()) {
         ++report.comparisons_agreeing;
       } else {
+        if (std::all_of(found.begin(), found.end(),
+                        [](const Disagreement& d) { return d.mismatch == Mismatch::kCycleWarnings; })) {
+          ++report.comparisons_cycle_warnings_only;
+        }
         all_agree = false;
         ++report.by_rule[rule];
         note(std::move(found), situation);

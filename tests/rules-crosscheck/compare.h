@@ -1,7 +1,8 @@
 // Comparison of our engine's evaluations with the reference engine's golden records:
 // values to max(0.01, 1e-9 relative), units (the reference's string form), applicability
-// (null = non applicable vs undefined = non défini vs a value), missing variables (as sets)
-// and errors (the reference threw: we must fail too).
+// (null = non applicable vs undefined = non défini vs a value), missing variables (as sets),
+// errors (the reference threw: we must fail too) and, where the golden record has them (`c`),
+// the number of cycle warnings (both engines reach the rules on cycles by the same paths).
 #pragma once
 
 #include <map>
@@ -15,7 +16,7 @@
 
 namespace parcours::crosscheck {
 
-enum class Mismatch { kSituationRejected, kError, kKind, kValue, kUnit, kMissing };
+enum class Mismatch { kSituationRejected, kError, kKind, kValue, kUnit, kMissing, kCycleWarnings };
 std::string MismatchName(Mismatch mismatch);
 
 struct Disagreement {
@@ -42,6 +43,7 @@ struct ModelReport {
   size_t situations_agreeing = 0;  // every rule agrees on every aspect
   size_t comparisons = 0;          // situations x rules
   size_t comparisons_agreeing = 0;
+  size_t comparisons_cycle_warnings_only = 0;  // disagreeing on the cycle warnings alone
   std::map<Mismatch, size_t> by_mismatch;          // evaluations with this kind of mismatch
   std::map<std::string, size_t> by_rule;           // evaluations that disagree, per rule
   std::map<std::string, size_t> missing_extra;     // missing variables only we report

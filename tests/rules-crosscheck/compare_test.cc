@@ -52,6 +52,20 @@ TEST(CompareRecord, ReportsValueUnitAndMissingSeparately) {
   EXPECT_EQ(found[2].absent, std::vector<std::string>{"a"});
 }
 
+TEST(CompareRecord, CountsCycleWarningsWhereTheRecordHasThem) {
+  json record = {{"k", "number"}, {"v", 1.0}, {"u", ""}, {"m", json::array()}, {"c", 2}};
+  Result<Evaluation> ours = NumberEvaluation(1, "");  // no warnings
+  auto found = CompareRecord(ours, record, "r", 3);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].mismatch, Mismatch::kCycleWarnings);
+  EXPECT_EQ(found[0].ours, "0 cycles signalés");
+  EXPECT_EQ(found[0].reference, "2 cycles signalés");
+  record["c"] = 0;
+  EXPECT_TRUE(CompareRecord(ours, record, "r", 3).empty());
+  record.erase("c");  // golden files made before the count was recorded
+  EXPECT_TRUE(CompareRecord(ours, record, "r", 3).empty());
+}
+
 TEST(CompareRecord, NullAndUndefinedAreDifferent) {
   json record = {{"k", "undefined"}, {"u", ""}, {"m", json::array()}};
   Evaluation e;

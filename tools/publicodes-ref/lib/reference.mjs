@@ -1,6 +1,6 @@
 // Evaluation with the reference engine (npm `publicodes`), recorded in the golden format
 // the C++ cross-check reads back:
-//   {k: kind, v: value, u: unit, m: [missing variables, sorted]}   or   {error: message}
+//   {k: kind, v: value, u: unit, m: [missing variables, sorted], c: cycle warnings}   or   {error: message}
 // kind is "number" | "boolean" | "string" | "null" (non applicable) | "undefined" (non défini);
 // v is absent for null/undefined, unit is the reference's serializeUnit() ("" when none).
 
@@ -8,10 +8,18 @@ import Engine, { serializeUnit } from 'publicodes';
 
 export const ENGINE_OPTIONS = {};  // reference defaults: strict situation, no possibility filter
 
-const silentLogger = { log() {}, warn() {}, error() {} };
+// Logs nothing; counts the cycle warnings ("Un cycle a été détecté...") of each evaluation.
+let cycleWarnings = 0;
+const countingLogger = {
+  log() {},
+  warn(message) {
+    if (String(message).includes('Un cycle a été détecté')) cycleWarnings++;
+  },
+  error() {},
+};
 
 export function createEngine(rules) {
-  return new Engine(rules, { ...ENGINE_OPTIONS, logger: silentLogger });
+  return new Engine(rules, { ...ENGINE_OPTIONS, logger: countingLogger });
 }
 
 function kindOf(value) {
@@ -33,7 +41,10 @@ export function record(node) {
 
 export function evaluateRecord(engine, rule) {
   try {
-    return record(engine.evaluate(rule));
+    cycleWarnings = 0;
+    const result = record(engine.evaluate(rule));
+    result.c = cycleWarnings;  // the cycles the reference reported while evaluating the rule
+    return result;
   } catch (error) {
     // The reference's messages span several lines ("[ Erreur d'évaluation ] ➡️ Dans la règle ...").
     return { error: String(error?.message ?? error).trim().replace(/\s+/g, ' ').slice(0, 400) };

@@ -14,7 +14,6 @@ constexpr int kMaxDepth = 2500;
 // net amount raises up to 450 cycle warnings through its inversions).
 constexpr size_t kMaxWarnings = 2000;
 
-
 }  // namespace
 
 bool JsTruthy(const Val& v) {
@@ -167,17 +166,10 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   return fork;
 }
 
-namespace {
-
-bool IsInternalName(const std::string& name) {
-  return name.find("$INTERNAL") != std::string::npos || name.find("$SITUATION") != std::string::npos;
-}
-
-}  // namespace
-
 int EvalState::CurrentRule() const {
   for (const auto& [rule, kind] : rule_stack_) {
-    if (!IsInternalName(g_->rule(rule).name)) return rule;
+    const Rule& r = g_->rule(rule);
+    if (!r.is_situation_slot && !r.is_internal) return rule;
   }
   return rule_stack_.empty() ? -1 : rule_stack_.back().first;
 }
@@ -203,8 +195,9 @@ void EvalState::AddWarning(Warning w) {
 void EvalState::Warn(std::string message) { AddWarning({CurrentRule(), {}, std::move(message)}); }
 
 void EvalState::WarnCycle(int rule) {
-  const std::string& name = g_->rule(rule).name;
-  if (IsInternalName(name)) return;
+  const Rule& cut = g_->rule(rule);
+  if (cut.is_situation_slot || cut.is_internal) return;
+  const std::string& name = cut.name;
   // As the reference, a cycle met while only rules named under this one check their parent (a
   // parent summing its children, each checking it) is not reported.
   if (!parent_stack_.empty() && std::all_of(parent_stack_.begin(), parent_stack_.end(),

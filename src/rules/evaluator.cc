@@ -114,6 +114,11 @@ void EvalState::ResetCache() {
   }
   rule_stack_.clear();
   sub_states_.clear();
+  ForgetContexteResults();
+}
+
+void EvalState::ForgetContexteResults() {
+  for (Override& o : overrides_) o.fixed &= !o.contexte;
 }
 
 void EvalState::SetOverride(int slot_rule, Override o) {
@@ -140,6 +145,7 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   auto fork = std::make_unique<EvalState>(g_, model_, shared_, pool_);
   fork->overrides_ = overrides_;
   fork->override_index_ = override_index_;
+  if (!copy_cache) fork->ForgetContexteResults();
   fork->fold_ = fold_;
   fork->dirty_ = dirty_;
   if (copy_stacks) {

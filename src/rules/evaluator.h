@@ -165,6 +165,10 @@ struct MissingNeeded {};
 struct Override {
   int node = -1;
   bool fixed = false;
+  // A contexte's value: its result is fixed in the contexte's state as the reference caches it
+  // there, but a state that starts from an empty cache (a fork without the cache, any reset)
+  // evaluates `node`, the replacement expression, afresh, as the reference does.
+  bool contexte = false;
   Res result;
   NodeType type;
 };
@@ -310,6 +314,8 @@ class EvalState {
     journal_rules_ = buffers_.touched_rules.size();
   }
   void RollbackJournal();
+  // Contexte values inherited or set here are evaluated afresh from now on (empty cache).
+  void ForgetContexteResults();
   void ClearTouched();
   // Zeroes the in_progress and suppressed counts (only those that were raised), and empties
   // the parent-check stack they count.

@@ -92,7 +92,9 @@ Res EvalState::Contexte(int id, const Node& n) {
       int slot = g_->rule(rule).situation_rule;
       if (slot < 0) Throw("rules.invalid_contexte", "La règle « " + g_->rule(rule).name + " » ne peut pas être modifiée par un contexte");
       Override o;
+      o.node = amended[i].first;
       o.fixed = true;
+      o.contexte = true;
       o.result = amended[i].second;
       o.type = g_->type(amended[i].first);
       sub->SetOverride(slot, std::move(o));

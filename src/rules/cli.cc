@@ -60,6 +60,7 @@ void RunEval(const Options& o) {
   Engine engine(*model);
   Status s = engine.SetSituation(ReadSituation(o.situation));
   if (!s.ok()) Fail("erreur de situation : " + s.message());
+  for (const auto& w : engine.warnings()) std::cerr << "attention (situation) : " << w << "\n";
   Json out = Json::object();
   bool failed = false;
   for (const auto& rule : o.eval_rules) {

@@ -42,6 +42,15 @@ std::vector<std::string> RuleParents(const std::string& name) {
   return out;
 }
 
+bool IsExperimental(const Graph& graph, int rule) {
+  const Rule& r = graph.rule(rule);
+  if (r.tagged_experimental) return true;
+  for (int parent : r.parent_rules) {
+    if (parent >= 0 && graph.rule(parent).tagged_experimental) return true;
+  }
+  return false;
+}
+
 // Reference getParentsAccessibleFromContext: `name` and its ancestors below the one
 // just under the common ancestor with `context` must not be private. Works on prefix
 // lengths of `name` instead of building the lists of names (it runs for every reference).
@@ -133,6 +142,7 @@ int Compiler::ParseRule(const std::string& key, RawNode body) {
   rule.possibly_not_applicable = raw.contains("possiblement non applicable") && raw["possiblement non applicable"] == "oui";
   if (raw.contains("type") && raw["type"].is_string()) rule.raw_type = raw["type"].get<std::string>();
   rule.has_question = raw.contains("question");
+  rule.tagged_experimental = raw.contains("experimental") && raw["experimental"] == "oui";
   int id = g_.AddRule(std::move(rule));
 
   int saved_rule = context_rule_;

@@ -108,6 +108,11 @@ Status Engine::SetSituation(const Json& situation) {
   return Status();
 }
 
+const std::vector<std::string>& Engine::warnings() const {
+  static const std::vector<std::string> none;
+  return core_ ? core_->warnings : none;
+}
+
 Result<Evaluation> Engine::Evaluate(std::string_view rule_or_expression, const EvaluationOptions& options) {
   if (!core_) {
     core_ = std::make_shared<EngineCore>(model_);

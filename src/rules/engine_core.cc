@@ -28,6 +28,22 @@ bool ValueMatchesOption(const Graph& g, const Node& possibilities, const Res& va
   return false;
 }
 
+// The reference's warning about a rule tagged experimental (Warning::message).
+constexpr const char* kExperimental =
+    "cette règle est marquée expérimentale : elle peut être modifiée, renommée ou supprimée sans "
+    "changement de version majeure du modèle";
+
+// Adds to `rules` the experimental rules that the nodes [from, to) of the overlay reference, in
+// order: the references of a situation value or of an expression, compiled there.
+void AddExperimentalReferences(const Graph& g, int from, int to, std::vector<int>* rules) {
+  for (int id = from; id < to; ++id) {
+    const Node& n = g.node(id);
+    if (n.kind == NodeKind::kReference && n.rule >= 0 && !g.rule(n.rule).is_internal && IsExperimental(g, n.rule)) {
+      rules->push_back(n.rule);
+    }
+  }
+}
+
 }  // namespace
 
 EngineCore::EngineCore(ModelPtr m)
@@ -65,6 +81,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
   const bool strict = compiled->options.strict_situation;
   std::vector<std::pair<int, int>> slots;  // (rule, node)
   slots.reserve(situation.size());
+  std::vector<std::pair<int, int>> value_nodes;  // per slot: the overlay nodes its value compiled to
   // One node per value most of the time: no reallocation of the overlay on the way.
   overlay.nodes.reserve(overlay.nodes.size() + situation.size());
   overlay.node_types.reserve(overlay.node_types.size() + situation.size());
@@ -95,8 +112,10 @@ Status EngineCore::LoadSituation(const Json& situation) {
       const int rule = found->second;
       // Most values are texts already met as constants ("oui", "'CDI'", "3000 €/mois"):
       // added as such, without a compiler.
+      const int first_node = graph.node_count();
       if (int known = AddKnownConstant(*raw, compiled->core.rules[rule].situation_rule); known >= 0) {
         slots.emplace_back(rule, known);
+        value_nodes.emplace_back(0, 0);
         continue;
       }
       Compiler compiler(&graph, compiled->options, &warnings);
@@ -106,6 +125,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
         error = SituationError(name, "rules.situation_invalid_value", s.message());
       } else {
         slots.emplace_back(rule, *node);
+        value_nodes.emplace_back(first_node, graph.node_count());
       }
     }
     if (!error.ok()) {
@@ -124,9 +144,13 @@ Status EngineCore::LoadSituation(const Json& situation) {
     o.type = graph.type(node);
     state->SetOverride(compiled->core.rules[rule].situation_rule, std::move(o));
   }
-  // Values outside `une possibilité` are rejected like the reference's strict situation.
+  // A value outside `une possibilité` is an error, or with neither strict option a warning and
+  // the value is dropped, as the reference.
+  const bool strict_options = strict || compiled->options.check_possible_values;
   shared.budget = compiled->options.max_node_evaluations;
-  for (const auto& [rule, node] : slots) {
+  std::vector<bool> dropped(slots.size(), false);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const auto [rule, node] = slots[i];
     int possibilities = compiled->core.rules[rule].possibilities;
     if (possibilities < 0) continue;
     const std::string& name = compiled->core.rules[rule].name;
@@ -136,14 +160,32 @@ Status EngineCore::LoadSituation(const Json& situation) {
         Status error = SituationError(name, "rules.situation_invalid_value",
                                       "la valeur " + FormatResult(value) +
                                           " ne fait pas partie des possibilités listées pour cette règle.");
-        if (strict) return error;
+        if (strict_options) return error;
         warnings.push_back(error.message());
+        dropped[i] = true;
       }
     } catch (const EvalError& e) {
       if (strict) return SituationError(name, e.reason, e.what());
     }
   }
   state->ResetCache();
+  // The reference warns about the rules tagged experimental that the situation sets (and their
+  // parents), then those its value reads.
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const int rule = slots[i].first;
+    const int slot = compiled->core.rules[rule].situation_rule;
+    if (dropped[i]) {
+      state->ClearOverride(slot);
+      continue;
+    }
+    std::vector<int> experimental;
+    if (IsExperimental(graph, rule)) experimental.push_back(rule);
+    for (int parent : graph.rule(slot).parent_rules) {
+      if (parent >= 0 && IsExperimental(graph, parent)) experimental.push_back(parent);
+    }
+    AddExperimentalReferences(graph, value_nodes[i].first, value_nodes[i].second, &experimental);
+    for (int r : experimental) warnings.push_back(WarningText(graph, {r, {}, kExperimental}));
+  }
   return Status();
 }
 
@@ -158,21 +200,29 @@ const Res& EngineCore::EvaluateRoot(int root) {
 Result<Evaluation> EngineCore::Evaluate(std::string_view text, const EvaluationOptions& options,
                                         const std::shared_ptr<EngineCore>& self) {
   int root = -1;
+  std::vector<int> experimental;  // the rules tagged experimental it names (warned first)
   std::string key(text);
   auto found = compiled->core.rule_index.find(key);
   if (found != compiled->core.rule_index.end() && compiled->core.rules[found->second].root_accessible &&
       compiled->root_refs[found->second] >= 0) {
     root = compiled->root_refs[found->second];
-  } else if (auto cached = expression_cache.find(key); cached != expression_cache.end()) {
-    root = cached->second;
+    if (IsExperimental(graph, found->second)) experimental.push_back(found->second);
   } else {
-    Compiler compiler(&graph, compiled->options, &warnings);
-    auto node = compiler.ParseRootExpression(RawNode(key));
-    Status s = node.ok() ? compiler.Finish() : node.status();
-    if (!s.ok()) return s;
-    root = *node;
-    expression_cache.emplace(key, root);
+    auto cached = expression_cache.find(key);
+    if (cached == expression_cache.end()) {
+      const int first_node = graph.node_count();
+      Compiler compiler(&graph, compiled->options, &warnings);
+      auto node = compiler.ParseRootExpression(RawNode(key));
+      Status s = node.ok() ? compiler.Finish() : node.status();
+      if (!s.ok()) return s;
+      cached = expression_cache.emplace(key, CompiledExpression{*node, first_node, graph.node_count()}).first;
+    }
+    root = cached->second.root;
+    AddExperimentalReferences(graph, cached->second.nodes_from, cached->second.nodes_to, &experimental);
   }
+  // As the reference, an evaluation already made in this situation is given again without its
+  // warnings.
+  if (state->Cached(root) != nullptr) experimental.clear();
   // Results cached without missing variables cannot serve an evaluation that lists them.
   if (options.missing && untracked_results) {
     state->ResetCache();
@@ -208,7 +258,13 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const EvaluationO
   trace->core = self;
   trace->root = root;
   trace->result = *result;
-  trace->warnings = std::move(shared.warnings);  // cleared at the next evaluation anyway
+  for (int rule : experimental) trace->warnings.push_back({rule, {}, kExperimental});
+  if (trace->warnings.empty()) {
+    trace->warnings = std::move(shared.warnings);  // cleared at the next evaluation anyway
+  } else {
+    trace->warnings.insert(trace->warnings.end(), std::make_move_iterator(shared.warnings.begin()),
+                           std::make_move_iterator(shared.warnings.end()));
+  }
   shared.warnings.clear();
   if (shared.inversion_fail) trace->warnings.push_back({-1, {}, "Une inversion ou une résolution circulaire n'a pas convergé."});
   ev.trace = std::move(trace);

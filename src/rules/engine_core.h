@@ -35,8 +35,15 @@ struct EngineCore {
   EvalShared shared;
   std::unique_ptr<EvalState> state;
   std::vector<uint64_t> dirty;  // a bit per model rule's value and applicability: reaches a set slot (fold.h)
-  std::unordered_map<std::string, int> expression_cache;
+  // Expressions evaluated on this situation, compiled once into the overlay.
+  struct CompiledExpression {
+    int root = -1;
+    int nodes_from = 0, nodes_to = 0;  // its overlay nodes
+  };
+  std::unordered_map<std::string, CompiledExpression> expression_cache;
   bool untracked_results = false;  // the state's cache holds results without missing variables
+  // Warnings of the situation (values dropped, rules tagged experimental) and of the compilation
+  // of its values and expressions: Engine::warnings.
   std::vector<std::string> warnings;
 
  private:

@@ -389,24 +389,6 @@ TEST(BadInput, ContexteSubStatesEvaluateTheirReplacementAfresh) {
   EXPECT_EQ(ev.warnings().size(), 2u);
 }
 
-// A contexte's value is a result only in its own sub-state: a contexte nested in it starts
-// from an empty cache and evaluates the outer replacement afresh, as the reference, whose
-// sub-engine resets its cache. There `smic` meets `x`'s cycle inside `brut`, so the replacement
-// is undefined and `brut` keeps its own value (publicodes 1.10: value 100, two warnings).
-TEST(BadInput, NestedContextesEvaluateTheOuterReplacementAfresh) {
-  auto model = Load(
-      "x: y\n"
-      "y: x\n"
-      "smic:\n  valeur: 10\n  plancher: x\n"
-      "brut: 100\n"
-      "autre: 0\n"
-      "inner:\n  valeur: brut\n  contexte:\n    autre: 1\n"
-      "montant:\n  valeur: inner\n  contexte:\n    brut: 4.5 * smic\n");
-  Evaluation ev = Eval(model, "montant");
-  EXPECT_DOUBLE_EQ(ev.value.number, 100);
-  EXPECT_EQ(ev.warnings().size(), 2u);
-}
-
 TEST(BadInput, DivisionByZeroNamesTheRule) {
   auto model = Load("zero: 0\nratio: 10 / zero\n");
   Engine engine(model);

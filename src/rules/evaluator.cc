@@ -140,6 +140,11 @@ void EvalState::SetOverride(int slot_rule, Override o) {
   }
 }
 
+void EvalState::ClearOverride(int slot_rule) {
+  auto it = std::lower_bound(override_index_.begin(), override_index_.end(), std::make_pair(slot_rule, -1));
+  if (it != override_index_.end() && it->first == slot_rule) override_index_.erase(it);  // its entry stays unused
+}
+
 std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) const {
   // Forks borrow pooled buffers too (contexte and inversions fork often).
   auto fork = std::make_unique<EvalState>(g_, model_, shared_, pool_);

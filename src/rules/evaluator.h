@@ -257,6 +257,8 @@ class EvalState {
   ~EvalState();
 
   void SetOverride(int slot_rule, Override o);
+  // The slot evaluates as if the situation did not set it (a value dropped with a warning).
+  void ClearOverride(int slot_rule);
   const Override* GetOverride(int slot_rule) const {
     auto it = std::lower_bound(override_index_.begin(), override_index_.end(), std::make_pair(slot_rule, -1));
     return it != override_index_.end() && it->first == slot_rule ? &overrides_[it->second] : nullptr;

@@ -110,5 +110,89 @@ régime spécial:
   EXPECT_TRUE(disabled.missing.empty());
 }
 
+// A contexte's value is a result only in its own sub-state: a contexte nested in it starts
+// from an empty cache and evaluates the outer replacement afresh, as the reference, whose
+// sub-engine resets its cache. There `smic` meets `x`'s cycle inside `brut`, so the replacement
+// is undefined and `brut` keeps its own value (publicodes 1.10: value 100, two warnings).
+TEST(ReferenceSemantics, NestedContextesEvaluateTheOuterReplacementAfresh) {
+  auto model = Load(
+      "x: y\n"
+      "y: x\n"
+      "smic:\n  valeur: 10\n  plancher: x\n"
+      "brut: 100\n"
+      "autre: 0\n"
+      "inner:\n  valeur: brut\n  contexte:\n    autre: 1\n"
+      "montant:\n  valeur: inner\n  contexte:\n    brut: 4.5 * smic\n");
+  Evaluation ev = Eval(model, "montant");
+  EXPECT_DOUBLE_EQ(ev.value.number, 100);
+  EXPECT_EQ(ev.warnings().size(), 2u);
+}
+
+// Rules tagged `experimental: oui` (or under such a parent) are warned about when a situation sets
+// them (the rule, then each parent of its situation slot that is experimental) or reads them,
+// and when an evaluation names them; an evaluation given again from the cache warns no more.
+// The counts and their order are the reference's (publicodes 1.10).
+TEST(ReferenceSemantics, RulesTaggedExperimentalAreWarnedAbout) {
+  auto model = Load(
+      "a:\n  experimental: oui\n"
+      "a . b: 1\n"
+      "a . b2: 4\n"
+      "f:\n  experimental: oui\n  valeur: 2\n"
+      "c: 2\n"
+      "d: a . b + c\n");
+  auto names = [](const std::vector<std::string>& warnings) {
+    std::vector<std::string> out;
+    for (const auto& w : warnings) {
+      EXPECT_NE(w.find("expérimentale"), std::string::npos) << w;
+      out.push_back(w.substr(0, w.find(" » ")));
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  Engine engine(model);
+  ASSERT_TRUE(engine.SetSituation(Json{{"a . b", "f + a . b2"}, {"c", 3}}).ok());
+  EXPECT_EQ(names(engine.warnings()), (V{"Règle « a . b", "Règle « a . b", "Règle « a", "Règle « f", "Règle « a . b2"}));
+  auto d = engine.Evaluate("d");
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->warnings().empty());
+  auto b = engine.Evaluate("a . b + 1");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(names(b->warnings()), (V{"Règle « a . b"}));
+  auto again = engine.Evaluate("a . b + 1");
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->warnings().empty());
+  auto a = engine.Evaluate("a");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(names(a->warnings()), (V{"Règle « a"}));
+  Engine plain(model);
+  ASSERT_TRUE(plain.SetSituation(Json{{"c", "d * 2"}}).ok());
+  EXPECT_TRUE(plain.warnings().empty());  // `d` reads `a . b`, but is not experimental itself
+}
+
+// A value outside `une possibilité` is an error when situations are strict or values checked;
+// otherwise it is dropped with a warning, as the reference's default (strict.checkPossibleValues
+// false): the rule evaluates as if the situation did not set it.
+TEST(ReferenceSemantics, ValuesOutsideThePossibilitiesAreDroppedWhenNotStrict) {
+  const std::string yaml = "contrat:\n  une possibilité:\n    - \"'CDI'\"\n    - \"'CDD'\"\n  par défaut: \"'CDI'\"\n";
+  ModelOptions lenient;
+  lenient.strict_situation = false;
+  auto model = LoadModelFromYaml(yaml, "test.publicodes", lenient);
+  ASSERT_TRUE(model.ok());
+  Engine engine(*model);
+  ASSERT_TRUE(engine.SetSituation(Json{{"contrat", "'stage'"}}).ok());
+  ASSERT_EQ(engine.warnings().size(), 1u);
+  EXPECT_NE(engine.warnings()[0].find("ne fait pas partie des possibilités"), std::string::npos);
+  auto ev = engine.Evaluate("contrat");
+  ASSERT_TRUE(ev.ok());
+  EXPECT_EQ(ev->value.string.str(), "CDI");
+
+  ModelOptions checked = lenient;
+  checked.check_possible_values = true;
+  auto strict_model = LoadModelFromYaml(yaml, "test.publicodes", checked);
+  ASSERT_TRUE(strict_model.ok());
+  Engine strict(*strict_model);
+  EXPECT_EQ(strict.SetSituation(Json{{"contrat", "'stage'"}}).reason(), "rules.situation_invalid_value");
+}
+
 }  // namespace
 }  // namespace parcours::rules

@@ -32,9 +32,12 @@ struct ModelOptions {
   // A rule whose parent does not exist is an error (reference default: true).
   bool no_orphan_rule = true;
   // Unknown names / invalid values in a situation are errors (reference default: true);
-  // when false they are dropped with a warning.
+  // when false they are dropped with a warning (Engine::warnings).
   bool strict_situation = true;
-  // Situation values outside `une possibilité` are errors.
+  // Situation values outside `une possibilité` are errors even when situations are not strict
+  // (reference `strict.checkPossibleValues`). With neither option such a value is dropped with a
+  // warning, as the reference does by default; with strict situations, our default, it is an
+  // error, so that a person's answer is never silently ignored.
   bool check_possible_values = false;
   // Upper bound on node evaluations per Evaluate call (guards against runaway models);
   // exceeding it is a "rules.evaluation_budget" error.
@@ -167,8 +170,8 @@ class Evaluation {
   // when EvaluationOptions::missing is false.
   std::vector<MissingVariable> missing;
 
-  // Warnings raised during this evaluation (unit conversions, cycles...), written when asked
-  // (a net salary raises about a dozen).
+  // Warnings raised during this evaluation (rules tagged experimental it names, unit
+  // conversions, cycles...), written when asked (a net salary raises about a dozen).
   std::vector<std::string> warnings() const;
 
   // Explanation tree: {rule, kind, value, unit, children...} for every evaluated node.
@@ -203,6 +206,11 @@ class Engine {
 
   // Evaluates a rule name, or any expression evaluated at the model root.
   Result<Evaluation> Evaluate(std::string_view rule_or_expression, const EvaluationOptions& options = {});
+
+  // Warnings of the current situation, in French: values dropped (ModelOptions::strict_situation
+  // false), rules tagged `experimental: oui` that it sets or reads (as the reference), and
+  // deprecated syntax in its values or in the expressions evaluated on it.
+  const std::vector<std::string>& warnings() const;
 
   const Model& model() const { return *model_; }
 

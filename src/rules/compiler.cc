@@ -42,15 +42,6 @@ std::vector<std::string> RuleParents(const std::string& name) {
   return out;
 }
 
-bool IsExperimental(const Graph& graph, int rule) {
-  const Rule& r = graph.rule(rule);
-  if (r.tagged_experimental) return true;
-  for (int parent : r.parent_rules) {
-    if (parent >= 0 && graph.rule(parent).tagged_experimental) return true;
-  }
-  return false;
-}
-
 // Reference getParentsAccessibleFromContext: `name` and its ancestors below the one
 // just under the common ancestor with `context` must not be private. Works on prefix
 // lengths of `name` instead of building the lists of names (it runs for every reference).

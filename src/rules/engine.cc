@@ -108,10 +108,7 @@ Status Engine::SetSituation(const Json& situation) {
   return Status();
 }
 
-const std::vector<std::string>& Engine::warnings() const {
-  static const std::vector<std::string> none;
-  return core_ ? core_->warnings : none;
-}
+std::vector<std::string> Engine::warnings() const { return core_ ? core_->SituationWarnings() : std::vector<std::string>(); }
 
 Result<Evaluation> Engine::Evaluate(std::string_view rule_or_expression, const EvaluationOptions& options) {
   if (!core_) {

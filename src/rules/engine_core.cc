@@ -38,7 +38,7 @@ constexpr const char* kExperimental =
 void AddExperimentalReferences(const Graph& g, int from, int to, std::vector<int>* rules) {
   for (int id = from; id < to; ++id) {
     const Node& n = g.node(id);
-    if (n.kind == NodeKind::kReference && n.rule >= 0 && !g.rule(n.rule).is_internal && IsExperimental(g, n.rule)) {
+    if (n.kind == NodeKind::kReference && n.rule >= 0 && g.rule(n.rule).experimental && !g.rule(n.rule).is_internal) {
       rules->push_back(n.rule);
     }
   }
@@ -178,15 +178,20 @@ Status EngineCore::LoadSituation(const Json& situation) {
       state->ClearOverride(slot);
       continue;
     }
-    std::vector<int> experimental;
-    if (IsExperimental(graph, rule)) experimental.push_back(rule);
+    if (!graph.rule(rule).experimental && value_nodes[i].first == value_nodes[i].second) continue;
+    if (graph.rule(rule).experimental) experimental_rules.push_back(rule);
     for (int parent : graph.rule(slot).parent_rules) {
-      if (parent >= 0 && IsExperimental(graph, parent)) experimental.push_back(parent);
+      if (parent >= 0 && graph.rule(parent).experimental) experimental_rules.push_back(parent);
     }
-    AddExperimentalReferences(graph, value_nodes[i].first, value_nodes[i].second, &experimental);
-    for (int r : experimental) warnings.push_back(WarningText(graph, {r, {}, kExperimental}));
+    AddExperimentalReferences(graph, value_nodes[i].first, value_nodes[i].second, &experimental_rules);
   }
   return Status();
+}
+
+std::vector<std::string> EngineCore::SituationWarnings() const {
+  std::vector<std::string> out = warnings;
+  for (int rule : experimental_rules) out.push_back(WarningText(graph, {rule, {}, kExperimental}));
+  return out;
 }
 
 const Res& EngineCore::EvaluateRoot(int root) {
@@ -206,7 +211,7 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const EvaluationO
   if (found != compiled->core.rule_index.end() && compiled->core.rules[found->second].root_accessible &&
       compiled->root_refs[found->second] >= 0) {
     root = compiled->root_refs[found->second];
-    if (IsExperimental(graph, found->second)) experimental.push_back(found->second);
+    if (compiled->core.rules[found->second].experimental) experimental.push_back(found->second);
   } else {
     auto cached = expression_cache.find(key);
     if (cached == expression_cache.end()) {

@@ -42,9 +42,12 @@ struct EngineCore {
   };
   std::unordered_map<std::string, CompiledExpression> expression_cache;
   bool untracked_results = false;  // the state's cache holds results without missing variables
-  // Warnings of the situation (values dropped, rules tagged experimental) and of the compilation
-  // of its values and expressions: Engine::warnings.
+  // Warnings of the situation's values (dropped) and of the compilation of its values and
+  // expressions, and the rules tagged experimental it sets or reads (warned about, as the
+  // reference, in that order): Engine::warnings, written by SituationWarnings.
   std::vector<std::string> warnings;
+  std::vector<int> experimental_rules;
+  std::vector<std::string> SituationWarnings() const;
 
  private:
   // One evaluation of node `root` in the state (budget, warnings and stacks afresh).

@@ -111,7 +111,8 @@ struct Rule {
   bool is_internal = false;        // contains "$INTERNAL"
   bool possibly_not_applicable = false;
   bool has_question = false;
-  bool tagged_experimental = false;  // `experimental: oui` (IsExperimental adds the parents')
+  bool tagged_experimental = false;  // `experimental: oui`
+  bool experimental = false;         // tagged, or a parent is (set with the parents)
   bool root_accessible = false;    // public and accessible from the root namespace
   std::string name;
   std::vector<int> parent_refs;    // reference nodes to parents, nearest first
@@ -236,8 +237,6 @@ Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions
 // Name helpers (" . " separated).
 std::vector<std::string> RuleParents(const std::string& name);
 bool IsAccessible(const Graph& graph, const std::string& context, const std::string& name);
-// True when `rule` or one of its parents is tagged `experimental: oui` (the reference warns when
-// a situation sets or reads such a rule, and when one is evaluated by name or in an expression).
-bool IsExperimental(const Graph& graph, int rule);
+
 
 }  // namespace parcours::rules::detail

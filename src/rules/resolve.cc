@@ -316,10 +316,12 @@ Status Compiler::Finish() {
             .WithField(g_.rule(r).name, "règle parente absente");
       }
       parent_rules.push_back(pid);
+      if (pid >= 0 && g_.rule(pid).tagged_experimental) g_.mutable_rule(r).experimental = true;
       int ref = pid >= 0 ? ReferenceTo(pid) : -1;
       if (ref >= 0) g_.mutable_node(ref).label = kParentLink;
       parent_refs.push_back(ref);
     }
+    if (g_.rule(r).tagged_experimental) g_.mutable_rule(r).experimental = true;
     g_.mutable_rule(r).parent_rules = std::move(parent_rules);
     g_.mutable_rule(r).parent_refs = std::move(parent_refs);
   }

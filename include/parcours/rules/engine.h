@@ -210,7 +210,8 @@ class Engine {
   // Warnings of the current situation, in French: values dropped (ModelOptions::strict_situation
   // false), rules tagged `experimental: oui` that it sets or reads (as the reference), and
   // deprecated syntax in its values or in the expressions evaluated on it.
-  const std::vector<std::string>& warnings() const;
+  // Written when asked, like Evaluation::warnings (modele-social's situations set a few such rules).
+  std::vector<std::string> warnings() const;
 
   const Model& model() const { return *model_; }
 

@@ -105,13 +105,9 @@ void EvalState::ResetCache() {
   // Only the entries set since the last reset are cleared: engines of a large model
   // evaluate a small part of it, and their buffers come back clean to the model's pool.
   ClearTouched();
-  const size_t nodes = g_->node_count(), rules = g_->rule_count();
+  const size_t nodes = g_->node_count();
   if (buffers_.node_cache.size() < nodes) buffers_.node_cache.resize(nodes, nullptr);
-  if (buffers_.rule_cache.size() < rules) buffers_.rule_cache.resize(rules, nullptr);
-  if (buffers_.in_progress.size() < rules) {
-    buffers_.in_progress.resize(rules, 0);
-    buffers_.suppressed.resize(rules, 0);
-  }
+  GrowRuleSlots(g_->rule_count());
   rule_stack_.clear();
   sub_states_.clear();
   ForgetContexteResults();
@@ -189,6 +185,10 @@ const std::string& EvalState::CurrentRuleName() const {
   static const std::string none;
   const int rule = CurrentRule();
   return rule < 0 ? none : g_->rule(rule).name;
+}
+
+void EvalState::Throw(const char* reason, const char* message) const {
+  Throw(std::string(reason), std::string(message));
 }
 
 void EvalState::Throw(const std::string& reason, const std::string& message) const {
@@ -269,6 +269,81 @@ bool EvalState::IsFoldedNode(int id) const {
   return cached != nullptr && fold_ != nullptr && fold_->PublishedNode(id) == cached;
 }
 
+inline Res EvalState::Compute(int id, const Node& n) {
+  switch (n.kind) {
+    case NodeKind::kConstant: {
+      Res r;
+      r.value = ToVal(n.value);
+      r.unit = n.unit;
+      return r;
+    }
+    case NodeKind::kReference:
+      return EvalRule(n.rule);
+    case NodeKind::kOperation:
+      return Operation(n);
+    case NodeKind::kCondition:
+      return ConditionWith(n, false);
+    case NodeKind::kVariations:
+      return Variations(n);
+    case NodeKind::kEstNonDefini: {
+      const Res& v = EvalNode(n.a);
+      Res r;
+      r.value = BoolValue(v.value.is_undefined());
+      r.missing = v.missing;
+      return r;
+    }
+    case NodeKind::kEstNonApplicable:
+      return NotApplicable(n.a);
+    case NodeKind::kBareme:
+    case NodeKind::kGrille:
+    case NodeKind::kTauxProgressif:
+      return Tranches(n);
+    case NodeKind::kDuree:
+      return Duree(n);
+    case NodeKind::kTexte:
+      return Texte(n);
+    case NodeKind::kArrondi:
+      return Arrondi(n);
+    case NodeKind::kUnite:
+      return Unite(n);
+    case NodeKind::kSimplifierUnite:
+      return SimplifierUnite(n);
+    case NodeKind::kContexte:
+      return Contexte(id, n);
+    case NodeKind::kInversion:
+      return Inversion(n);
+    case NodeKind::kResoudre:
+      return Resoudre(n);
+    case NodeKind::kLogarithme: {
+      const Res& v = EvalNode(n.a);
+      Res r;
+      r.missing = v.missing;
+      if (v.value.is_null() || v.value.is_undefined()) {
+        r.value = v.value;
+        return r;
+      }
+      if (!v.value.is_number()) Throw("rules.invalid_logarithme", "Le logarithme attend un nombre");
+      r.value = NumberValue(std::log(v.value.number));
+      r.unit = kEmptyUnit;
+      return r;
+    }
+    case NodeKind::kVariableManquante: {
+      const Res& v = EvalNode(n.a);
+      double max_score = 0;
+      for (const auto& [rule, score] : v.missing) max_score = std::max(max_score, score);
+      Res r;
+      r.value = v.value;
+      r.unit = v.unit;
+      r.missing = v.missing;
+      if (n.rule >= 0) r.missing = MergeMissing(v.missing, OneMissing(n.rule, max_score + 1));
+      return r;
+    }
+    case NodeKind::kUnePossibilite:
+      return Possibilities(n);
+  }
+  return Res();
+}
+
 const Res& EvalState::ComputeNode(int id) {
   const Node& n = g_->node(id);
   if (fold_ != nullptr && n.kind != NodeKind::kReference) {
@@ -308,29 +383,9 @@ NodeType EvalState::SlotType(int rule) const {
   return g_->rule(slot).type;
 }
 
-const Res& EvalState::ComputeAndStoreRule(int rule) {
-  if (const Res* folded = FoldedRule(rule)) {
-    rule_cache_[rule] = folded;
-    buffers_.touched_rules.push_back(rule);
-    return *folded;
-  }
-  Res* stored = store_.Allocate();
-  ::new (static_cast<void*>(stored)) Res(ComputeRule(rule));
-  if (rule >= static_cast<int>(rule_cache_.size())) rule_cache_.resize(rule + 1, nullptr);
-  rule_cache_[rule] = stored;
-  buffers_.touched_rules.push_back(rule);
-  return *stored;
-}
-
-void EvalState::GrowRuleSlots(int rule) {
-  in_progress_.resize(rule + 1, 0);
-  suppressed_.resize(rule + 1, 0);
-}
-
 // Reference semantics (publicodes 1.10): the parents are checked first; a rule already
 // twice on the evaluation stack is a cycle and evaluates to undefined.
-Res EvalState::ComputeRule(int rule_id) {
-  EnsureRuleSlots(rule_id);
+inline Res EvalState::ComputeRule(int rule_id) {
   Disabling disabling = DisablingParent(rule_id);
   if (disabling.disabled) {
     Res r;
@@ -394,13 +449,33 @@ Res EvalState::ComputeRule(int rule_id) {
   return r;
 }
 
+const Res& EvalState::ComputeAndStoreRule(int rule) {
+  if (const Res* folded = FoldedRule(rule)) {
+    rule_cache_[rule] = folded;
+    buffers_.touched_rules.push_back(rule);
+    return *folded;
+  }
+  Res* stored = store_.Allocate();
+  ::new (static_cast<void*>(stored)) Res(ComputeRule(rule));
+  rule_cache_[rule] = stored;
+  buffers_.touched_rules.push_back(rule);
+  return *stored;
+}
+
+void EvalState::GrowRuleSlots(int rules) {
+  const size_t n = rules;
+  if (rule_cache_.size() < n) rule_cache_.resize(n, nullptr);
+  if (in_progress_.size() < n) in_progress_.resize(n, 0);
+  if (suppressed_.size() < n) suppressed_.resize(n, 0);
+}
+
+
 EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   const Rule& rule = g_->rule(rule_id);
   Disabling d;
   const int parent = rule.check_parent;
   if (parent < 0) return d;
   const NodeType t = g_->type(parent);
-  EnsureRuleSlots(rule_id);
   if (suppressed_[rule_id] == 0) {  // not already on the parent stack
     Raise(suppressed_, rule_id, buffers_.flagged_rules);
     parent_stack_.push_back(rule_id);
@@ -497,79 +572,5 @@ Res EvalState::NotApplicable(int id) {
   return r;
 }
 
-Res EvalState::Compute(int id, const Node& n) {
-  switch (n.kind) {
-    case NodeKind::kConstant: {
-      Res r;
-      r.value = ToVal(n.value);
-      r.unit = n.unit;
-      return r;
-    }
-    case NodeKind::kReference:
-      return EvalRule(n.rule);
-    case NodeKind::kOperation:
-      return Operation(n);
-    case NodeKind::kCondition:
-      return Condition(n);
-    case NodeKind::kVariations:
-      return Variations(n);
-    case NodeKind::kEstNonDefini: {
-      const Res& v = EvalNode(n.a);
-      Res r;
-      r.value = BoolValue(v.value.is_undefined());
-      r.missing = v.missing;
-      return r;
-    }
-    case NodeKind::kEstNonApplicable:
-      return NotApplicable(n.a);
-    case NodeKind::kBareme:
-    case NodeKind::kGrille:
-    case NodeKind::kTauxProgressif:
-      return Tranches(n);
-    case NodeKind::kDuree:
-      return Duree(n);
-    case NodeKind::kTexte:
-      return Texte(n);
-    case NodeKind::kArrondi:
-      return Arrondi(n);
-    case NodeKind::kUnite:
-      return Unite(n);
-    case NodeKind::kSimplifierUnite:
-      return SimplifierUnite(n);
-    case NodeKind::kContexte:
-      return Contexte(id, n);
-    case NodeKind::kInversion:
-      return Inversion(n);
-    case NodeKind::kResoudre:
-      return Resoudre(n);
-    case NodeKind::kLogarithme: {
-      const Res& v = EvalNode(n.a);
-      Res r;
-      r.missing = v.missing;
-      if (v.value.is_null() || v.value.is_undefined()) {
-        r.value = v.value;
-        return r;
-      }
-      if (!v.value.is_number()) Throw("rules.invalid_logarithme", "Le logarithme attend un nombre");
-      r.value = NumberValue(std::log(v.value.number));
-      r.unit = kEmptyUnit;
-      return r;
-    }
-    case NodeKind::kVariableManquante: {
-      const Res& v = EvalNode(n.a);
-      double max_score = 0;
-      for (const auto& [rule, score] : v.missing) max_score = std::max(max_score, score);
-      Res r;
-      r.value = v.value;
-      r.unit = v.unit;
-      r.missing = v.missing;
-      if (n.rule >= 0) r.missing = MergeMissing(v.missing, OneMissing(n.rule, max_score + 1));
-      return r;
-    }
-    case NodeKind::kUnePossibilite:
-      return Possibilities(n);
-  }
-  return Res();
-}
 
 }  // namespace parcours::rules::detail

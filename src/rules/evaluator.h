@@ -269,15 +269,20 @@ class EvalState {
     ClearStackCounts();
     rule_stack_.clear();
     depth_ = 0;
+    // Nodes and rules compiled since the last reset (an expression) get their entries: the
+    // evaluation indexes them without bounds tests.
+    if (node_cache_.size() < static_cast<size_t>(g_->node_count())) node_cache_.resize(g_->node_count(), nullptr);
+    GrowRuleSlots(g_->rule_count());
   }
 
   // Memoised: a result already in the cache is returned without a call.
+  // `id` is a node of the graph (its cache entry exists since BeginEvaluation or ResetCache).
   const Res& EvalNode(int id) {
-    const Res* c = Cached(id);
+    const Res* c = node_cache_[id];
     return c != nullptr ? *c : ComputeNode(id);
   }
   const Res& EvalRule(int rule) {
-    const Res* c = CachedRule(rule);
+    const Res* c = rule_cache_[rule];
     return c != nullptr ? *c : ComputeAndStoreRule(rule);
   }
   const Res* Cached(int id) const {
@@ -335,21 +340,16 @@ class EvalState {
   const Res& Store(int id, const Res& r);
   // Caches the result of node `id` at `stored` (in the store).
   const Res& Cache(int id, const Res* stored) {
-    if (id >= static_cast<int>(node_cache_.size())) node_cache_.resize(id + 1, nullptr);
     node_cache_[id] = stored;
     buffers_.touched_nodes.push_back(id);
     return *stored;
   }
   const Res& ComputeNode(int id);
   const Res& ComputeAndStoreRule(int rule);
-  Res Compute(int id, const Node& n);
-  Res ComputeRule(int rule);
+  [[gnu::always_inline]] inline Res Compute(int id, const Node& n);
+  [[gnu::always_inline]] inline Res ComputeRule(int rule);
   Res RuleApplicability(int rule);
-  // Rules added to the overlay after the last ResetCache (expressions) get their counts.
-  void EnsureRuleSlots(int rule) {
-    if (rule >= static_cast<int>(in_progress_.size())) GrowRuleSlots(rule);
-  }
-  void GrowRuleSlots(int rule);
+  void GrowRuleSlots(int rules);  // gives the per-rule buffers at least `rules` entries
   // True when `rule` is on the evaluation stack, ignoring the most recent entry.
   bool OnStackBelowTop(int rule) const {
     for (size_t i = 0; i + 1 < rule_stack_.size(); ++i) {
@@ -373,6 +373,8 @@ class EvalState {
   // Sub-state of the same situation (`shallowCopy`); inversions keep the rule stacks.
   std::unique_ptr<EvalState> Fork(bool copy_cache, bool copy_stacks = true) const;
   [[noreturn]] void Throw(const std::string& reason, const std::string& message) const;
+  // The same for fixed texts: the hot paths that may throw build no string (cold, out of line).
+  [[noreturn, gnu::cold, gnu::noinline]] void Throw(const char* reason, const char* message) const;
   void Warn(std::string message);
   // The cycle warning of `rule`, cut short: the stack from its last entry, then the rule.
   void WarnCycle(int rule);
@@ -381,7 +383,6 @@ class EvalState {
 
   // Mechanism evaluations (mechanisms_eval.cc, tranches_eval.cc, solve_eval.cc).
   Res Operation(const Node& n);
-  Res Condition(const Node& n);
   Res ConditionWith(const Node& n, bool not_applicable);
   Res Variations(const Node& n);
   Res Tranches(const Node& n);

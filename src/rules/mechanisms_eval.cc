@@ -188,7 +188,6 @@ Res EvalState::Operation(const Node& n) {
   return r;
 }
 
-Res EvalState::Condition(const Node& n) { return ConditionWith(n, false); }
 
 // `condition`; with `not_applicable`, the branches are replaced by "est non applicable"
 // of themselves (reference: est-non-applicable.ts, case 'condition').

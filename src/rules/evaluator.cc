@@ -282,7 +282,7 @@ inline Res EvalState::Compute(int id, const Node& n) {
     case NodeKind::kOperation:
       return Operation(n);
     case NodeKind::kCondition:
-      return ConditionWith(n, false);
+      return ConditionWith<false>(n);
     case NodeKind::kVariations:
       return Variations(n);
     case NodeKind::kEstNonDefini: {
@@ -562,7 +562,7 @@ Res EvalState::NotApplicable(int id) {
       r = RuleApplicability(n.rule);
     }
   } else if (n.kind == NodeKind::kCondition) {
-    r = ConditionWith(n, true);
+    r = ConditionWith<true>(n);
   } else {
     const Res& v = EvalNode(id);
     r.value = v.value.is_undefined() ? Val() : BoolValue(v.value.is_null());

@@ -383,7 +383,10 @@ class EvalState {
 
   // Mechanism evaluations (mechanisms_eval.cc, tranches_eval.cc, solve_eval.cc).
   Res Operation(const Node& n);
-  Res ConditionWith(const Node& n, bool not_applicable);
+  // A condition's value, or (kNotApplicable) whether it is not applicable: one instantiation
+  // each, so that the value's keeps no "est non applicable" results.
+  template <bool kNotApplicable>
+  Res ConditionWith(const Node& n);
   Res Variations(const Node& n);
   Res Tranches(const Node& n);
   Res Bareme(const Node& n, const Res& assiette, const Res& mult);

@@ -191,18 +191,25 @@ Res EvalState::Operation(const Node& n) {
 
 // `condition`; with `not_applicable`, the branches are replaced by "est non applicable"
 // of themselves (reference: est-non-applicable.ts, case 'condition').
-Res EvalState::ConditionWith(const Node& n, bool not_applicable) {
+template <bool kNotApplicable>
+Res EvalState::ConditionWith(const Node& n) {
   const Res& si = EvalNode(n.a);
-  if (si.unit != kNoUnit && !not_applicable) Throw("rules.invalid_condition", "La condition doit être de type booléen");
+  if (si.unit != kNoUnit && !kNotApplicable) Throw("rules.invalid_condition", "La condition doit être de type booléen");
   // Branch results are read in place (memoised); "est non applicable" results are kept here.
-  Res alors_storage, sinon_storage, merged;
-  auto branch = [&](int id, Res* storage) -> const Res* {
-    if (!not_applicable) return &EvalNode(id);
-    *storage = NotApplicable(id);
-    return storage;
+  struct NoStorage {};
+  using Storage = std::conditional_t<kNotApplicable, Res, NoStorage>;
+  [[maybe_unused]] Storage alors_storage, sinon_storage;
+  auto branch = [&](int id, [[maybe_unused]] Storage* storage) -> const Res* {
+    if constexpr (kNotApplicable) {
+      *storage = NotApplicable(id);
+      return storage;
+    } else {
+      return &EvalNode(id);
+    }
   };
   const Res* evaluation = nullptr;
   const Res* alors_eval = nullptr;
+  Missing undecided;  // both branches' missing variables, when the condition is not known
   if (IsTrue(si.value)) {
     alors_eval = branch(n.b, &alors_storage);
     evaluation = alors_eval;
@@ -213,14 +220,18 @@ Res EvalState::ConditionWith(const Node& n, bool not_applicable) {
   } else if (si.value.is_undefined()) {
     const Res* sinon = branch(n.c, &sinon_storage);
     alors_eval = branch(n.b, &alors_storage);
-    merged.missing = MergeMissing(sinon->missing, alors_eval->missing);
-    evaluation = &merged;
+    undecided = MergeMissing(sinon->missing, alors_eval->missing);
   } else {
     Throw("rules.invalid_condition", "La condition doit être de type booléen");
   }
   Res r;
+  if (evaluation == nullptr) {  // undecided: the value is undefined
+    r.missing = MergeMissing(Bonus(si.missing), undecided);
+    if (!kNotApplicable) r.unit = alors_eval->unit;
+    return r;
+  }
   r.value = evaluation->value;
-  if (!not_applicable) {
+  if (!kNotApplicable) {
     r.unit = evaluation->unit;
     if (r.unit == kNoUnit) {
       if (alors_eval != nullptr) {
@@ -234,6 +245,8 @@ Res EvalState::ConditionWith(const Node& n, bool not_applicable) {
   r.missing = MergeMissing(Bonus(si.missing), evaluation->missing);
   return r;
 }
+template Res EvalState::ConditionWith<false>(const Node& n);
+template Res EvalState::ConditionWith<true>(const Node& n);
 
 Res EvalState::Variations(const Node& n) {
   Res r;

@@ -535,7 +535,7 @@ Res EvalState::NotApplicable(int id) {
     r.value = BoolValue(false);
     return r;
   }
-  if (const Res* c = Cached(id)) {
+  if (const Res* c = node_cache_[id]) {
     r.value = BoolValue(c->value.is_null());
     r.missing = c->missing;
     return r;
@@ -545,7 +545,7 @@ Res EvalState::NotApplicable(int id) {
     Throw("rules.too_deep", "Évaluation trop profonde (dépendances circulaires ou modèle trop imbriqué)");
   }
   if (n.kind == NodeKind::kReference) {
-    if (const Res* value = CachedRule(n.rule)) {
+    if (const Res* value = rule_cache_[n.rule]) {
       // As the reference: a rule already evaluated is not applicable when its value is null.
       r.value = BoolValue(value->value.is_null());
       r.missing = value->missing;

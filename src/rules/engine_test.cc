@@ -374,21 +374,6 @@ TEST(BadInput, CyclesThroughAChildCheckingItsParentAreNotReported) {
   EXPECT_EQ(y->warnings().size(), 1u);
 }
 
-// A contexte's sub-state gets the replacement as the situation value, not as a result of the
-// replacement node: evaluating the same contexte inside it evaluates the replacement afresh, so
-// `x`'s cycle is met twice, as the reference (publicodes 1.10: value 200, two warnings).
-TEST(BadInput, ContexteSubStatesEvaluateTheirReplacementAfresh) {
-  auto model = Load(
-      "x: y\n"
-      "y: x\n"
-      "smic:\n  valeur: 10\n  plancher: x\n"
-      "brut: 100\n"
-      "montant:\n  valeur: brut * 2\n  plafond:\n    valeur: montant\n    contexte:\n      brut: 4.5 * smic\n");
-  Evaluation ev = Eval(model, "montant");
-  EXPECT_DOUBLE_EQ(ev.value.number, 200);
-  EXPECT_EQ(ev.warnings().size(), 2u);
-}
-
 TEST(BadInput, DivisionByZeroNamesTheRule) {
   auto model = Load("zero: 0\nratio: 10 / zero\n");
   Engine engine(model);

@@ -110,19 +110,33 @@ régime spécial:
   EXPECT_TRUE(disabled.missing.empty());
 }
 
+// `x`'s cycle met when `smic` is evaluated: each evaluation of the replacement `4.5 * smic` warns.
+constexpr const char* kSmicThroughACycle =
+    "x: y\n"
+    "y: x\n"
+    "smic:\n  valeur: 10\n  plancher: x\n"
+    "brut: 100\n";
+
+// A contexte's sub-state gets the replacement as the situation value, not as a result of the
+// replacement node: evaluating the same contexte inside it evaluates the replacement afresh, so
+// `x`'s cycle is met twice, as the reference (publicodes 1.10: value 200, two warnings).
+TEST(ReferenceSemantics, ContexteSubStatesEvaluateTheirReplacementAfresh) {
+  auto model = Load(std::string(kSmicThroughACycle) +
+                    "montant:\n  valeur: brut * 2\n  plafond:\n    valeur: montant\n    contexte:\n      brut: 4.5 * smic\n");
+  Evaluation ev = Eval(model, "montant");
+  EXPECT_DOUBLE_EQ(ev.value.number, 200);
+  EXPECT_EQ(ev.warnings().size(), 2u);
+}
+
 // A contexte's value is a result only in its own sub-state: a contexte nested in it starts
 // from an empty cache and evaluates the outer replacement afresh, as the reference, whose
 // sub-engine resets its cache. There `smic` meets `x`'s cycle inside `brut`, so the replacement
 // is undefined and `brut` keeps its own value (publicodes 1.10: value 100, two warnings).
 TEST(ReferenceSemantics, NestedContextesEvaluateTheOuterReplacementAfresh) {
-  auto model = Load(
-      "x: y\n"
-      "y: x\n"
-      "smic:\n  valeur: 10\n  plancher: x\n"
-      "brut: 100\n"
-      "autre: 0\n"
-      "inner:\n  valeur: brut\n  contexte:\n    autre: 1\n"
-      "montant:\n  valeur: inner\n  contexte:\n    brut: 4.5 * smic\n");
+  auto model = Load(std::string(kSmicThroughACycle) +
+                    "autre: 0\n"
+                    "inner:\n  valeur: brut\n  contexte:\n    autre: 1\n"
+                    "montant:\n  valeur: inner\n  contexte:\n    brut: 4.5 * smic\n");
   Evaluation ev = Eval(model, "montant");
   EXPECT_DOUBLE_EQ(ev.value.number, 100);
   EXPECT_EQ(ev.warnings().size(), 2u);

@@ -133,7 +133,6 @@ void FoldCache::EnsureGraph() {
   std::call_once(graph_once_, [this] {
     BuildGraph();
     BuildNodeRefs();
-    graph_built_.store(true, std::memory_order_release);
   });
 }
 
@@ -331,6 +330,7 @@ const FoldCache::SparseBits& FoldCache::Closure(int rule) {
 }
 
 void FoldCache::MarkDirty(const std::vector<int>& seeds, std::vector<uint64_t>* dirty) {
+  EnsureGraph();  // before any state reads Node
   dirty->assign((2 * static_cast<size_t>(rule_count_) + 63) / 64, 0);
   for (int s : seeds) AddDirty(s, dirty);
 }

@@ -63,10 +63,9 @@ class FoldCache {
   // foldable vertices (and that holds no contexte, inversion or circular resolution) is a pure
   // function of folded results, constants included: its empty-situation result, or nullptr
   // when `dirty` marks a vertex it reads or it must not be folded. References are left to
-  // Rule/Applicability.
+  // Rule/Applicability. `dirty` comes from MarkDirty, which builds the graph this reads.
   const Res* Node(int id, const std::vector<uint64_t>& dirty) {
     if (id >= node_count_) return nullptr;
-    if (!graph_built_.load(std::memory_order_acquire)) EnsureGraph();
     const NodeFold& f = node_fold_[id];
     const unsigned char s = f.state.load(std::memory_order_acquire);
     if (s == kNever) return nullptr;
@@ -150,7 +149,6 @@ class FoldCache {
     std::atomic<unsigned char> state{0};
   };
   int node_count_ = 0;
-  std::atomic<bool> graph_built_{false};
   std::unique_ptr<NodeFold[]> node_fold_;
   std::vector<int> node_refs_;
 

@@ -178,10 +178,11 @@ Status EngineCore::LoadSituation(const Json& situation) {
       state->ClearOverride(slot);
       continue;
     }
-    if (!graph.rule(rule).experimental && value_nodes[i].first == value_nodes[i].second) continue;
-    if (graph.rule(rule).experimental) experimental_rules.push_back(rule);
-    for (int parent : graph.rule(slot).parent_rules) {
-      if (parent >= 0 && graph.rule(parent).experimental) experimental_rules.push_back(parent);
+    if (graph.rule(rule).experimental) {  // else none of its parents is
+      experimental_rules.push_back(rule);
+      for (int parent : graph.rule(slot).parent_rules) {  // the rule itself, then its parents
+        if (parent >= 0 && graph.rule(parent).experimental) experimental_rules.push_back(parent);
+      }
     }
     AddExperimentalReferences(graph, value_nodes[i].first, value_nodes[i].second, &experimental_rules);
   }

@@ -462,7 +462,6 @@ void EvalState::GrowRuleSlots(int rules) {
   if (suppressed_.size() < n) suppressed_.resize(n, 0);
 }
 
-
 EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   const Rule& rule = g_->rule(rule_id);
   Disabling d;

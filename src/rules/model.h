@@ -238,5 +238,4 @@ Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions
 std::vector<std::string> RuleParents(const std::string& name);
 bool IsAccessible(const Graph& graph, const std::string& context, const std::string& name);
 
-
 }  // namespace parcours::rules::detail

@@ -189,10 +189,6 @@ Result<ModelReport> CrossCheck(const rules::ModelPtr& model, GoldenReader& golde
       if (found.empty()) {
         ++report.comparisons_agreeing;
       } else {
-        if (std::all_of(found.begin(), found.end(),
-                        [](const Disagreement& d) { return d.mismatch == Mismatch::kCycleWarnings; })) {
-          ++report.comparisons_cycle_warnings_only;
-        }
         all_agree = false;
         ++report.by_rule[rule];
         note(std::move(found), situation);

@@ -43,7 +43,6 @@ struct ModelReport {
   size_t situations_agreeing = 0;  // every rule agrees on every aspect
   size_t comparisons = 0;          // situations x rules
   size_t comparisons_agreeing = 0;
-  size_t comparisons_cycle_warnings_only = 0;  // disagreeing on the cycle warnings alone
   std::map<Mismatch, size_t> by_mismatch;          // evaluations with this kind of mismatch
   std::map<std::string, size_t> by_rule;           // evaluations that disagree, per rule
   std::map<std::string, size_t> missing_extra;     // missing variables only we report

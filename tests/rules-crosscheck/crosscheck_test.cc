@@ -108,25 +108,14 @@ TEST_P(CrossCheckTest, AgreesWithReferenceEngine) {
   // model may disagree on at most the recorded number of evaluations, every one of them is
   // listed above and in the report, and the figure only ever goes down. `make crosscheck`
   // (PARCOURS_CROSSCHECK_STRICT=1) requires full agreement on values, units, applicability,
-  // missing variables and errors. Evaluations that differ only by their number of cycle
-  // warnings have a ratchet of their own ("cycle_warnings"), in both modes.
-  const size_t cycle_only = report.comparisons_cycle_warnings_only;
-  const size_t disagreeing = report.comparisons - report.comparisons_agreeing - cycle_only;
-  size_t allowed = 0, allowed_cycle_only = 0;
-  {
+  // missing variables, errors and the number of cycle warnings.
+  const size_t disagreeing = report.comparisons - report.comparisons_agreeing;
+  size_t allowed = 0;
+  if (!std::getenv("PARCOURS_CROSSCHECK_STRICT")) {
     std::ifstream in(std::filesystem::path(PARCOURS_SOURCE_DIR) / "tests" / "rules-crosscheck" / "known_gaps.json");
     const nlohmann::json gaps = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (gaps.is_object()) {
-      if (!std::getenv("PARCOURS_CROSSCHECK_STRICT")) allowed = gaps.value(c.model, size_t{0});
-      allowed_cycle_only = gaps.value("cycle_warnings", nlohmann::json::object()).value(c.model, size_t{0});
-    }
+    if (gaps.is_object()) allowed = gaps.value(c.model, size_t{0});
   }
-  if (cycle_only < allowed_cycle_only) {
-    std::cout << c.model << " : l'écart sur les avertissements de cycle a baissé à " << cycle_only
-              << ", abaissez known_gaps.json\n";
-  }
-  EXPECT_LE(cycle_only, allowed_cycle_only)
-      << c.model << " : " << cycle_only << " évaluations ne diffèrent que par leurs avertissements de cycle";
   std::cout << c.model << " : " << report.comparisons_agreeing << " / " << report.comparisons
             << " évaluations en accord avec le moteur de référence (écart connu admis : " << allowed << ")\n";
   if (disagreeing < allowed) {

@@ -257,8 +257,9 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const EvaluationO
   ev.value = ToValue(result->value);
   ev.unit = result->unit == kNoUnit ? "" : SerializeUnit(result->unit);
   if (options.missing) {
-    ev.missing.reserve(result->missing.size());
-    for (const auto& [rule, score] : result->missing) ev.missing.push_back({graph.rule(rule).name, score});
+    const Missing missing = shared.missing.Flatten(result->missing);
+    ev.missing.reserve(missing.size());
+    for (const auto& [rule, score] : missing) ev.missing.push_back({graph.rule(rule).name, score});
   }
   auto trace = std::make_shared<EvalTrace>();
   trace->core = self;

@@ -330,7 +330,7 @@ inline Res EvalState::Compute(int id, const Node& n) {
     case NodeKind::kVariableManquante: {
       const Res& v = EvalNode(n.a);
       double max_score = 0;
-      for (const auto& [rule, score] : v.missing) max_score = std::max(max_score, score);
+      for (const auto& [rule, score] : shared_->missing.Flatten(v.missing)) max_score = std::max(max_score, score);
       Res r;
       r.value = v.value;
       r.unit = v.unit;

@@ -359,6 +359,7 @@ bool FoldCache::EvaluateFolded(Run run) {
   if (!state_) {
     graph_ = std::make_unique<Graph>(model_, &overlay_);
     state_ = std::make_unique<EvalState>(graph_.get(), model_, &shared_);
+    shared_.missing.SetFlat(true);  // engines of every thread read these results
     state_->track_warned_path_ = true;
   }
   // Every result kept in the model-level state was computed without error, warning or

@@ -1,127 +1,142 @@
 // Missing-variable lists of results: the reference's mergeMissing and bonus (see evaluator.h,
 // MissingArena).
 #include <algorithm>
+#include <atomic>
+#include <new>
 
 #include "evaluator.h"
 
 namespace parcours::rules::detail {
 namespace {
 
-// Where each rule of a merge's first list sits, by rule id, stamped per merge so that nothing
-// is cleared between merges. One per thread, shared by every arena of the thread: an engine's
-// arena would otherwise size and zero its own index for every rule of the model.
-struct MergeIndex {
+// Flatten's stamps, unique across threads: a merge keeps the stamp of the last Flatten that
+// reached it, and an engine may be used from one thread, then another.
+std::atomic<uint64_t> flatten_stamp{0};
+
+// Flatten's work space, one per thread: where each rule sits in the list being built (stamped
+// per call, so that nothing is cleared between calls), the walk's stack and the merges in
+// post-order.
+struct FlattenScratch {
   struct Position {
-    uint32_t stamp = 0;  // the merge that set it
-    uint32_t index = 0;  // in the merged list
+    uint64_t stamp = 0;
+    uint32_t index = 0;
+  };
+  struct Frame {
+    MissingMerge* merge;
+    int next;  // 0: `a` to walk, 1: `b` to walk, 2: done
   };
   std::vector<Position> position;
-  uint32_t stamp = 0;
+  std::vector<Frame> stack;
+  std::vector<MissingMerge*> post_order;
+  std::vector<MissingEntry> out;
 };
-thread_local MergeIndex merge_index;
-
-// The thread's index, stamped afresh with where each of `n` entries sits (`first` + i).
-MergeIndex& IndexOf(const MissingEntry* entries, size_t n, size_t first) {
-  MergeIndex& index = merge_index;
-  if (++index.stamp == 0) {
-    std::fill(index.position.begin(), index.position.end(), MergeIndex::Position{});
-    index.stamp = 1;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    const size_t rule = static_cast<size_t>(entries[i].rule);
-    if (rule >= index.position.size()) index.position.resize(rule + 1);
-    index.position[rule] = {index.stamp, static_cast<uint32_t>(first + i)};
-  }
-  return index;
-}
+thread_local FlattenScratch scratch;
 
 }  // namespace
 
-MissingEntry* MissingArena::Allocate(size_t n) {
-  if (n > left_) {
-    constexpr size_t kChunk = 4096;
-    const size_t size = std::max(n, kChunk);
-    chunks_.push_back(std::make_unique_for_overwrite<MissingEntry[]>(size));
-    next_ = chunks_.back().get();
-    left_ = size;
-  }
-  MissingEntry* out = next_;
-  next_ += n;
-  left_ -= n;
-  return out;
+void MissingArena::NextChunk(size_t bytes) {
+  // Entries and merges share the chunks: both are allocated in multiples of their alignment.
+  static_assert(alignof(MissingMerge) == alignof(MissingEntry) && sizeof(MissingMerge) % alignof(MissingEntry) == 0);
+  constexpr size_t kChunk = 64 * 1024;
+  const size_t size = std::max(bytes, kChunk);
+  chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
+  next_ = chunks_.back().get();
+  left_ = size;
 }
 
 Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
-  const size_t na = a.size(), nb = b.size();
-  MissingEntry* out = Allocate(na + nb);
-  const MissingEntry* const pa = a.data();
-  const MissingEntry* const pb = b.data();
-  const double bonus_a = a.bonus(), bonus_b = b.bonus();
-  // Lists often start alike (the same variables reached by two branches): no search for those.
-  const size_t common = std::min(na, nb);
-  size_t same = 0;
-  while (same < common && pa[same].rule == pb[same].rule) {
-    out[same] = {pa[same].rule, pa[same].score + bonus_a + pb[same].score + bonus_b};
-    ++same;
-  }
-  if (bonus_a == 0) {
-    std::copy(pa + same, pa + na, out + same);
-  } else {
-    for (size_t i = same; i < na; ++i) out[i] = {pa[i].rule, pa[i].score + bonus_a};
-  }
-  size_t size = na;
-  // The rest of `b`: most of its rules that are in `a` come in `a`'s order (a walk finds them
-  // one after the other), most others are absent (a 64-bit filter of `a`'s rules by their low
-  // bits says so); the remaining few are searched, through an index by rule id for long lists.
-  uint64_t bits = 0;
-  if (same < nb) {
-    for (size_t i = same; i < na; ++i) bits |= uint64_t{1} << (pa[i].rule & 63);
-  }
-  MergeIndex* index = nullptr;
-  size_t walk = same;
-  for (size_t j = same; j < nb; ++j) {
-    const MissingEntry& entry = pb[j];
-    const double score = entry.score + bonus_b;
-    if (walk < na && out[walk].rule == entry.rule) {
-      out[walk++].score += score;
-      continue;
+  if (!flat_) return Missing(::new (Allocate(sizeof(MissingMerge))) MissingMerge{a, b, {}, 0, 0, 0});
+  MissingMerge merge{a, b, {}, 0, 0, 0};
+  return Flatten(Missing(&merge));
+}
+
+// The reference's order is the first appearance of each rule in a walk of the merge tree, left
+// side first; its score, the sum over every way the tree reaches an entry of the entry's score
+// plus the bonuses on the way. Merges are shared (a rule's result is read by every node
+// referring to it), so the tree is a DAG: a depth-first walk visits each merge once and gives
+// the order, then each merge, in topological order, hands its number of ways and their bonuses
+// down to its two sides. A merge already flattened is read as its flat list, and the merge
+// flattened here keeps its own (inversions ask again and again for lists that share most of
+// their merges).
+Missing MissingArena::Flatten(const Missing& a) {
+  if (a.flat()) return a;
+  if (!a.merge()->flat.empty()) return a.merge()->flat.WithBonus(a.bonus());
+  const uint64_t stamp = flatten_stamp.fetch_add(1, std::memory_order_relaxed) + 1;
+  FlattenScratch& s = scratch;
+  s.stack.clear();
+  s.post_order.clear();
+  s.out.clear();
+  bool unknown = false;
+  auto enter = [&](const Missing& side) {
+    if (side.empty()) return;
+    const Missing& m = side.flat() || side.merge()->flat.empty() ? side : side.merge()->flat;
+    if (m.unknown()) {
+      unknown = true;
+      return;
     }
-    size_t found = na;
-    if ((bits >> (entry.rule & 63)) & 1) {
-      if (na - same <= 16) {
-        for (size_t i = same; i < na; ++i) {
-          if (out[i].rule == entry.rule) {
-            found = i;
-            break;
-          }
-        }
-      } else {
-        if (index == nullptr) index = &IndexOf(out + same, na - same, same);
-        const size_t rule = static_cast<size_t>(entry.rule);
-        if (rule < index->position.size() && index->position[rule].stamp == index->stamp) {
-          found = index->position[rule].index;
+    if (m.flat()) {
+      for (const MissingEntry* e = m.entries(); e != m.entries() + m.size(); ++e) {
+        const size_t rule = static_cast<size_t>(e->rule);
+        if (rule >= s.position.size()) s.position.resize(rule + 1);
+        if (s.position[rule].stamp != stamp) {
+          s.position[rule] = {stamp, static_cast<uint32_t>(s.out.size())};
+          s.out.push_back({e->rule, 0});
         }
       }
+      return;
     }
-    if (found != na) {
-      out[found].score += score;
-      walk = found + 1;
+    auto* merge = const_cast<MissingMerge*>(m.merge());
+    if (merge->stamp == stamp) return;
+    merge->stamp = stamp;
+    merge->paths = 0;
+    merge->bonus_sum = 0;
+    s.stack.push_back({merge, 0});
+  };
+  enter(a);
+  while (!s.stack.empty()) {
+    FlattenScratch::Frame& top = s.stack.back();
+    MissingMerge* merge = top.merge;
+    const int next = top.next++;
+    if (next == 0) {
+      enter(merge->a);
+    } else if (next == 1) {
+      enter(merge->b);
     } else {
-      out[size++] = {entry.rule, score};
+      s.post_order.push_back(merge);
+      s.stack.pop_back();
     }
   }
-  // The unused tail goes back to the arena.
-  const size_t unused = na + nb - size;
-  if (out + na + nb == next_) {
-    next_ -= unused;
-    left_ += unused;
+  if (unknown) return Missing::Unknown();
+  MissingMerge* root = s.post_order.back();
+  root->paths = 1;
+  root->bonus_sum = 0;
+  for (size_t i = s.post_order.size(); i-- > 0;) {
+    const MissingMerge* merge = s.post_order[i];
+    for (const Missing* side : {&merge->a, &merge->b}) {
+      if (side->empty()) continue;
+      const double paths = merge->paths;
+      const double bonus = merge->bonus_sum + side->bonus() * paths;
+      const Missing& list = side->flat() || side->merge()->flat.empty() ? *side : side->merge()->flat;
+      if (list.flat()) {
+        for (const MissingEntry* e = list.entries(); e != list.entries() + list.size(); ++e) {
+          s.out[s.position[static_cast<size_t>(e->rule)].index].score += paths * e->score + bonus;
+        }
+      } else {
+        auto* below = const_cast<MissingMerge*>(side->merge());
+        below->paths += paths;
+        below->bonus_sum += bonus;
+      }
+    }
   }
-  return Missing(out, static_cast<uint32_t>(size));
+  auto* out = static_cast<MissingEntry*>(Allocate(s.out.size() * sizeof(MissingEntry)));
+  std::copy(s.out.begin(), s.out.end(), out);
+  root->flat = Missing(out, static_cast<uint32_t>(s.out.size()));
+  return root->flat.WithBonus(a.bonus());
 }
 
 Missing MissingArena::One(int rule, double score) {
   if (!tracking_) return Missing::Unknown();
-  MissingEntry* out = Allocate(1);
+  auto* out = static_cast<MissingEntry*>(Allocate(sizeof(MissingEntry)));
   *out = {rule, score};
   return Missing(out, 1);
 }
@@ -129,9 +144,10 @@ Missing MissingArena::One(int rule, double score) {
 Missing MissingArena::WithScore(const Missing& a, double score) {
   if (a.empty() || a.unknown()) return a;
   if (!tracking_) return Missing::Unknown();
-  MissingEntry* out = Allocate(a.size());
-  for (size_t i = 0; i < a.size(); ++i) out[i] = {a.data()[i].rule, score};
-  return Missing(out, static_cast<uint32_t>(a.size()));
+  const Missing list = Flatten(a);
+  auto* out = static_cast<MissingEntry*>(Allocate(list.size() * sizeof(MissingEntry)));
+  for (size_t i = 0; i < list.size(); ++i) out[i] = {list.entries()[i].rule, score};
+  return Missing(out, static_cast<uint32_t>(list.size()));
 }
 
 }  // namespace parcours::rules::detail

@@ -123,7 +123,7 @@ Res EvalState::Inversion(const Node& n) {
     // Whether the goal is its own missing variable decides: not knowing it, start again.
     if (ev.missing.unknown() && ev.value.is_number()) throw MissingNeeded();
     bool listed = false;
-    for (const auto& [m, score] : ev.missing) listed |= m == rule;
+    for (const auto& [m, score] : shared_->missing.Flatten(ev.missing)) listed |= m == rule;
     if (ev.value.is_number() && !listed) {
       goal = candidate;
       break;

@@ -27,6 +27,35 @@ Evaluation Eval(const ModelPtr& model, const std::string& rule, const Json& situ
   return ev.ok() ? *ev : Evaluation();
 }
 
+TEST(ReferenceSemantics, MissingListsReachedTwiceAddUpTheirScores) {
+  // `x`'s list is merged four times on the way to `z`, twice under a condition's bonus.
+  // Expected scores and order from publicodes 1.10.
+  auto model = Load(R"(
+a:
+  unité: €
+b:
+  unité: €
+c:
+x: a + b
+y:
+  valeur:
+    condition:
+      si: c
+      alors: x
+      sinon: x * 2
+z: x + y + x + b
+)");
+  auto missing = [&](const Json& situation) {
+    std::vector<std::pair<std::string, double>> out;
+    for (const auto& m : Eval(model, "z", situation).missing) out.emplace_back(m.name, m.score);
+    return out;
+  };
+  using List = std::vector<std::pair<std::string, double>>;
+  EXPECT_EQ(missing(Json::object()), (List{{"a", 4}, {"b", 5}, {"c", 2}}));
+  EXPECT_EQ(missing({{"c", "oui"}}), (List{{"a", 3}, {"b", 4}}));
+  EXPECT_EQ(missing({{"a", "1 €"}}), (List{{"b", 5}, {"c", 2}}));
+}
+
 TEST(LocaleCompare, FollowsTheIcuRootOrder) {
   using detail::LocaleCompare;
   EXPECT_LT(LocaleCompare("cotisations", "PL"), 0);  // case is only a tertiary difference

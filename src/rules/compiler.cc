@@ -2,8 +2,10 @@
 #include "compiler.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string_view>
 
 namespace parcours::rules::detail {
@@ -399,10 +401,11 @@ bool SplitLeadingNumber(std::string_view text, LeadingNumber* out) {
 const Node* ConstantTexts::Find(const std::string& text, double* number) const {
   LeadingNumber leading;
   const bool numeric = SplitLeadingNumber(text, &leading);
-  *number = std::nan("");
+  *number = std::numeric_limits<double>::quiet_NaN();
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto it = numeric ? numbers_.find(leading.rest) : numbers_.end(); it != numbers_.end()) {
-    *number = std::strtod(std::string(leading.digits).c_str(), nullptr);  // as the parser reads it
+    // Decimal digits only: correctly rounded, as the parser's strtod reads them.
+    std::from_chars(leading.digits.data(), leading.digits.data() + leading.digits.size(), *number);
     return &it->second;
   }
   auto it = nodes_.find(text);

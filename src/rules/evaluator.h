@@ -94,6 +94,7 @@ struct MissingMerge {
   uint64_t stamp;    // the Flatten that last reached it
   double paths;      // the ways it is reached from the list being flattened
   double bonus_sum;  // the bonuses along those ways, summed
+  uint32_t edges;    // the sides reaching it whose ways are not handed down yet
 };
 
 // Bump allocator of missing-variable lists, and their operations (the reference's

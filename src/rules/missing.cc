@@ -14,20 +14,15 @@ namespace {
 std::atomic<uint64_t> flatten_stamp{0};
 
 // Flatten's work space, one per thread: where each rule sits in the list being built (stamped
-// per call, so that nothing is cleared between calls), the walk's stack and the merges in
-// post-order.
+// per call, so that nothing is cleared between calls) and the two walks' stacks.
 struct FlattenScratch {
   struct Position {
     uint64_t stamp = 0;
     uint32_t index = 0;
   };
-  struct Frame {
-    MissingMerge* merge;
-    int next;  // 0: `a` to walk, 1: `b` to walk, 2: done
-  };
   std::vector<Position> position;
-  std::vector<Frame> stack;
-  std::vector<MissingMerge*> post_order;
+  std::vector<const Missing*> sides;  // the walk's stack
+  std::vector<MissingMerge*> walk;    // merges whose ways are all counted
   std::vector<MissingEntry> out;
 };
 thread_local FlattenScratch scratch;
@@ -45,35 +40,40 @@ void MissingArena::NextChunk(size_t bytes) {
 }
 
 Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
-  if (!flat_) return Missing(::new (Allocate(sizeof(MissingMerge))) MissingMerge{a, b, {}, 0, 0, 0});
-  MissingMerge merge{a, b, {}, 0, 0, 0};
+  if (!flat_) return Missing(::new (Allocate(sizeof(MissingMerge))) MissingMerge{a, b, {}, 0, 0, 0, 0});
+  MissingMerge merge{a, b, {}, 0, 0, 0, 0};
   return Flatten(Missing(&merge));
 }
 
 // The reference's order is the first appearance of each rule in a walk of the merge tree, left
 // side first; its score, the sum over every way the tree reaches an entry of the entry's score
 // plus the bonuses on the way. Merges are shared (a rule's result is read by every node
-// referring to it), so the tree is a DAG: a depth-first walk visits each merge once and gives
-// the order, then each merge, in topological order, hands its number of ways and their bonuses
-// down to its two sides. A merge already flattened is read as its flat list, and the merge
-// flattened here keeps its own (inversions ask again and again for lists that share most of
-// their merges).
+// referring to it), so the tree is a DAG: a depth-first walk, left side first, visits each merge
+// once, gives the order and counts the edges into each merge; then each merge, once every merge
+// above it has handed it its ways, hands its number of ways and their bonuses down to its two
+// sides. A merge already flattened is read as its flat list, and the merge flattened here keeps
+// its own (inversions ask again and again for lists that share most of their merges).
 Missing MissingArena::Flatten(const Missing& a) {
   if (a.flat()) return a;
   if (!a.merge()->flat.empty()) return a.merge()->flat.WithBonus(a.bonus());
   const uint64_t stamp = flatten_stamp.fetch_add(1, std::memory_order_relaxed) + 1;
   FlattenScratch& s = scratch;
-  s.stack.clear();
-  s.post_order.clear();
   s.out.clear();
-  bool unknown = false;
-  auto enter = [&](const Missing& side) {
-    if (side.empty()) return;
-    const Missing& m = side.flat() || side.merge()->flat.empty() ? side : side.merge()->flat;
-    if (m.unknown()) {
-      unknown = true;
-      return;
-    }
+  // A merge's side as it is read: its flat list once flattened.
+  auto list = [](const Missing& side) -> const Missing& {
+    return side.flat() || side.merge()->flat.empty() ? side : side.merge()->flat;
+  };
+  auto* root = const_cast<MissingMerge*>(a.merge());
+  root->stamp = stamp;
+  root->paths = 1;
+  root->bonus_sum = 0;
+  root->edges = 0;
+  s.sides.assign({&root->b, &root->a});  // `a` on top: walked first
+  while (!s.sides.empty()) {
+    const Missing& m = list(*s.sides.back());
+    s.sides.pop_back();
+    if (m.empty()) continue;
+    if (m.unknown()) return Missing::Unknown();
     if (m.flat()) {
       for (const MissingEntry* e = m.entries(); e != m.entries() + m.size(); ++e) {
         const size_t rule = static_cast<size_t>(e->rule);
@@ -83,48 +83,37 @@ Missing MissingArena::Flatten(const Missing& a) {
           s.out.push_back({e->rule, 0});
         }
       }
-      return;
+      continue;
     }
-    auto* merge = const_cast<MissingMerge*>(m.merge());
-    if (merge->stamp == stamp) return;
-    merge->stamp = stamp;
-    merge->paths = 0;
-    merge->bonus_sum = 0;
-    s.stack.push_back({merge, 0});
-  };
-  enter(a);
-  while (!s.stack.empty()) {
-    FlattenScratch::Frame& top = s.stack.back();
-    MissingMerge* merge = top.merge;
-    const int next = top.next++;
-    if (next == 0) {
-      enter(merge->a);
-    } else if (next == 1) {
-      enter(merge->b);
-    } else {
-      s.post_order.push_back(merge);
-      s.stack.pop_back();
+    auto* below = const_cast<MissingMerge*>(m.merge());
+    if (below->stamp != stamp) {
+      below->stamp = stamp;
+      below->paths = 0;
+      below->bonus_sum = 0;
+      below->edges = 0;
+      s.sides.push_back(&below->b);
+      s.sides.push_back(&below->a);
     }
+    ++below->edges;
   }
-  if (unknown) return Missing::Unknown();
-  MissingMerge* root = s.post_order.back();
-  root->paths = 1;
-  root->bonus_sum = 0;
-  for (size_t i = s.post_order.size(); i-- > 0;) {
-    const MissingMerge* merge = s.post_order[i];
+  s.walk.assign(1, root);
+  while (!s.walk.empty()) {
+    const MissingMerge* merge = s.walk.back();
+    s.walk.pop_back();
     for (const Missing* side : {&merge->a, &merge->b}) {
-      if (side->empty()) continue;
+      const Missing& m = list(*side);
+      if (m.empty()) continue;
       const double paths = merge->paths;
       const double bonus = merge->bonus_sum + side->bonus() * paths;
-      const Missing& list = side->flat() || side->merge()->flat.empty() ? *side : side->merge()->flat;
-      if (list.flat()) {
-        for (const MissingEntry* e = list.entries(); e != list.entries() + list.size(); ++e) {
+      if (m.flat()) {
+        for (const MissingEntry* e = m.entries(); e != m.entries() + m.size(); ++e) {
           s.out[s.position[static_cast<size_t>(e->rule)].index].score += paths * e->score + bonus;
         }
       } else {
-        auto* below = const_cast<MissingMerge*>(side->merge());
+        auto* below = const_cast<MissingMerge*>(m.merge());
         below->paths += paths;
         below->bonus_sum += bonus;
+        if (--below->edges == 0) s.walk.push_back(below);
       }
     }
   }

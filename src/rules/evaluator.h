@@ -37,7 +37,8 @@ struct MissingMerge;
 // list in a MissingArena that outlives every result pointing to it, or the merge of two such
 // handles (the reference's mergeMissing, kept unevaluated: an evaluation merges about 600 lists
 // of 20 entries on average, and reads the entries of one, its result). Results copy handles
-// for free. A condition's bonus (every score + 1) is a count kept beside the handle, not a copy.
+// for free. A condition's bonus (every score + 1) is a count kept beside the handle, not a copy:
+// on a merge, it goes to each rule of the merged list once, not to each list merged into it.
 // An evaluation that does not track missing variables (MissingArena::SetTracking) gives the
 // "unknown" list instead of every non-empty one: one entry of rule -1.
 class Missing {
@@ -90,11 +91,12 @@ class Missing {
 // add up), with the scratch MissingArena::Flatten uses and its flat list once flattened.
 struct MissingMerge {
   Missing a, b;
-  Missing flat;      // empty until flattened
-  uint64_t stamp;    // the Flatten that last reached it
-  double paths;      // the ways it is reached from the list being flattened
-  double bonus_sum;  // the bonuses along those ways, summed
-  uint32_t edges;    // the sides reaching it whose ways are not handed down yet
+  Missing flat;    // empty until flattened
+  uint64_t stamp;  // the Flatten that last reached it
+  double paths;    // the ways it is reached from the list being flattened
+  double bonus;    // the bonuses of those ways, each times its number of ways
+  uint32_t edges;  // the sides reaching it whose ways are not handed down yet
+  uint32_t index;  // in that Flatten's order
 };
 
 // Bump allocator of missing-variable lists, and their operations (the reference's

@@ -2,6 +2,7 @@
 // MissingArena).
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <new>
 
 #include "evaluator.h"
@@ -14,7 +15,7 @@ namespace {
 std::atomic<uint64_t> flatten_stamp{0};
 
 // Flatten's work space, one per thread: where each rule sits in the list being built (stamped
-// per call, so that nothing is cleared between calls) and the two walks' stacks.
+// per call, so that nothing is cleared between calls), the walks' stacks and the merges' rules.
 struct FlattenScratch {
   struct Position {
     uint64_t stamp = 0;
@@ -23,6 +24,8 @@ struct FlattenScratch {
   std::vector<Position> position;
   std::vector<const Missing*> sides;  // the walk's stack
   std::vector<MissingMerge*> walk;    // merges whose ways are all counted
+  std::vector<MissingMerge*> order;   // merges in the order their ways were handed down
+  std::vector<uint64_t> bits;         // per merge of `order`: the rules it holds
   std::vector<MissingEntry> out;
 };
 thread_local FlattenScratch scratch;
@@ -40,18 +43,20 @@ void MissingArena::NextChunk(size_t bytes) {
 }
 
 Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
-  if (!flat_) return Missing(::new (Allocate(sizeof(MissingMerge))) MissingMerge{a, b, {}, 0, 0, 0, 0});
-  MissingMerge merge{a, b, {}, 0, 0, 0, 0};
+  if (!flat_) return Missing(::new (Allocate(sizeof(MissingMerge))) MissingMerge{a, b, {}, 0, 0, 0, 0, 0});
+  MissingMerge merge{a, b, {}, 0, 0, 0, 0, 0};
   return Flatten(Missing(&merge));
 }
 
 // The reference's order is the first appearance of each rule in a walk of the merge tree, left
-// side first; its score, the sum over every way the tree reaches an entry of the entry's score
-// plus the bonuses on the way. Merges are shared (a rule's result is read by every node
-// referring to it), so the tree is a DAG: a depth-first walk, left side first, visits each merge
-// once, gives the order and counts the edges into each merge; then each merge, once every merge
-// above it has handed it its ways, hands its number of ways and their bonuses down to its two
-// sides. A merge already flattened is read as its flat list, and the merge flattened here keeps
+// side first; its score, the sum over every way the tree reaches an entry of the entry's score,
+// plus, for every way reaching a list with a bonus, the bonus, once per rule of that list (a
+// bonus adds to each rule of the merged list, however many of its lists hold the rule). Merges
+// are shared (a rule's result is read by every node referring to it), so the tree is a DAG: a
+// depth-first walk, left side first, visits each merge once, gives the order and counts the
+// edges into each merge; then each merge, once every merge above it has handed it its ways,
+// hands them and their bonuses down to its sides; last, from the bottom up, each merge learns
+// which rules it holds (a bit per rule of the result) and gives them its bonuses. A merge already flattened is read as its flat list, and the merge flattened here keeps
 // its own (inversions ask again and again for lists that share most of their merges).
 Missing MissingArena::Flatten(const Missing& a) {
   if (a.flat()) return a;
@@ -66,8 +71,9 @@ Missing MissingArena::Flatten(const Missing& a) {
   auto* root = const_cast<MissingMerge*>(a.merge());
   root->stamp = stamp;
   root->paths = 1;
-  root->bonus_sum = 0;
+  root->bonus = 0;
   root->edges = 0;
+  s.order.clear();
   s.sides.assign({&root->b, &root->a});  // `a` on top: walked first
   while (!s.sides.empty()) {
     const Missing& m = list(*s.sides.back());
@@ -89,7 +95,7 @@ Missing MissingArena::Flatten(const Missing& a) {
     if (below->stamp != stamp) {
       below->stamp = stamp;
       below->paths = 0;
-      below->bonus_sum = 0;
+      below->bonus = 0;
       below->edges = 0;
       s.sides.push_back(&below->b);
       s.sides.push_back(&below->a);
@@ -97,23 +103,56 @@ Missing MissingArena::Flatten(const Missing& a) {
     ++below->edges;
   }
   s.walk.assign(1, root);
+  bool bonuses = false;
   while (!s.walk.empty()) {
-    const MissingMerge* merge = s.walk.back();
+    MissingMerge* merge = s.walk.back();
     s.walk.pop_back();
+    merge->index = static_cast<uint32_t>(s.order.size());
+    s.order.push_back(merge);
     for (const Missing* side : {&merge->a, &merge->b}) {
       const Missing& m = list(*side);
       if (m.empty()) continue;
       const double paths = merge->paths;
-      const double bonus = merge->bonus_sum + side->bonus() * paths;
-      if (m.flat()) {
+      if (m.flat()) {  // its rules are distinct: its bonus goes to each entry
+        const double bonus = side->bonus();
         for (const MissingEntry* e = m.entries(); e != m.entries() + m.size(); ++e) {
-          s.out[s.position[static_cast<size_t>(e->rule)].index].score += paths * e->score + bonus;
+          s.out[s.position[static_cast<size_t>(e->rule)].index].score += paths * (e->score + bonus);
         }
       } else {
         auto* below = const_cast<MissingMerge*>(m.merge());
         below->paths += paths;
-        below->bonus_sum += bonus;
+        below->bonus += paths * side->bonus();
+        bonuses = bonuses || side->bonus() != 0;
         if (--below->edges == 0) s.walk.push_back(below);
+      }
+    }
+  }
+  if (bonuses) {
+    // From the bottom up (the reverse of that order), each merge's rules as bits of the result's,
+    // then its bonuses to each of them.
+    const size_t words = (s.out.size() + 63) / 64;
+    s.bits.assign(s.order.size() * words, 0);
+    for (size_t i = s.order.size(); i-- > 0;) {
+      const MissingMerge* merge = s.order[i];
+      uint64_t* mine = &s.bits[i * words];
+      for (const Missing* side : {&merge->a, &merge->b}) {
+        const Missing& m = list(*side);
+        if (m.empty()) continue;
+        if (m.flat()) {
+          for (const MissingEntry* e = m.entries(); e != m.entries() + m.size(); ++e) {
+            const uint32_t k = s.position[static_cast<size_t>(e->rule)].index;
+            mine[k >> 6] |= uint64_t{1} << (k & 63);
+          }
+        } else {
+          const uint64_t* theirs = &s.bits[m.merge()->index * words];
+          for (size_t w = 0; w < words; ++w) mine[w] |= theirs[w];
+        }
+      }
+      if (merge->bonus == 0) continue;
+      for (size_t w = 0; w < words; ++w) {
+        for (uint64_t bits = mine[w]; bits != 0; bits &= bits - 1) {
+          s.out[w * 64 + static_cast<size_t>(std::countr_zero(bits))].score += merge->bonus;
+        }
       }
     }
   }

@@ -56,8 +56,9 @@ Missing MissingArena::MergeLists(const Missing& a, const Missing& b) {
 // depth-first walk, left side first, visits each merge once, gives the order and counts the
 // edges into each merge; then each merge, once every merge above it has handed it its ways,
 // hands them and their bonuses down to its sides; last, from the bottom up, each merge learns
-// which rules it holds (a bit per rule of the result) and gives them its bonuses. A merge already flattened is read as its flat list, and the merge flattened here keeps
-// its own (inversions ask again and again for lists that share most of their merges).
+// which rules it holds (a bit per rule of the result) and gives them its bonuses. A merge
+// already flattened is read as its flat list, and the merge flattened here keeps its own
+// (inversions ask again and again for lists that share most of their merges).
 Missing MissingArena::Flatten(const Missing& a) {
   if (a.flat()) return a;
   if (!a.merge()->flat.empty()) return a.merge()->flat.WithBonus(a.bonus());

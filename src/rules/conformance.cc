@@ -95,8 +95,8 @@ std::string CheckExample(Engine& engine, const Model& model, const std::string& 
     }
   }
   if (example.contains("type") && example["type"].is_string()) {
-    int id = model.compiled().core.rule_index.at(rule);
-    std::string got = TypeName(model.compiled().core.rules[id].type.type);
+    const int id = model.compiled().FindRule(rule);
+    std::string got = id < 0 ? "(règle inconnue)" : TypeName(model.compiled().core.rules[id].type.type);
     if (got != example["type"].get<std::string>()) {
       problems += "type attendu " + example["type"].get<std::string>() + ", obtenu " + got + ". ";
     }

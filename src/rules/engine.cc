@@ -24,14 +24,13 @@ std::vector<std::string> Model::RuleNames() const {
 }
 
 bool Model::HasRule(std::string_view name) const {
-  auto it = compiled_->core.rule_index.find(name);
-  return it != compiled_->core.rule_index.end() && compiled_->core.rules[it->second].root_accessible;
+  const int id = compiled_->FindRule(name);
+  return id >= 0 && compiled_->core.rules[id].root_accessible;
 }
 
 Json Model::RawRule(std::string_view name) const {
-  auto it = compiled_->core.rule_index.find(name);
-  if (it == compiled_->core.rule_index.end()) return Json();
-  return compiled_->core.rules[it->second].raw;
+  const int id = compiled_->FindRule(name);
+  return id < 0 ? Json() : compiled_->core.rules[id].raw;
 }
 
 const std::vector<std::string>& Model::warnings() const { return compiled_->warnings; }

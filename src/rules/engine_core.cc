@@ -87,12 +87,11 @@ Status EngineCore::LoadSituation(const Json& situation) {
   overlay.node_types.reserve(overlay.node_types.size() + situation.size());
   for (auto it = situation.begin(); it != situation.end(); ++it) {
     const std::string& name = it.key();
-    auto found = compiled->core.rule_index.find(name);
+    const int found = compiled->FindRule(name);
     Status error;
-    if (found == compiled->core.rule_index.end()) {
+    if (found < 0) {
       error = SituationError(name, "rules.situation_unknown_rule", "'" + name + "' n'existe pas dans la base de règles.");
-    } else if (!compiled->core.rules[found->second].root_accessible ||
-               compiled->core.rules[found->second].situation_rule < 0) {
+    } else if (!compiled->core.rules[found].root_accessible || compiled->core.rules[found].situation_rule < 0) {
       error = SituationError(name, "rules.situation_private_rule", "la règle " + name + " est une règle privée.");
     }
     static const RawNode kOui = "oui", kNon = "non";
@@ -109,7 +108,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
       }
     }
     if (error.ok()) {
-      const int rule = found->second;
+      const int rule = found;
       // Most values are texts already met as constants ("oui", "'CDI'", "3000 €/mois"):
       // added as such, without a compiler.
       const int first_node = graph.node_count();
@@ -208,11 +207,10 @@ Result<Evaluation> EngineCore::Evaluate(std::string_view text, const EvaluationO
   int root = -1;
   std::vector<int> experimental;  // the rules tagged experimental it names (warned first)
   std::string key(text);
-  auto found = compiled->core.rule_index.find(key);
-  if (found != compiled->core.rule_index.end() && compiled->core.rules[found->second].root_accessible &&
-      compiled->root_refs[found->second] >= 0) {
-    root = compiled->root_refs[found->second];
-    if (compiled->core.rules[found->second].experimental) experimental.push_back(found->second);
+  const int found = compiled->FindRule(key);
+  if (found >= 0 && compiled->core.rules[found].root_accessible && compiled->root_refs[found] >= 0) {
+    root = compiled->root_refs[found];
+    if (compiled->core.rules[found].experimental) experimental.push_back(found);
   } else {
     auto cached = expression_cache.find(key);
     if (cached == expression_cache.end()) {

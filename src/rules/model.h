@@ -7,6 +7,7 @@
 // does, so that values, units and missing variables follow the same paths.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -129,6 +130,36 @@ struct NameHash {
 };
 using RuleIndex = std::unordered_map<std::string, int, NameHash, std::equal_to<>>;
 
+// A compiled model's rule names to ids, for the lookups made after compilation (a situation's
+// names, the rule to evaluate): an open-addressing table of (hash, name, rule) slots over the
+// names stored end to end. A lookup reads one slot and one name where the node-based RuleIndex
+// reads a bucket, two nodes and a key; a situation looks up a few dozen names per evaluation.
+class NameTable {
+ public:
+  void Build(const RuleIndex& index);
+  // The rule named `name`, or -1.
+  int Find(std::string_view name) const {
+    if (slots_.empty()) return -1;
+    const size_t hash = NameHash{}(name);
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.rule < 0) return -1;
+      if (s.hash == hash && std::string_view(names_).substr(s.offset, s.size) == name) return s.rule;
+    }
+  }
+
+ private:
+  struct Slot {
+    size_t hash = 0;
+    uint32_t offset = 0;  // of the name in names_
+    uint32_t size = 0;
+    int rule = -1;  // -1: empty
+  };
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  size_t mask_ = 0;
+  std::string names_;
+};
+
 // Nodes and rules of one compilation unit (the model, or an engine's situation).
 struct Overlay {
   std::vector<Node> nodes;
@@ -166,7 +197,10 @@ class CompiledModel {
   mutable ConstantTexts situation_constants;
 
   ModelOptions options;
-  Overlay core;
+  Overlay core;  // its rule_index is emptied once compiled: rule_names replaces it
+  NameTable rule_names;
+  // The model's rule named `name`, or -1.
+  int FindRule(std::string_view name) const { return rule_names.Find(name); }
   // Replacements targeting a rule id, in rule order.
   std::unordered_map<int, std::vector<const Replacement*>> replacements_of;
   std::vector<std::string> warnings;
@@ -205,8 +239,7 @@ class Graph {
   int rule_count() const { return rule_offset_ + static_cast<int>(ext_->rules.size()); }
   int FindRule(std::string_view name) const {
     if (base_ != nullptr) {
-      auto it = base_->core.rule_index.find(name);
-      if (it != base_->core.rule_index.end()) return it->second;
+      if (int id = base_->FindRule(name); id >= 0) return id;
     }
     auto it = ext_->rule_index.find(name);
     return it == ext_->rule_index.end() ? -1 : it->second;

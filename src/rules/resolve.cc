@@ -385,10 +385,29 @@ Status Compiler::Finish() {
   return status_;
 }
 
+void NameTable::Build(const RuleIndex& index) {
+  size_t capacity = 16;
+  while (capacity < 2 * index.size()) capacity *= 2;
+  slots_.assign(capacity, Slot{});
+  mask_ = capacity - 1;
+  names_.clear();
+  for (const auto& [name, rule] : index) {
+    Slot slot{NameHash{}(name), static_cast<uint32_t>(names_.size()), static_cast<uint32_t>(name.size()), rule};
+    names_ += name;
+    size_t i = slot.hash & mask_;
+    while (slots_[i].rule >= 0) i = (i + 1) & mask_;
+    slots_[i] = slot;
+  }
+}
+
 Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions& options) {
   auto model = std::make_unique<CompiledModel>();
   model->options = options;
   Graph graph(nullptr, &model->core);
+  // Room for what the models we know need (up to 13 nodes per rule, and a situation slot per
+  // rule): no node is moved on the way. Pages the model does not use are never touched.
+  model->core.nodes.reserve(16 * rules.size() + 64);
+  model->core.rules.reserve(2 * rules.size() + 64);
   Compiler compiler(&graph, options, &model->warnings);
   RETURN_IF_ERROR(compiler.ParseRules(std::move(rules), -1));
   const int rule_count = static_cast<int>(model->core.rules.size());
@@ -397,6 +416,8 @@ Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions
     if (!model->core.rules[i].is_private) model->root_refs[i] = compiler.RootReference(i);
   }
   RETURN_IF_ERROR(compiler.Finish());
+  model->rule_names.Build(model->core.rule_index);
+  model->core.rule_index = RuleIndex();
   model->replacements_of = compiler.TakeReplacements();
   for (int i = 0; i < static_cast<int>(model->core.rules.size()); ++i) {
     const Rule& r = model->core.rules[i];

@@ -269,53 +269,53 @@ bool EvalState::IsFoldedNode(int id) const {
   return cached != nullptr && fold_ != nullptr && fold_->PublishedNode(id) == cached;
 }
 
-inline Res EvalState::Compute(int id, const Node& n) {
-  switch (n.kind) {
+inline Res EvalState::Compute(int id, const HotNode& h) {
+  switch (h.kind) {
     case NodeKind::kConstant: {
       Res r;
-      r.value = ToVal(n.value);
-      r.unit = n.unit;
+      r.value = ToVal(g_->node(id).value);
+      r.unit = h.unit;
       return r;
     }
     case NodeKind::kReference:
-      return EvalRule(n.rule);
+      return EvalRule(h.rule);
     case NodeKind::kOperation:
-      return Operation(n);
+      return Operation(h);
     case NodeKind::kCondition:
-      return ConditionWith<false>(n);
+      return ConditionWith<false>(h);
     case NodeKind::kVariations:
-      return Variations(n);
+      return Variations(id, h);
     case NodeKind::kEstNonDefini: {
-      const Res& v = EvalNode(n.a);
+      const Res& v = EvalNode(h.a);
       Res r;
       r.value = BoolValue(v.value.is_undefined());
       r.missing = v.missing;
       return r;
     }
     case NodeKind::kEstNonApplicable:
-      return NotApplicable(n.a);
+      return NotApplicable(h.a);
     case NodeKind::kBareme:
     case NodeKind::kGrille:
     case NodeKind::kTauxProgressif:
-      return Tranches(n);
+      return Tranches(g_->node(id));
     case NodeKind::kDuree:
-      return Duree(n);
+      return Duree(g_->node(id));
     case NodeKind::kTexte:
-      return Texte(n);
+      return Texte(g_->node(id));
     case NodeKind::kArrondi:
-      return Arrondi(n);
+      return Arrondi(g_->node(id));
     case NodeKind::kUnite:
-      return Unite(n);
+      return Unite(g_->node(id));
     case NodeKind::kSimplifierUnite:
-      return SimplifierUnite(n);
+      return SimplifierUnite(g_->node(id));
     case NodeKind::kContexte:
-      return Contexte(id, n);
+      return Contexte(id, g_->node(id));
     case NodeKind::kInversion:
-      return Inversion(n);
+      return Inversion(g_->node(id));
     case NodeKind::kResoudre:
-      return Resoudre(n);
+      return Resoudre(g_->node(id));
     case NodeKind::kLogarithme: {
-      const Res& v = EvalNode(n.a);
+      const Res& v = EvalNode(h.a);
       Res r;
       r.missing = v.missing;
       if (v.value.is_null() || v.value.is_undefined()) {
@@ -328,24 +328,24 @@ inline Res EvalState::Compute(int id, const Node& n) {
       return r;
     }
     case NodeKind::kVariableManquante: {
-      const Res& v = EvalNode(n.a);
+      const Res& v = EvalNode(h.a);
       double max_score = 0;
       for (const auto& [rule, score] : shared_->missing.Flatten(v.missing)) max_score = std::max(max_score, score);
       Res r;
       r.value = v.value;
       r.unit = v.unit;
       r.missing = v.missing;
-      if (n.rule >= 0) r.missing = MergeMissing(v.missing, OneMissing(n.rule, max_score + 1));
+      if (h.rule >= 0) r.missing = MergeMissing(v.missing, OneMissing(h.rule, max_score + 1));
       return r;
     }
     case NodeKind::kUnePossibilite:
-      return Possibilities(n);
+      return Possibilities(g_->node(id));
   }
   return Res();
 }
 
 const Res& EvalState::ComputeNode(int id) {
-  const Node& n = g_->node(id);
+  const HotNode& n = g_->hot(id);
   if (fold_ != nullptr && n.kind != NodeKind::kReference) {
     if (const Res* folded = fold_->Node(id, *dirty_)) return Cache(id, folded);
   }
@@ -526,7 +526,7 @@ Res EvalState::RuleApplicability(int rule_id) {
 }
 
 Res EvalState::NotApplicable(int id) {
-  const Node& n = g_->node(id);
+  const HotNode& n = g_->hot(id);
   Res r;
   // Static shortcut of the reference; references always go through the rule's
   // applicability, which accounts for parents that disable the branch.

@@ -254,7 +254,7 @@ class ResultStore {
     return *slot;
   }
   // A slot for a result constructed in place (results have no destructor).
-  Res* Allocate() {
+  [[gnu::always_inline]] Res* Allocate() {
     if (next_ == end_) NextChunk();
     return next_++;
   }
@@ -386,7 +386,7 @@ class EvalState {
   }
   const Res& ComputeNode(int id);
   const Res& ComputeAndStoreRule(int rule);
-  [[gnu::always_inline]] inline Res Compute(int id, const Node& n);
+  [[gnu::always_inline]] inline Res Compute(int id, const HotNode& h);
   [[gnu::always_inline]] inline Res ComputeRule(int rule);
   Res RuleApplicability(int rule);
   void GrowRuleSlots(int rules);  // gives the per-rule buffers at least `rules` entries
@@ -422,12 +422,12 @@ class EvalState {
   void AddWarning(Warning w);
 
   // Mechanism evaluations (mechanisms_eval.cc, tranches_eval.cc, solve_eval.cc).
-  Res Operation(const Node& n);
+  Res Operation(const HotNode& n);
   // A condition's value, or (kNotApplicable) whether it is not applicable: one instantiation
   // each, so that the value's keeps no "est non applicable" results.
   template <bool kNotApplicable>
-  Res ConditionWith(const Node& n);
-  Res Variations(const Node& n);
+  Res ConditionWith(const HotNode& n);
+  Res Variations(int id, const HotNode& n);
   Res Tranches(const Node& n);
   Res Bareme(const Node& n, const Res& assiette, const Res& mult);
   Res Grille(const Node& n, const Res& assiette, const Res& mult);

@@ -94,7 +94,7 @@ bool IsFalse(const Val& v) { return v.is_boolean() && !v.boolean; }
 
 }  // namespace
 
-Res EvalState::Operation(const Node& n) {
+Res EvalState::Operation(const HotNode& n) {
   const Op op = n.op;
   // Operands are read in place; only their value and unit are copied (converted below).
   struct Operand {
@@ -192,7 +192,7 @@ Res EvalState::Operation(const Node& n) {
 // `condition`; with `not_applicable`, the branches are replaced by "est non applicable"
 // of themselves (reference: est-non-applicable.ts, case 'condition').
 template <bool kNotApplicable>
-Res EvalState::ConditionWith(const Node& n) {
+Res EvalState::ConditionWith(const HotNode& n) {
   const Res& si = EvalNode(n.a);
   if (si.unit != kNoUnit && !kNotApplicable) Throw("rules.invalid_condition", "La condition doit être de type booléen");
   // Branch results are read in place (memoised); "est non applicable" results are kept here.
@@ -236,28 +236,29 @@ Res EvalState::ConditionWith(const Node& n) {
     if (r.unit == kNoUnit) {
       if (alors_eval != nullptr) {
         r.unit = alors_eval->unit;
-      } else if (g_->node(n.b).kind == NodeKind::kConstant || g_->node(n.b).kind == NodeKind::kUnite ||
-                 g_->node(n.b).kind == NodeKind::kDuree) {
-        r.unit = g_->node(n.b).unit;
+      } else if (const HotNode& alors = g_->hot(n.b); alors.kind == NodeKind::kConstant ||
+                 alors.kind == NodeKind::kUnite || alors.kind == NodeKind::kDuree) {
+        r.unit = alors.unit;
       }
     }
   }
   r.missing = MergeMissing(Bonus(si.missing), evaluation->missing);
   return r;
 }
-template Res EvalState::ConditionWith<false>(const Node& n);
-template Res EvalState::ConditionWith<true>(const Node& n);
+template Res EvalState::ConditionWith<false>(const HotNode& n);
+template Res EvalState::ConditionWith<true>(const HotNode& n);
 
-Res EvalState::Variations(const Node& n) {
+Res EvalState::Variations(int id, const HotNode& n) {
   Res r;
   r.value = NullValue();
   UnitId unit = kNoUnit;
   // previous: 0 = false, 1 = true, 2 = undefined
   int previous = 0;
   Missing missing;
-  for (size_t i = 0; i + 1 < n.kids.size(); i += 2) {
+  const int* kids = g_->kids(id, n);
+  for (size_t i = 0; i + 1 < n.kid_count; i += 2) {
     if (previous == 1) break;
-    const Res& cond = EvalNode(n.kids[i]);
+    const Res& cond = EvalNode(kids[i]);
     int current;
     if (previous == 2 || cond.value.is_undefined()) {
       current = 2;
@@ -272,7 +273,7 @@ Res EvalState::Variations(const Node& n) {
     Res consequence;
     bool evaluated = false;
     if (!IsFalse(cond.value) && !cond.value.is_null()) {
-      consequence = EvalNode(n.kids[i + 1]);
+      consequence = EvalNode(kids[i + 1]);
       evaluated = true;
       if (unit != kNoUnit && consequence.value.is_number() && consequence.unit != kNoUnit) {
         auto c = ConvertUnit(consequence.unit, unit, consequence.value.number);

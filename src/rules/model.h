@@ -55,6 +55,21 @@ struct NodeType {
   VType type = VType::kUnknown;
 };
 
+// What evaluation reads of most nodes, in an array of its own beside the nodes (Overlay::hot):
+// 32 bytes where a Node takes 192, so that the nodes an evaluation visits share cache lines
+// (a node's fields were a cache miss at nearly every visit). Written once the node is final
+// (Graph::PublishHot); its children are `kid_count` ids at `kids_begin` of Overlay::hot_kids.
+struct HotNode {
+  NodeKind kind = NodeKind::kConstant;
+  Op op = Op::kAdd;
+  int a = -1, b = -1, c = -1;
+  int rule = -1;
+  UnitId unit = kNoUnit;
+  uint32_t kids_begin = 0;
+  uint32_t kid_count = 0;
+};
+static_assert(sizeof(HotNode) == 32);
+
 enum class DureeUnit : unsigned char { kJour, kMois, kAn, kTrimestre, kTrimestreCivil, kAnneeCivile };
 
 // What evaluation reads of every node (kind, children, rule, unit) comes first.
@@ -165,6 +180,8 @@ struct Overlay {
   std::vector<Node> nodes;
   std::vector<Rule> rules;
   std::vector<NodeType> node_types;  // per node, filled by type inference
+  std::vector<HotNode> hot;          // per node, once final (Graph::PublishHot)
+  std::vector<int> hot_kids;         // the children of the hot nodes
   RuleIndex rule_index;
 };
 
@@ -248,6 +265,16 @@ class Graph {
     ext_->nodes.push_back(std::move(n));
     return node_count() - 1;
   }
+  const HotNode& hot(int id) const {
+    return id < node_offset_ ? base_->core.hot[id] : ext_->hot[id - node_offset_];
+  }
+  // The children of node `id` (whose hot copy is `h`).
+  const int* kids(int id, const HotNode& h) const {
+    return (id < node_offset_ ? base_->core.hot_kids.data() : ext_->hot_kids.data()) + h.kids_begin;
+  }
+  // Writes the hot copies of the overlay's nodes from `from` (a node id) on, which must be
+  // final: evaluation reads them instead of the nodes.
+  void PublishHot(int from);
   int AddRule(Rule r) {
     ext_->rule_index[r.name] = rule_count();
     ext_->rules.push_back(std::move(r));

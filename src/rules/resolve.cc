@@ -382,7 +382,28 @@ Status Compiler::Finish() {
       }
     }
   }
+  if (status_.ok()) g_.PublishHot(first_node_);
   return status_;
+}
+
+void Graph::PublishHot(int from) {
+  const size_t first = static_cast<size_t>(std::max(from - node_offset_, 0));
+  if (ext_->hot.size() > first) ext_->hot.resize(first);  // their children stay in hot_kids, unused
+  for (size_t i = ext_->hot.size(); i < ext_->nodes.size(); ++i) {
+    const Node& n = ext_->nodes[i];
+    HotNode h;
+    h.kind = n.kind;
+    h.op = n.op;
+    h.a = n.a;
+    h.b = n.b;
+    h.c = n.c;
+    h.rule = n.rule;
+    h.unit = n.unit;
+    h.kids_begin = static_cast<uint32_t>(ext_->hot_kids.size());
+    h.kid_count = static_cast<uint32_t>(n.kids.size());
+    ext_->hot_kids.insert(ext_->hot_kids.end(), n.kids.begin(), n.kids.end());
+    ext_->hot.push_back(h);
+  }
 }
 
 void NameTable::Build(const RuleIndex& index) {
@@ -404,9 +425,10 @@ Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions
   auto model = std::make_unique<CompiledModel>();
   model->options = options;
   Graph graph(nullptr, &model->core);
-  // Room for what the models we know need (up to 13 nodes per rule, and a situation slot per
-  // rule): no node is moved on the way. Pages the model does not use are never touched.
-  model->core.nodes.reserve(16 * rules.size() + 64);
+  // Room for what the published models need (9 to 42 nodes per rule of the source, and up to a
+  // situation slot per rule): no node is moved on the way. The pages of the room left unused
+  // are never touched.
+  model->core.nodes.reserve(48 * rules.size() + 64);
   model->core.rules.reserve(2 * rules.size() + 64);
   Compiler compiler(&graph, options, &model->warnings);
   RETURN_IF_ERROR(compiler.ParseRules(std::move(rules), -1));

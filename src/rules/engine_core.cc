@@ -74,7 +74,7 @@ int EngineCore::AddKnownConstant(const RawNode& raw, int slot_rule) {
   if (!std::isnan(number)) constant.value.number = number;
   overlay.node_types.resize(overlay.nodes.size());
   graph.mutable_type(id) = ConstantType(constant);
-  graph.PublishHot(id);
+  graph.PublishHot(id, graph.rule_count());
   return id;
 }
 

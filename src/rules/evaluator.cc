@@ -370,10 +370,10 @@ const Res& EvalState::ComputeNode(int id) {
 }
 
 NodeType EvalState::SlotType(int rule) const {
-  int slot = g_->rule(rule).situation_rule;
+  int slot = g_->hot_rule(rule).situation_rule;
   if (slot < 0) return {};
   if (const Override* o = GetOverride(slot)) return o->type;
-  return g_->rule(slot).type;
+  return g_->hot_rule(slot).type;
 }
 
 // Reference semantics (publicodes 1.10): the parents are checked first; a rule already
@@ -392,7 +392,7 @@ inline Res EvalState::ComputeRule(int rule_id) {
     r.missing = std::move(disabling.missing);
     return r;
   }
-  const Rule& rule = g_->rule(rule_id);
+  const HotRule& rule = g_->hot_rule(rule_id);
   rule_stack_.emplace_back(rule_id, 0);
   Raise(in_progress_, rule_id, buffers_.flagged_rules);
   const Res* possibilities = nullptr;
@@ -463,7 +463,7 @@ void EvalState::GrowRuleSlots(int rules) {
 }
 
 EvalState::Disabling EvalState::DisablingParent(int rule_id) {
-  const Rule& rule = g_->rule(rule_id);
+  const HotRule& rule = g_->hot_rule(rule_id);
   Disabling d;
   const int parent = rule.check_parent;
   if (parent < 0) return d;
@@ -508,7 +508,7 @@ Res EvalState::RuleApplicability(int rule_id) {
     r.missing = std::move(d.missing);
     return r;
   }
-  const Rule& rule = g_->rule(rule_id);
+  const HotRule& rule = g_->hot_rule(rule_id);
   Res na;
   const Override* o = rule.is_situation_slot ? GetOverride(rule_id) : nullptr;
   if (o != nullptr && o->fixed) {

@@ -138,6 +138,18 @@ struct Rule {
   RawNode raw;
 };
 
+// What evaluation reads of every rule, in an array of its own beside the rules (Overlay::
+// hot_rules): 20 bytes where a Rule takes 184 (Graph::PublishHot).
+struct HotRule {
+  int value = -1;
+  int check_parent = -1;
+  int situation_rule = -1;
+  int possibilities = -1;
+  NodeType type;
+  bool is_situation_slot = false;
+  bool root_accessible = false;
+};
+
 // Rule names to ids, looked up by string_view without building a string.
 struct NameHash {
   using is_transparent = void;
@@ -182,6 +194,7 @@ struct Overlay {
   std::vector<NodeType> node_types;  // per node, filled by type inference
   std::vector<HotNode> hot;          // per node, once final (Graph::PublishHot)
   std::vector<int> hot_kids;         // the children of the hot nodes
+  std::vector<HotRule> hot_rules;    // per rule, once final (Graph::PublishHot)
   RuleIndex rule_index;
 };
 
@@ -272,9 +285,12 @@ class Graph {
   const int* kids(int id, const HotNode& h) const {
     return (id < node_offset_ ? base_->core.hot_kids.data() : ext_->hot_kids.data()) + h.kids_begin;
   }
-  // Writes the hot copies of the overlay's nodes from `from` (a node id) on, which must be
-  // final: evaluation reads them instead of the nodes.
-  void PublishHot(int from);
+  const HotRule& hot_rule(int id) const {
+    return id < rule_offset_ ? base_->core.hot_rules[id] : ext_->hot_rules[id - rule_offset_];
+  }
+  // Writes the hot copies of the overlay's nodes from `first_node` on and of its rules from
+  // `first_rule` on (ids), which must be final: evaluation reads them instead.
+  void PublishHot(int first_node, int first_rule);
   int AddRule(Rule r) {
     ext_->rule_index[r.name] = rule_count();
     ext_->rules.push_back(std::move(r));

@@ -299,11 +299,17 @@ NodeType Compiler::InferRuleType(int rule_id) {
 }
 
 Status Compiler::Finish() {
-  if (!status_.ok()) return status_;
   if (first_node_ < 0) {
     first_node_ = g_.node_count();
     first_rule_ = g_.rule_count();
   }
+  // Evaluation reads the hot copies of what was compiled (Graph::PublishHot), written whether or
+  // not the compilation succeeds: no id is left without its copy.
+  struct PublishOnExit {
+    Compiler& compiler;
+    ~PublishOnExit() { compiler.g_.PublishHot(compiler.first_node_, compiler.first_rule_); }
+  } publish{*this};
+  if (!status_.ok()) return status_;
   const int rule_end = g_.rule_count();
   for (int r = first_rule_; r < rule_end; ++r) {
     std::vector<int> parent_rules, parent_refs;
@@ -382,12 +388,18 @@ Status Compiler::Finish() {
       }
     }
   }
-  if (status_.ok()) g_.PublishHot(first_node_);
   return status_;
 }
 
-void Graph::PublishHot(int from) {
-  const size_t first = static_cast<size_t>(std::max(from - node_offset_, 0));
+void Graph::PublishHot(int first_node, int first_rule) {
+  const size_t first_ext_rule = static_cast<size_t>(std::max(first_rule - rule_offset_, 0));
+  if (ext_->hot_rules.size() > first_ext_rule) ext_->hot_rules.resize(first_ext_rule);
+  for (size_t i = ext_->hot_rules.size(); i < ext_->rules.size(); ++i) {
+    const Rule& r = ext_->rules[i];
+    ext_->hot_rules.push_back(
+        {r.value, r.check_parent, r.situation_rule, r.possibilities, r.type, r.is_situation_slot, r.root_accessible});
+  }
+  const size_t first = static_cast<size_t>(std::max(first_node - node_offset_, 0));
   if (ext_->hot.size() > first) ext_->hot.resize(first);  // their children stay in hot_kids, unused
   for (size_t i = ext_->hot.size(); i < ext_->nodes.size(); ++i) {
     const Node& n = ext_->nodes[i];

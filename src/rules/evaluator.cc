@@ -379,16 +379,15 @@ NodeType EvalState::SlotType(int rule) const {
 // Reference semantics (publicodes 1.10): the parents are checked first; a rule already
 // twice on the evaluation stack is a cycle and evaluates to undefined.
 inline Res EvalState::ComputeRule(int rule_id) {
+  Res r;  // one result, returned everywhere: built in place (see Operation)
   Disabling disabling = DisablingParent(rule_id);
   if (disabling.disabled) {
-    Res r;
     r.value = NullValue();
     r.missing = std::move(disabling.missing);
     return r;
   }
   if (in_progress_[rule_id] > 1) {
     WarnCycle(rule_id);
-    Res r;
     r.missing = std::move(disabling.missing);
     return r;
   }
@@ -400,7 +399,6 @@ inline Res EvalState::ComputeRule(int rule_id) {
     possibilities = &EvalNode(rule.possibilities);
     if (!possibilities->value.is_undefined()) {
       // As the reference, the rule stays on the stack on this early return.
-      Res r;
       r.value = possibilities->value;
       r.unit = possibilities->unit;
       r.missing = MergeMissing(possibilities->missing, disabling.missing);
@@ -434,7 +432,6 @@ inline Res EvalState::ComputeRule(int rule_id) {
       const_cast<Res*>(value)->missing = OneMissing(rule_id, 1);
     }
   }
-  Res r;
   r.value = value->value;
   r.unit = possibilities != nullptr && possibilities->unit != kNoUnit ? possibilities->unit : value->unit;
   r.missing = MergeMissing(MergeMissing(possibilities != nullptr ? possibilities->missing : Missing{}, value->missing),

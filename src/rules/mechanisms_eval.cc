@@ -101,13 +101,15 @@ Res EvalState::Operation(const HotNode& n) {
     Val value;
     UnitId unit;
   };
+  // One result, returned everywhere: built in place (a result built on the stack and copied
+  // stalls on the copy's wide loads of the narrow stores that built it).
+  Res r;
   const Res& e1 = EvalNode(n.a);
   Operand n1{e1.value, e1.unit};
   if ((n1.value.is_null() &&
        IsOneOf<Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kDiv, Op::kMul, Op::kIntDiv, Op::kSub, Op::kAnd>(op)) ||
       (IsZero(n1.value) && IsOneOf<Op::kDiv, Op::kMul>(op)) || (IsFalse(n1.value) && op == Op::kAnd) ||
       (IsTrue(n1.value) && op == Op::kOr)) {
-    Res r;
     r.value = op == Op::kAnd ? BoolValue(false) : n1.value;
     r.missing = e1.missing;
     return r;
@@ -118,12 +120,10 @@ Res EvalState::Operation(const HotNode& n) {
   if ((n2.value.is_null() && IsOneOf<Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kDiv, Op::kMul, Op::kIntDiv, Op::kAnd>(op)) ||
       (IsZero(n2.value) && op == Op::kMul) || (IsFalse(n2.value) && op == Op::kAnd) ||
       (IsTrue(n2.value) && op == Op::kOr)) {
-    Res r;
     r.value = op == Op::kAnd ? BoolValue(false) : n2.value;
     r.missing = e2.missing;
     return r;
   }
-  Res r;
   r.missing = MergeMissing(e1.missing, e2.missing);
   bool undefined = n1.value.is_undefined() || n2.value.is_undefined();
   bool pct = IsOneOf<Op::kAdd, Op::kSub>(op) && IsPercentUnit(n2.unit) && !IsPercentUnit(n1.unit);

@@ -62,23 +62,6 @@ Value ToValue(const Val& v) {
   return out;
 }
 
-Val NumberValue(double d) {
-  Val v;
-  v.kind = Value::Kind::kNumber;
-  v.number = d;
-  return v;
-}
-Val BoolValue(bool b) {
-  Val v;
-  v.kind = Value::Kind::kBoolean;
-  v.boolean = b;
-  return v;
-}
-Val NullValue() {
-  Val v;
-  v.kind = Value::Kind::kNull;
-  return v;
-}
 
 EvalState::EvalState(const Graph* graph, const CompiledModel* model, EvalShared* shared, FoldCache* pool)
     : g_(graph), model_(model), shared_(shared), pool_(pool) {

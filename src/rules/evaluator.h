@@ -477,9 +477,25 @@ class EvalState {
 bool JsTruthy(const Val& v);
 double JsNumber(const Val& v);  // undefined -> NaN, null -> 0
 bool JsStrictEqual(const Val& a, const Val& b);
-Val NumberValue(double d);
-Val BoolValue(bool b);
-Val NullValue();
+// Inline: a value returned from another function goes through memory, and copying it out of
+// the narrow stores that built it stalls.
+inline Val NumberValue(double d) {
+  Val v;
+  v.kind = Value::Kind::kNumber;
+  v.number = d;
+  return v;
+}
+inline Val BoolValue(bool b) {
+  Val v;
+  v.kind = Value::Kind::kBoolean;
+  v.boolean = b;
+  return v;
+}
+inline Val NullValue() {
+  Val v;
+  v.kind = Value::Kind::kNull;
+  return v;
+}
 std::string FormatResult(const Res& r);
 
 }  // namespace parcours::rules::detail

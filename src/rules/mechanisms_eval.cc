@@ -45,7 +45,8 @@ Val JsOr(const Val& a, const Val& b) {
 }
 
 // `shared` keeps the text of a concatenation.
-Val Apply(Op op, const Val& a, const Val& b, EvalShared& shared) {
+// Inlined into Operation (see NumberValue).
+[[gnu::always_inline]] inline Val Apply(Op op, const Val& a, const Val& b, EvalShared& shared) {
   if (op == Op::kEq || op == Op::kNe) {
     Val left = a.is_null() ? BoolValue(false) : a;
     Val right = b.is_null() ? BoolValue(false) : b;
@@ -254,7 +255,7 @@ Res EvalState::Variations(int id, const HotNode& n) {
   UnitId unit = kNoUnit;
   // previous: 0 = false, 1 = true, 2 = undefined
   int previous = 0;
-  Missing missing;
+  // The missing variables go straight into the result (see Operation).
   const int* kids = g_->kids(id, n);
   for (size_t i = 0; i + 1 < n.kid_count; i += 2) {
     if (previous == 1) break;
@@ -267,7 +268,7 @@ Res EvalState::Variations(int id, const HotNode& n) {
     }
     Missing branch = Bonus(cond.missing);
     if (current == 0) {
-      missing = MergeMissing(missing, branch);
+      r.missing = MergeMissing(r.missing, branch);
       continue;
     }
     Res consequence;
@@ -292,10 +293,9 @@ Res EvalState::Variations(int id, const HotNode& n) {
     r.value = current == 1 && evaluated ? consequence.value : Val();
     if (unit == kNoUnit && evaluated) unit = consequence.unit;
     previous = previous == 0 ? current : previous;
-    missing = MergeMissing(missing, branch);
+    r.missing = MergeMissing(r.missing, branch);
   }
   r.unit = unit;
-  r.missing = std::move(missing);
   return r;
 }
 

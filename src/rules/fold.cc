@@ -203,7 +203,6 @@ void FoldCache::BuildGraph() {
       if (!call.empty()) low[call.back().first] = std::min(low[call.back().first], low[done]);
     }
   }
-  volatile_seed_ = volatile_;
   // Reverse edges, then volatility flows to every rule that reads a volatile one.
   closures_.assign(rule_count_, {});
   closure_state_ = std::make_unique<std::atomic<unsigned char>[]>(rule_count_);

@@ -86,9 +86,6 @@ class FoldCache {
   const EvalState& state() const { return *state_; }
   std::mutex& mutex() { return mutex_; }
   int rule_count() const { return rule_count_; }
-  // Per vertex: 2 * rule (value), 2 * rule + 1 (applicability).
-  bool IsVolatile(int vertex) const { return volatile_[vertex] != 0; }
-  bool IsVolatileSeed(int vertex) const { return volatile_seed_[vertex] != 0; }
 
   // Pool of state buffers (StateBuffers come back with every entry cleared).
   void TakeBuffers(StateBuffers* out);
@@ -125,7 +122,6 @@ class FoldCache {
   std::mutex closure_mutex_;
   const SparseBits& Closure(int rule);
   std::vector<unsigned char> volatile_;  // never folded
-  std::vector<unsigned char> volatile_seed_;  // volatile by itself (cycle or mechanism)
 
   std::mutex mutex_;
   Overlay overlay_;

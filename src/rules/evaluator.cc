@@ -489,14 +489,15 @@ Res EvalState::RuleApplicability(int rule_id) {
     return r;
   }
   const HotRule& rule = g_->hot_rule(rule_id);
-  Res na;
   const Override* o = rule.is_situation_slot ? GetOverride(rule_id) : nullptr;
-  if (o != nullptr && o->fixed) {
-    na.value = o->result.value.is_undefined() ? Val() : BoolValue(o->result.value.is_null());
-    na.missing = o->result.missing;
-  } else {
-    na = NotApplicable(o != nullptr ? o->node : rule.value);
-  }
+  auto fixed = [](const Override& f) {
+    Res na;
+    na.value = f.result.value.is_undefined() ? Val() : BoolValue(f.result.value.is_null());
+    na.missing = f.result.missing;
+    return na;
+  };
+  // Initialised, not assigned: built in place (see Operation).
+  const Res na = o != nullptr && o->fixed ? fixed(*o) : NotApplicable(o != nullptr ? o->node : rule.value);
   r.value = na.value;
   r.missing = MergeMissing(d.missing, na.missing);
   if (na.value.is_boolean() && !na.value.boolean && SlotType(rule_id).nullable == Tri::kTrue && na.missing.empty()) {

@@ -202,7 +202,7 @@ Res EvalState::ConditionWith(const HotNode& n) {
   [[maybe_unused]] Storage alors_storage, sinon_storage;
   auto branch = [&](int id, [[maybe_unused]] Storage* storage) -> const Res* {
     if constexpr (kNotApplicable) {
-      *storage = NotApplicable(id);
+      ::new (static_cast<void*>(storage)) Res(NotApplicable(id));  // built in place (see Operation)
       return storage;
     } else {
       return &EvalNode(id);

@@ -447,7 +447,7 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   Disabling d;
   const int parent = rule.check_parent;
   if (parent < 0) return d;
-  const NodeType t = g_->type(parent);
+  const NodeType t = g_->hot(parent).type;
   if (suppressed_[rule_id] == 0) {  // not already on the parent stack
     Raise(suppressed_, rule_id, buffers_.flagged_rules);
     parent_stack_.push_back(rule_id);
@@ -511,7 +511,7 @@ Res EvalState::NotApplicable(int id) {
   Res r;
   // Static shortcut of the reference; references always go through the rule's
   // applicability, which accounts for parents that disable the branch.
-  if (g_->type(id).nullable == Tri::kFalse && n.kind != NodeKind::kReference) {
+  if (n.type.nullable == Tri::kFalse && n.kind != NodeKind::kReference) {
     r.value = BoolValue(false);
     return r;
   }

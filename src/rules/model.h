@@ -62,6 +62,7 @@ struct NodeType {
 struct HotNode {
   NodeKind kind = NodeKind::kConstant;
   Op op = Op::kAdd;
+  NodeType type;  // Graph::type
   int a = -1, b = -1, c = -1;
   int rule = -1;
   UnitId unit = kNoUnit;

@@ -406,6 +406,7 @@ void Graph::PublishHot(int first_node, int first_rule) {
     HotNode h;
     h.kind = n.kind;
     h.op = n.op;
+    if (i < ext_->node_types.size()) h.type = ext_->node_types[i];  // typed unless it failed before
     h.a = n.a;
     h.b = n.b;
     h.c = n.c;

@@ -86,6 +86,8 @@ Status EngineCore::LoadSituation(const Json& situation) {
   // One node per value most of the time: no reallocation of the overlay on the way.
   overlay.nodes.reserve(overlay.nodes.size() + situation.size());
   overlay.node_types.reserve(overlay.node_types.size() + situation.size());
+  overlay.hot.reserve(overlay.hot.size() + situation.size());
+  state->ReserveOverrides(situation.size());
   for (auto it = situation.begin(); it != situation.end(); ++it) {
     const std::string& name = it.key();
     const int found = compiled->FindRule(name);

@@ -82,6 +82,7 @@ void EvalState::ClearTouched() {
   buffers_.touched_rules.clear();
   buffers_.results.Clear();
   ClearStackCounts();
+  rule_stack_.clear();
 }
 
 void EvalState::ResetCache() {
@@ -183,7 +184,9 @@ void EvalState::AddWarning(Warning w) {
   if (track_warned_path_) {
     for (const auto& entry : rule_stack_) warned_path_.push_back(entry.first);
   }
-  if (shared_->warnings.size() < kMaxWarnings) shared_->warnings.push_back(std::move(w));
+  if (shared_->warnings.size() >= kMaxWarnings) return;
+  if (shared_->warnings.empty()) shared_->warnings.reserve(32);  // a net salary raises about 15
+  shared_->warnings.push_back(std::move(w));
 }
 
 void EvalState::Warn(std::string message) { AddWarning({CurrentRule(), {}, std::move(message)}); }

@@ -288,6 +288,10 @@ struct StateBuffers {
   std::vector<int> touched_nodes;
   std::vector<int> touched_rules;
   std::vector<int> flagged_rules;  // rules whose in_progress or suppressed count left 0
+  // Cycle detection (EvalState::rule_stack_, parent_stack_): pooled with the rest, so that a
+  // state does not grow them from nothing.
+  std::vector<std::pair<int, int>> rule_stack;
+  std::vector<int> parent_stack;
 };
 
 class EvalState {
@@ -297,6 +301,10 @@ class EvalState {
   ~EvalState();
 
   void SetOverride(int slot_rule, Override o);
+  void ReserveOverrides(size_t n) {
+    overrides_.reserve(n);
+    override_index_.reserve(n);
+  }
   // The slot evaluates as if the situation did not set it (a value dropped with a warning).
   void ClearOverride(int slot_rule);
   const Override* GetOverride(int slot_rule) const {
@@ -455,10 +463,10 @@ class EvalState {
   std::vector<const Res*>& node_cache_ = buffers_.node_cache;
   std::vector<const Res*>& rule_cache_ = buffers_.rule_cache;
   // Cycle detection: stack of (rule, kind) with kind 0 = value, 1 = applicability.
-  std::vector<std::pair<int, int>> rule_stack_;
+  std::vector<std::pair<int, int>>& rule_stack_ = buffers_.rule_stack;
   std::vector<unsigned char>& in_progress_ = buffers_.in_progress;  // per rule: occurrences on the stack
   std::vector<unsigned char>& suppressed_ = buffers_.suppressed;    // per rule: on the parent-check stack
-  std::vector<int> parent_stack_;  // the rules whose parent is being checked, in order (cycle warnings)
+  std::vector<int>& parent_stack_ = buffers_.parent_stack;  // the rules whose parent is being checked, in order (cycle warnings)
   // Per contexte node: its state (a few per evaluation, found by a linear search).
   std::vector<std::pair<int, std::unique_ptr<EvalState>>> sub_states_;
   std::vector<std::pair<int, int>> contexte_situation_;

@@ -53,6 +53,7 @@ std::vector<Tranche> PlafondsUntilActive(EvalState* s, const Node& n, const Res&
                                          const std::function<void(const std::string&)>& warn,
                                          const std::function<void(const std::string&)>& fail) {
   std::vector<Tranche> out;
+  out.reserve(n.kids.size() / 2);
   bool active_found = false;
   for (size_t i = 0; i + 1 < n.kids.size(); i += 2) {
     Tranche t;

@@ -74,8 +74,7 @@ int EngineCore::AddKnownConstant(const RawNode& raw, int slot_rule) {
   if (!std::isnan(number)) constant.value.number = number;
   overlay.node_types.resize(overlay.nodes.size());
   graph.mutable_type(id) = ConstantType(constant);
-  graph.PublishHot(id, graph.rule_count());
-  return id;
+  return id;  // published with the situation's other nodes (LoadSituation)
 }
 
 Status EngineCore::LoadSituation(const Json& situation) {
@@ -135,6 +134,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
       warnings.push_back(error.message());
     }
   }
+  graph.PublishHot(graph.node_count(), graph.rule_count());  // the known constants added above
   state->ResetCache();
   std::vector<int> set_slots;
   set_slots.reserve(slots.size());

@@ -290,7 +290,8 @@ class Graph {
     return id < rule_offset_ ? base_->core.hot_rules[id] : ext_->hot_rules[id - rule_offset_];
   }
   // Writes the hot copies of the overlay's nodes from `first_node` on and of its rules from
-  // `first_rule` on (ids), which must be final: evaluation reads them instead.
+  // `first_rule` on (ids), which must be final: evaluation reads them instead. Those before
+  // that have no copy yet get theirs too.
   void PublishHot(int first_node, int first_rule);
   int AddRule(Rule r) {
     ext_->rule_index[r.name] = rule_count();

@@ -62,7 +62,6 @@ Value ToValue(const Val& v) {
   return out;
 }
 
-
 EvalState::EvalState(const Graph* graph, const CompiledModel* model, EvalShared* shared, FoldCache* pool)
     : g_(graph), model_(model), shared_(shared), pool_(pool) {
   if (pool_ != nullptr) pool_->TakeBuffers(&buffers_);

@@ -150,6 +150,7 @@ struct HotRule {
   bool is_situation_slot = false;
   bool root_accessible = false;
 };
+static_assert(sizeof(HotRule) == 20);
 
 // Rule names to ids, looked up by string_view without building a string.
 struct NameHash {

@@ -336,6 +336,7 @@ Result<int> Compiler::ParseRootExpression(const RawNode& value) {
   context_name_.clear();
   int node = Parse(value);
   if (!status_.ok()) return status_;
+  roots_.push_back(node);
   return node;
 }
 
@@ -370,6 +371,7 @@ Result<int> Compiler::ParseSituationValue(const RawNode& value, int slot_rule) {
       g_.node(node).kind == NodeKind::kConstant) {
     model->situation_constants.Add(body.get_ref<const std::string&>(), g_.node(node));
   }
+  roots_.push_back(node);
   return node;
 }
 

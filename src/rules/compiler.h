@@ -34,7 +34,7 @@ class Compiler {
   int RootReference(int rule) {
     context_rule_ = -1;
     context_name_.clear();
-    return ReferenceTo(rule);
+    return roots_.emplace_back(ReferenceTo(rule));
   }
   // Parses an expression evaluated at the root (the reference's "$EVALUATION").
   Result<int> ParseRootExpression(const RawNode& value);
@@ -78,6 +78,8 @@ class Compiler {
   void InlineReplacements(int node_id);
   NodeType InferType(int node_id);
   NodeType InferRuleType(int rule_id);
+  // Forgets the types of the nodes the reference leaves untyped (KeepReferenceTypes in resolve.cc).
+  void DropUnreachedTypes(int first_rule, int first_node);
   void Fail(const std::string& reason, const std::string& message);
 
   Graph& g_;
@@ -93,6 +95,7 @@ class Compiler {
   std::unordered_map<int, std::vector<const Replacement*>> replacements_index_;
   std::vector<char> type_state_;  // 0 = todo, 1 = in progress, 2 = done (new nodes)
   std::vector<char> rule_type_state_;
+  std::vector<int> roots_;  // expressions and situation values parsed: typed from there
   std::unordered_map<std::string, int> replacement_cache_;
   std::unordered_map<std::string, RawNode> expression_trees_;  // parsed expression texts
   std::vector<size_t> context_buffer_;  // ResolveReference's namespaces, kept to reuse

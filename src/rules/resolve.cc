@@ -270,6 +270,80 @@ NodeType Compiler::InferType(int id) {
   return t;
 }
 
+// The reference types a node only when its inference reaches it (inferNodesTypes): from each
+// rule, its value, possibilities and parent links, then down through the kinds whose type reads
+// their children's, in its order and with its short cuts (`||`, `some`, `every`, `??`). The
+// others, below `est non applicable`, a `+`, a barème, a condition whose test may be non
+// applicable..., have no type, so that "est non applicable" of them is evaluated rather than
+// answered from the type, and lists the missing variables of that evaluation. Their type is
+// forgotten here alike (NodeType{}: neither nullable nor not), once every type is inferred.
+void Compiler::DropUnreachedTypes(int first_rule, int first_node) {
+  std::vector<char> reached(g_.node_count() - first_node, 0);
+  std::vector<int> stack;
+  auto push = [&](int id) {
+    if (id >= first_node && !reached[id - first_node]) {
+      reached[id - first_node] = 1;
+      stack.push_back(id);
+    }
+  };
+  auto nullable = [this](int id) { return id >= 0 && g_.type(id).nullable == Tri::kTrue; };
+  for (int r = first_rule; r < g_.rule_count(); ++r) {
+    const Rule& rule = g_.rule(r);
+    push(rule.value);
+    push(rule.possibilities);
+    for (int ref : rule.parent_refs) push(ref);
+  }
+  for (int root : roots_) push(root);
+  while (!stack.empty()) {
+    const Node& n = g_.node(stack.back());
+    stack.pop_back();
+    switch (n.kind) {
+      case NodeKind::kOperation:
+        if (n.op == Op::kLt || n.op == Op::kLe || n.op == Op::kGt || n.op == Op::kGe || n.op == Op::kDiv ||
+            n.op == Op::kMul) {
+          push(n.a);
+          if (!nullable(n.a)) push(n.b);
+        } else if (n.op == Op::kSub) {
+          push(n.a);
+        }
+        break;
+      case NodeKind::kArrondi:
+      case NodeKind::kLogarithme:
+      case NodeKind::kContexte:
+      case NodeKind::kUnite:
+      case NodeKind::kSimplifierUnite:
+      case NodeKind::kVariableManquante:
+        push(n.a);
+        break;
+      case NodeKind::kUnePossibilite:
+        if (n.name == "reference") {
+          for (int k : n.kids) {
+            push(k);
+            if (!nullable(k)) break;
+          }
+        }
+        break;
+      case NodeKind::kCondition:
+        push(n.a);
+        if (!nullable(n.a)) {
+          push(n.b);
+          if (!nullable(n.b)) push(n.c);
+        }
+        push(n.b);
+        if (n.b < 0 || g_.type(n.b).type == VType::kUnknown) push(n.c);
+        break;
+      case NodeKind::kVariations:
+        for (size_t i = 1; i < n.kids.size(); i += 2) push(n.kids[i]);
+        break;
+      default:  // references (their rule is a root), constants, est non défini/applicable, barèmes...
+        break;
+    }
+  }
+  for (int id = first_node; id < g_.node_count(); ++id) {
+    if (!reached[id - first_node]) g_.mutable_type(id) = NodeType{};
+  }
+}
+
 NodeType Compiler::InferRuleType(int rule_id) {
   if (!g_.is_mutable_rule(rule_id)) return g_.rule(rule_id).type;
   size_t local = rule_id - first_ext_rule_;
@@ -374,6 +448,7 @@ Status Compiler::Finish() {
   const int first_typed_node = std::max(first_node_, first_ext_node_);
   for (int r = first_typed_rule; r < g_.rule_count(); ++r) InferRuleType(r);
   for (int id = first_typed_node; id < g_.node_count(); ++id) InferType(id);
+  DropUnreachedTypes(first_typed_rule, first_typed_node);
   for (int r = first_typed_rule; r < g_.rule_count(); ++r) {
     Rule& rule = g_.mutable_rule(r);
     rule.root_accessible = !rule.is_private && IsAccessible(g_, "", rule.name);

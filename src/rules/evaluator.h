@@ -123,6 +123,8 @@ class MissingArena {
   Missing One(int rule, double score);
   // The same entries, each with `score`.
   Missing WithScore(const Missing& a, double score);
+  // The entries of `a` whose rule is not in `rules`.
+  Missing Without(const Missing& a, const std::vector<int>& rules);
   // The flat list of `a` (itself when flat), linear in the merges it holds.
   Missing Flatten(const Missing& a);
 

@@ -170,6 +170,17 @@ Missing MissingArena::One(int rule, double score) {
   return Missing(out, 1);
 }
 
+Missing MissingArena::Without(const Missing& a, const std::vector<int>& rules) {
+  if (a.empty() || a.unknown()) return a;
+  const Missing list = Flatten(a);
+  auto* out = static_cast<MissingEntry*>(Allocate(list.size() * sizeof(MissingEntry)));
+  uint32_t kept = 0;
+  for (const MissingEntry entry : list) {
+    if (std::find(rules.begin(), rules.end(), entry.rule) == rules.end()) out[kept++] = entry;
+  }
+  return kept == list.size() ? list : Missing(out, kept);
+}
+
 Missing MissingArena::WithScore(const Missing& a, double score) {
   if (a.empty() || a.unknown()) return a;
   if (!tracking_) return Missing::Unknown();

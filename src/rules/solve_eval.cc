@@ -67,10 +67,13 @@ double ToJs(const Val& v) { return v.is_undefined() ? NAN : JsNumber(v); }
 Res EvalState::Contexte(int id, const Node& n) {
   std::vector<std::pair<int, int>> key;
   std::vector<std::pair<int, Res>> amended;
+  // The rules it sets are not missing in its result, unless their replacement is undefined.
+  std::vector<int> set_rules;
   for (size_t i = 0; i + 1 < n.kids.size(); i += 2) {
     int ref = n.kids[i], replacement = n.kids[i + 1];
     const Res& origin = EvalNode(ref);
     const Res& value = EvalNode(replacement);
+    if (!value.value.is_undefined()) set_rules.push_back(g_->node(ref).rule);
     bool same = JsStrictEqual(origin.value, value.value) && SameUnit(origin.unit, value.unit);
     if (same) continue;
     key.emplace_back(g_->node(ref).rule, replacement);
@@ -106,7 +109,7 @@ Res EvalState::Contexte(int id, const Node& n) {
   Res r;
   r.value = ev.value;
   r.unit = ev.unit;
-  r.missing = ev.missing;
+  r.missing = shared_->missing.Without(ev.missing, set_rules);
   return r;
 }
 

@@ -237,5 +237,89 @@ TEST(ReferenceSemantics, ValuesOutsideThePossibilitiesAreDroppedWhenNotStrict) {
   EXPECT_EQ(strict.SetSituation(Json{{"contrat", "'stage'"}}).reason(), "rules.situation_invalid_value");
 }
 
+// The reference types only the nodes its inference reaches (not the operands of `+`, nor what
+// lies below `est non applicable`...): "est non applicable" of an untyped node evaluates it and
+// lists its missing variables, where a typed, non-nullable one answers `false` at once. Here
+// `moyenne` counts its applicable items through `est applicable` of each, so `a`'s list is read
+// six times instead of two (publicodes 1.10: 10, and 13 with the condition's around it).
+TEST(ReferenceSemantics, NodesTheReferenceLeavesUntypedAreEvaluatedForApplicability) {
+  auto model = Load(R"(
+amortissement:
+  variations:
+    - si: réalisés
+      alors: 75
+    - sinon: 50
+réalisés:
+  une de ces conditions:
+    - a
+    - b
+a:
+  question: A ?
+  par défaut: oui
+b:
+  question: B ?
+  par défaut: non
+appart: 740
+maison: 640
+moy:
+  moyenne:
+    - maison / amortissement
+    - appart / amortissement
+base:
+  variations:
+    - si: 45 < amortissement
+      alors: moy
+    - sinon: 0
+applicabilité:
+  est non applicable: maison / amortissement
+)");
+  ASSERT_NE(model, nullptr);
+  for (const auto& [rule, score] : {std::pair{"moy", 10.0}, {"base", 13.0}, {"applicabilité", 2.0}}) {
+    Evaluation ev = Eval(model, rule);
+    ASSERT_EQ(ev.missing.size(), 1u) << rule;
+    EXPECT_EQ(ev.missing[0].name, "a") << rule;
+    EXPECT_EQ(ev.missing[0].score, score) << rule;
+  }
+  EXPECT_DOUBLE_EQ(Eval(model, "moy").value.number, 9.2);
+}
+
+// A contexte's result does not list the rules it sets among its missing variables: `type` is
+// missing in `base` (its default is used), not in `base` under `contexte: type: 'moyen'`, even
+// though 'moyen' is its default value and the contexte then changes nothing (publicodes 1.10).
+TEST(ReferenceSemantics, AContexteDoesNotListTheRulesItSetsAsMissing) {
+  auto model = Load(R"(
+type:
+  question: type ?
+  une possibilité:
+    choix obligatoire: oui
+    possibilités:
+      - maison
+      - appartement
+  par défaut: "'moyen'"
+type . maison:
+type . appartement:
+type . moyen:
+base:
+  variations:
+    - si: type = 'appartement'
+      alors: 740
+    - si: type = 'maison'
+      alors: 640
+    - sinon: 700
+moyen:
+  valeur: base
+  contexte:
+    type: "'moyen'"
+)");
+  ASSERT_NE(model, nullptr);
+  Evaluation base = Eval(model, "base");
+  ASSERT_EQ(base.missing.size(), 1u);
+  EXPECT_EQ(base.missing[0].name, "type");
+  EXPECT_EQ(base.missing[0].score, 4);
+  Evaluation moyen = Eval(model, "moyen");
+  EXPECT_DOUBLE_EQ(moyen.value.number, 700);
+  EXPECT_TRUE(moyen.missing.empty());
+}
+
 }  // namespace
 }  // namespace parcours::rules

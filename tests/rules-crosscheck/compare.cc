@@ -74,6 +74,7 @@ std::string MismatchName(Mismatch mismatch) {
     case Mismatch::kUnit: return "unité";
     case Mismatch::kMissing: return "variables manquantes";
     case Mismatch::kCycleWarnings: return "avertissements de cycle";
+    case Mismatch::kScores: return "scores ou ordre des variables manquantes";
   }
   return "?";
 }
@@ -136,6 +137,20 @@ std::vector<Disagreement> CompareRecord(const Result<rules::Evaluation>& ours, c
     d.extra = std::move(extra);
     d.absent = std::move(lacking);
     out.push_back(std::move(d));
+  } else if (record.contains("s")) {
+    // The same names: the same order and scores, the first difference shown.
+    const auto& scores = record["s"];
+    const auto& names = record["m"];
+    for (size_t i = 0; i < scores.size() && i < evaluation.missing.size(); ++i) {
+      const std::string name = names.at(scores[i][0].get<size_t>()).get<std::string>();
+      const double score = scores[i][1].get<double>();
+      const rules::MissingVariable& m = evaluation.missing[i];
+      if (m.name != name || !NumbersAgree(m.score, score)) {
+        out.push_back(Make(Mismatch::kScores, rule, id, "n° " + std::to_string(i + 1) + " " + m.name + " : " + NumberText(m.score),
+                           "n° " + std::to_string(i + 1) + " " + name + " : " + NumberText(score)));
+        break;
+      }
+    }
   }
   if (record.contains("c")) {
     const std::vector<std::string> warnings = evaluation.warnings();

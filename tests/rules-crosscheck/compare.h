@@ -1,8 +1,9 @@
 // Comparison of our engine's evaluations with the reference engine's golden records:
 // values to max(0.01, 1e-9 relative), units (the reference's string form), applicability
 // (null = non applicable vs undefined = non défini vs a value), missing variables (as sets),
-// errors (the reference threw: we must fail too) and, where the golden record has them (`c`),
-// the number of cycle warnings (both engines reach the rules on cycles by the same paths).
+// errors (the reference threw: we must fail too) and, where the golden record has them, the
+// number of cycle warnings (`c`: both engines reach the rules on cycles by the same paths) and
+// the missing variables' scores in the reference's order (`s`).
 #pragma once
 
 #include <map>
@@ -16,7 +17,7 @@
 
 namespace parcours::crosscheck {
 
-enum class Mismatch { kSituationRejected, kError, kKind, kValue, kUnit, kMissing, kCycleWarnings };
+enum class Mismatch { kSituationRejected, kError, kKind, kValue, kUnit, kMissing, kCycleWarnings, kScores };
 std::string MismatchName(Mismatch mismatch);
 
 struct Disagreement {

@@ -66,6 +66,25 @@ TEST(CompareRecord, CountsCycleWarningsWhereTheRecordHasThem) {
   EXPECT_TRUE(CompareRecord(ours, record, "r", 3).empty());
 }
 
+TEST(CompareRecord, ComparesScoresAndOrderWhereTheRecordHasThem) {
+  json record = {{"k", "number"}, {"v", 1.0}, {"u", ""}, {"m", {"a", "b"}}, {"s", json::array({json::array({1, 3}), json::array({0, 2})})}};
+  Evaluation ours = NumberEvaluation(1, "");
+  ours.missing = {{"b", 3}, {"a", 2}};
+  EXPECT_TRUE(CompareRecord(ours, record, "r", 0).empty());
+  ours.missing = {{"a", 2}, {"b", 3}};  // the reference's order differs
+  auto found = CompareRecord(ours, record, "r", 0);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].mismatch, Mismatch::kScores);
+  EXPECT_EQ(found[0].ours, "n° 1 a : 2");
+  EXPECT_EQ(found[0].reference, "n° 1 b : 3");
+  ours.missing = {{"b", 3}, {"a", 4}};
+  found = CompareRecord(ours, record, "r", 0);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].ours, "n° 2 a : 4");
+  record.erase("s");  // golden files made before scores were recorded
+  EXPECT_TRUE(CompareRecord(ours, record, "r", 0).empty());
+}
+
 TEST(CompareRecord, NullAndUndefinedAreDifferent) {
   json record = {{"k", "undefined"}, {"u", ""}, {"m", json::array()}};
   Evaluation e;

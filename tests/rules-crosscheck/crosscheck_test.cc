@@ -108,7 +108,7 @@ TEST_P(CrossCheckTest, AgreesWithReferenceEngine) {
   // model may disagree on at most the recorded number of evaluations, every one of them is
   // listed above and in the report, and the figure only ever goes down. `make crosscheck`
   // (PARCOURS_CROSSCHECK_STRICT=1) requires full agreement on values, units, applicability,
-  // missing variables, errors and the number of cycle warnings.
+  // missing variables (and their scores where recorded), errors and the number of cycle warnings.
   const size_t disagreeing = report.comparisons - report.comparisons_agreeing;
   size_t allowed = 0;
   if (!std::getenv("PARCOURS_CROSSCHECK_STRICT")) {

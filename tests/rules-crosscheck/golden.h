@@ -3,7 +3,9 @@
 //
 // File format (JSON Lines, optionally gzip-compressed): line 1 is the header; every other
 // line is {"id", "situation": {rule: expression}, "results": {rule: record}} where a record is
-// {"k": kind, "v": value, "u": unit, "m": [missing variables]} or {"error": message}.
+// {"k": kind, "v": value, "u": unit, "m": [missing variables, sorted], "c": cycle warnings, "s":
+// [[index in m, score]...] in the reference's order} or {"error": message}; `c` and `s` are
+// absent from files made before they were recorded.
 // Files hold hundreds of thousands of records: they are read one situation at a time.
 #pragma once
 

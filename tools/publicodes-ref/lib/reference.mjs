@@ -1,6 +1,7 @@
 // Evaluation with the reference engine (npm `publicodes`), recorded in the golden format
 // the C++ cross-check reads back:
-//   {k: kind, v: value, u: unit, m: [missing variables, sorted], c: cycle warnings}   or   {error: message}
+//   {k: kind, v: value, u: unit, m: [missing variables, sorted], s: [[index in m, score]...] in
+//    the reference's order of the missing variables, c: cycle warnings}   or   {error: message}
 // kind is "number" | "boolean" | "string" | "null" (non applicable) | "undefined" (non défini);
 // v is absent for null/undefined, unit is the reference's serializeUnit() ("" when none).
 
@@ -36,6 +37,7 @@ export function record(node) {
   }
   result.u = serializeUnit(node.unit) ?? '';
   result.m = Object.keys(node.missingVariables ?? {}).sort();
+  result.s = Object.entries(node.missingVariables ?? {}).map(([name, score]) => [result.m.indexOf(name), score]);
   return result;
 }
 

@@ -78,8 +78,6 @@ class Compiler {
   void InlineReplacements(int node_id);
   NodeType InferType(int node_id);
   NodeType InferRuleType(int rule_id);
-  // Forgets the types of the nodes the reference's type inference does not reach (resolve.cc).
-  void DropUnreachedTypes(int first_rule, int first_node);
   void Fail(const std::string& reason, const std::string& message);
 
   Graph& g_;

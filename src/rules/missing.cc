@@ -173,12 +173,16 @@ Missing MissingArena::One(int rule, double score) {
 Missing MissingArena::Without(const Missing& a, const std::vector<int>& rules) {
   if (a.empty() || a.unknown()) return a;
   const Missing list = Flatten(a);
+  auto removed = [&rules](const MissingEntry& e) { return std::find(rules.begin(), rules.end(), e.rule) != rules.end(); };
+  bool any = false;
+  for (const MissingEntry entry : list) any |= removed(entry);
+  if (!any) return list;  // most lists: nothing to copy
   auto* out = static_cast<MissingEntry*>(Allocate(list.size() * sizeof(MissingEntry)));
   uint32_t kept = 0;
   for (const MissingEntry entry : list) {
-    if (std::find(rules.begin(), rules.end(), entry.rule) == rules.end()) out[kept++] = entry;
+    if (!removed(entry)) out[kept++] = entry;
   }
-  return kept == list.size() ? list : Missing(out, kept);
+  return Missing(out, kept);
 }
 
 Missing MissingArena::WithScore(const Missing& a, double score) {

@@ -13,8 +13,6 @@ bool StartsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-Tri JsOr(Tri a, Tri b) { return a == Tri::kTrue ? Tri::kTrue : b; }
-
 constexpr const char* kParentLink = "parent";
 
 }  // namespace
@@ -202,9 +200,11 @@ NodeType Compiler::InferType(int id) {
       break;
     case NodeKind::kOperation: {
       switch (n.op) {
-        case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe: case Op::kDiv: case Op::kMul:
-          t.nullable = JsOr(InferType(n.a).nullable, InferType(n.b).nullable);
+        case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe: case Op::kDiv: case Op::kMul: {
+          const Tri left = InferType(n.a).nullable;  // `||`: the right side only if needed
+          t.nullable = left == Tri::kTrue ? Tri::kTrue : InferType(n.b).nullable;
           break;
+        }
         case Op::kSub:
           t.nullable = InferType(n.a).nullable;
           break;
@@ -235,17 +235,19 @@ NodeType Compiler::InferType(int id) {
       break;
     case NodeKind::kUnePossibilite:
       if (n.name == "reference") {
-        bool all = true;
-        for (int k : n.kids) all &= InferType(k).nullable == Tri::kTrue;
+        bool all = true;  // `every`: up to the first option that is not nullable
+        for (size_t i = 0; all && i < n.kids.size(); ++i) all = InferType(n.kids[i]).nullable == Tri::kTrue;
         t = {all ? Tri::kTrue : Tri::kFalse, VType::kString};
       } else {
         t = {Tri::kFalse, n.name == "number" ? VType::kNumber : VType::kString};
       }
       break;
     case NodeKind::kCondition: {
-      NodeType si = InferType(n.a), alors = InferType(n.b), sinon = InferType(n.c);
-      bool any = si.nullable == Tri::kTrue || alors.nullable == Tri::kTrue || sinon.nullable == Tri::kTrue;
-      t = {any ? Tri::kTrue : Tri::kFalse, alors.type != VType::kUnknown ? alors.type : sinon.type};
+      // `some` over si, alors, sinon, then the type of alors `??` that of sinon.
+      const bool any = InferType(n.a).nullable == Tri::kTrue || InferType(n.b).nullable == Tri::kTrue ||
+                       InferType(n.c).nullable == Tri::kTrue;
+      const VType alors = InferType(n.b).type;
+      t = {any ? Tri::kTrue : Tri::kFalse, alors != VType::kUnknown ? alors : InferType(n.c).type};
       break;
     }
     case NodeKind::kVariations: {
@@ -270,80 +272,6 @@ NodeType Compiler::InferType(int id) {
   return t;
 }
 
-// The reference types a node only when its inference reaches it (inferNodesTypes): from each
-// rule, its value, possibilities and parent links, then down through the kinds whose type reads
-// their children's, in its order and with its short cuts (`||`, `some`, `every`, `??`). The
-// others, below `est non applicable`, a `+`, a barème, a condition whose test may be non
-// applicable..., have no type, so that "est non applicable" of them is evaluated rather than
-// answered from the type, and lists the missing variables of that evaluation. Their type is
-// forgotten here alike (NodeType{}: neither nullable nor not), once every type is inferred.
-void Compiler::DropUnreachedTypes(int first_rule, int first_node) {
-  std::vector<char> reached(g_.node_count() - first_node, 0);
-  std::vector<int> stack;
-  auto push = [&](int id) {
-    if (id >= first_node && !reached[id - first_node]) {
-      reached[id - first_node] = 1;
-      stack.push_back(id);
-    }
-  };
-  auto nullable = [this](int id) { return id >= 0 && g_.type(id).nullable == Tri::kTrue; };
-  for (int r = first_rule; r < g_.rule_count(); ++r) {
-    const Rule& rule = g_.rule(r);
-    push(rule.value);
-    push(rule.possibilities);
-    for (int ref : rule.parent_refs) push(ref);
-  }
-  for (int root : roots_) push(root);
-  while (!stack.empty()) {
-    const Node& n = g_.node(stack.back());
-    stack.pop_back();
-    switch (n.kind) {
-      case NodeKind::kOperation:
-        if (n.op == Op::kLt || n.op == Op::kLe || n.op == Op::kGt || n.op == Op::kGe || n.op == Op::kDiv ||
-            n.op == Op::kMul) {
-          push(n.a);
-          if (!nullable(n.a)) push(n.b);
-        } else if (n.op == Op::kSub) {
-          push(n.a);
-        }
-        break;
-      case NodeKind::kArrondi:
-      case NodeKind::kLogarithme:
-      case NodeKind::kContexte:
-      case NodeKind::kUnite:
-      case NodeKind::kSimplifierUnite:
-      case NodeKind::kVariableManquante:
-        push(n.a);
-        break;
-      case NodeKind::kUnePossibilite:
-        if (n.name == "reference") {
-          for (int k : n.kids) {
-            push(k);
-            if (!nullable(k)) break;
-          }
-        }
-        break;
-      case NodeKind::kCondition:
-        push(n.a);
-        if (!nullable(n.a)) {
-          push(n.b);
-          if (!nullable(n.b)) push(n.c);
-        }
-        push(n.b);
-        if (n.b < 0 || g_.type(n.b).type == VType::kUnknown) push(n.c);
-        break;
-      case NodeKind::kVariations:
-        for (size_t i = 1; i < n.kids.size(); i += 2) push(n.kids[i]);
-        break;
-      default:  // references (their rule is a root), constants, est non défini/applicable, barèmes...
-        break;
-    }
-  }
-  for (int id = first_node; id < g_.node_count(); ++id) {
-    if (!reached[id - first_node]) g_.mutable_type(id) = NodeType{};
-  }
-}
-
 NodeType Compiler::InferRuleType(int rule_id) {
   if (!g_.is_mutable_rule(rule_id)) return g_.rule(rule_id).type;
   size_t local = rule_id - first_ext_rule_;
@@ -352,6 +280,7 @@ NodeType Compiler::InferRuleType(int rule_id) {
   rule_type_state_[local] = 1;
   const Rule& r = g_.rule(rule_id);
   NodeType info = InferType(r.value);
+  const NodeType possibilities = InferType(r.possibilities);  // inferred whenever present, as the reference
   NodeType t = info;
   if (info.type == VType::kUnknown) {
     const Rule& rr = g_.rule(rule_id);
@@ -361,7 +290,7 @@ NodeType Compiler::InferRuleType(int rule_id) {
                  : rr.raw_type == "booléen" ? VType::kBoolean
                                             : VType::kUnknown;
     if (type == VType::kUnknown && rr.possibilities >= 0) {
-      t = InferType(rr.possibilities);
+      t = possibilities;
     } else {
       if (type == VType::kUnknown && g_.rule(rule_id).has_question) type = VType::kBoolean;
       t = {info.nullable, type};
@@ -445,10 +374,17 @@ Status Compiler::Finish() {
   type_state_.assign(g_.ext()->nodes.size(), 0);
   rule_type_state_.assign(g_.ext()->rules.size(), 0);
   const int first_typed_rule = std::max(first_rule_, first_ext_rule_);
-  const int first_typed_node = std::max(first_node_, first_ext_node_);
-  for (int r = first_typed_rule; r < g_.rule_count(); ++r) InferRuleType(r);
-  for (int id = first_typed_node; id < g_.node_count(); ++id) InferType(id);
-  DropUnreachedTypes(first_typed_rule, first_typed_node);
+  // As the reference (inferNodesTypes), types are inferred from each rule (its value, its
+  // possibilities, then its parent links) and each expression or situation value parsed, down
+  // through the kinds whose type reads their children's, with the same short cuts (`||`, `some`,
+  // `every`, `??`). The nodes that leaves out (below `est non applicable`, the operands of `+`, a
+  // barème...) have no type there, so that "est non applicable" of them is evaluated rather than
+  // answered from the type, and lists its missing variables: they keep none here either.
+  for (int r = first_typed_rule; r < g_.rule_count(); ++r) {
+    InferRuleType(r);
+    for (int ref : g_.rule(r).parent_refs) InferType(ref);
+  }
+  for (int root : roots_) InferType(root);
   for (int r = first_typed_rule; r < g_.rule_count(); ++r) {
     Rule& rule = g_.mutable_rule(r);
     rule.root_accessible = !rule.is_private && IsAccessible(g_, "", rule.name);

@@ -39,6 +39,14 @@ class Compiler {
   // Parses an expression evaluated at the root (the reference's "$EVALUATION").
   Result<int> ParseRootExpression(const RawNode& value);
 
+  // After Finish: the node that node `id` stands for (a reference replaced by the variations
+  // node of its set of replacements, shared as the reference shares it), else `id`.
+  int Forwarded(int id) const {
+    return id >= first_node_ && id - first_node_ < static_cast<int>(forward_.size()) && forward_[id - first_node_] >= 0
+               ? forward_[id - first_node_]
+               : id;
+  }
+
   // Parses one raw value in the current context (exposed for tests of the compiler).
   int Parse(const RawNode& raw);
   const Status& status() const { return status_; }
@@ -76,6 +84,9 @@ class Compiler {
   // Resolution and post-processing.
   Status ResolveReference(int node_id);
   void InlineReplacements(int node_id);
+  // Points every holder of a node id compiled here (children, rules' values, possibilities and
+  // parent links, roots) at the node it is forwarded to.
+  void ForwardSharedReplacements();
   NodeType InferType(int node_id);
   NodeType InferRuleType(int rule_id);
   void Fail(const std::string& reason, const std::string& message);
@@ -95,6 +106,8 @@ class Compiler {
   std::vector<char> rule_type_state_;
   std::vector<int> roots_;  // expressions and situation values parsed: typed from there
   std::unordered_map<std::string, int> replacement_cache_;
+  std::vector<std::pair<int, int>> forwards_;  // (reference node, shared variations node)
+  std::vector<int> forward_;  // per node from first_node_: its shared node, or -1
   std::unordered_map<std::string, RawNode> expression_trees_;  // parsed expression texts
   std::vector<size_t> context_buffer_;  // ResolveReference's namespaces, kept to reuse
   std::string name_buffer_;

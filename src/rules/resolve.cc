@@ -131,9 +131,13 @@ void Compiler::InlineReplacements(int node_id) {
   for (const Replacement* rep : applicable) key += std::to_string(rep->id) + "-";
   auto cached = replacement_cache_.find(key);
   if (cached != replacement_cache_.end()) {
+    // As the reference (one variations node per set of replacements), the references this node
+    // stands for read the first one (ForwardSharedReplacements); this copy serves the holders of
+    // its id that are not rewritten.
     Node copy = g_.node(cached->second);
     copy.context_rule = ref.context_rule;
     g_.mutable_node(node_id) = std::move(copy);
+    forwards_.emplace_back(node_id, cached->second);
     return;
   }
   int saved = context_rule_;
@@ -162,6 +166,29 @@ void Compiler::InlineReplacements(int node_id) {
   context_rule_ = saved;
   g_.mutable_node(node_id) = std::move(variations);
   replacement_cache_[key] = node_id;
+}
+
+void Compiler::ForwardSharedReplacements() {
+  if (forwards_.empty()) return;
+  forward_.assign(g_.node_count() - first_node_, -1);
+  for (const auto& [from, to] : forwards_) forward_[from - first_node_] = to;
+  auto fix = [&](int& id) { id = Forwarded(id); };
+  for (int id = first_node_; id < g_.node_count(); ++id) {
+    Node& n = g_.mutable_node(id);
+    fix(n.a);
+    fix(n.b);
+    fix(n.c);
+    for (int& kid : n.kids) fix(kid);
+    for (int& kid : n.kids2) fix(kid);
+  }
+  for (int r = first_rule_; r < g_.rule_count(); ++r) {
+    Rule& rule = g_.mutable_rule(r);
+    fix(rule.value);
+    fix(rule.possibilities);
+    for (int& ref : rule.parent_refs) fix(ref);
+    for (Replacement& rep : rule.replacements) fix(rep.definition_ref);
+  }
+  for (int& root : roots_) fix(root);
 }
 
 NodeType ConstantType(const Node& n) {
@@ -367,6 +394,7 @@ Status Compiler::Finish() {
       const Node& n = g_.node(id);
       if (n.kind == NodeKind::kReference && !n.no_replace && n.rule >= 0) InlineReplacements(id);
     }
+    ForwardSharedReplacements();
   }
   first_ext_node_ = g_.node_count() - static_cast<int>(g_.ext()->nodes.size());
   first_ext_rule_ = g_.rule_count() - static_cast<int>(g_.ext()->rules.size());
@@ -462,6 +490,7 @@ Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions
     if (!model->core.rules[i].is_private) model->root_refs[i] = compiler.RootReference(i);
   }
   RETURN_IF_ERROR(compiler.Finish());
+  for (int& root : model->root_refs) root = compiler.Forwarded(root);
   model->rule_names.Build(model->core.rule_index);
   model->core.rule_index = RuleIndex();
   model->replacements_of = compiler.TakeReplacements();

@@ -87,6 +87,9 @@ class Compiler {
   // Points every holder of a node id compiled here (children, rules' values, possibilities and
   // parent links, roots) at the node it is forwarded to.
   void ForwardSharedReplacements();
+  // Gives each place of a node read in several places of the rules `rebuilt` (-1: the roots)
+  // its own copy, as the reference's replacement pass does (see resolve.cc).
+  void UnfoldSharedNodes(const std::vector<int>& rebuilt);
   NodeType InferType(int node_id);
   NodeType InferRuleType(int rule_id);
   void Fail(const std::string& reason, const std::string& message);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "cycles.h"
+
 namespace parcours::rules::detail {
 namespace {
 
@@ -158,51 +160,9 @@ void FoldCache::BuildGraph() {
       volatile_[v] = is_volatile ? 1 : 0;
     }
   }
-  // Rules on a dependency cycle (Tarjan's strongly connected components, iterative).
-  std::vector<int> index(n, -1), low(n, 0), on_stack(n, 0), scc_stack;
-  std::vector<std::pair<int, size_t>> call;
-  int counter = 0;
-  for (int root = 0; root < n; ++root) {
-    if (index[root] >= 0) continue;
-    call.emplace_back(root, 0);
-    while (!call.empty()) {
-      auto& [v, next] = call.back();
-      if (next == 0 && index[v] < 0) {
-        index[v] = low[v] = counter++;
-        scc_stack.push_back(v);
-        on_stack[v] = 1;
-      }
-      if (next < deps[v].size()) {
-        const int w = deps[v][next++];
-        if (w == v) {
-          volatile_[v] = 1;  // self-reference
-        } else if (index[w] < 0) {
-          call.emplace_back(w, 0);
-        } else if (on_stack[w]) {
-          low[v] = std::min(low[v], index[w]);
-        }
-        continue;
-      }
-      if (low[v] == index[v]) {
-        int size = 0;
-        std::vector<int> component;
-        while (true) {
-          const int w = scc_stack.back();
-          scc_stack.pop_back();
-          on_stack[w] = 0;
-          component.push_back(w);
-          ++size;
-          if (w == v) break;
-        }
-        if (size > 1) {
-          for (int w : component) volatile_[w] = 1;
-        }
-      }
-      const int done = v;
-      call.pop_back();
-      if (!call.empty()) low[call.back().first] = std::min(low[call.back().first], low[done]);
-    }
-  }
+  // Rules on a dependency cycle.
+  const Components components = StronglyConnected(deps);
+  for (int v = 0; v < n; ++v) volatile_[v] |= components.on_cycle[v];
   // Reverse edges, then volatility flows to every rule that reads a volatile one.
   closures_.assign(rule_count_, {});
   closure_state_ = std::make_unique<std::atomic<unsigned char>[]>(rule_count_);

@@ -5,6 +5,7 @@
 
 #include "collate.h"
 #include "compiler.h"
+#include "cycles.h"
 
 namespace parcours::rules::detail {
 namespace {
@@ -189,6 +190,127 @@ void Compiler::ForwardSharedReplacements() {
     for (Replacement& rep : rule.replacements) fix(rep.definition_ref);
   }
   for (int& root : roots_) fix(root);
+}
+
+// The reference inlines replacements by rebuilding the trees of the rules that reference a
+// replaced rule (and of expressions and situation values that do), one copy per place of every
+// node but references and constants: there, a mechanism that repeats an argument (`plafond`:
+// `si valeur > plafond alors plafond`, `par défaut`, `moyenne`...) has one copy of it per place,
+// each cached apart, where elsewhere the places share one node as ours do. The copies can differ
+// only when the one read second is evaluated while a rule it reads is still in progress: a rule
+// above the one holding them, so on a dependency cycle with it, and (any rule the subtree reads
+// that reaches that cycle being on it) one the subtree itself references. Such subtrees of the
+// rebuilt rules get a copy per place; so does every shared subtree of rebuilt expressions and
+// situation values. References, constants and what the reference does not rebuild or evaluates
+// in a state of its own (une possibilité, inversions, contexte) stay shared.
+void Compiler::UnfoldSharedNodes(const std::vector<int>& rebuilt) {
+  const int rule_end = g_.rule_count();
+  // The components of the rules' dependencies (references in their trees). An overlay's cycles
+  // may go through the model: each of its subtrees gets copies.
+  const bool overlay = g_.base() != nullptr;
+  Components components;
+  if (!overlay) {
+    std::vector<std::vector<int>> deps(rule_end - first_rule_);
+    std::vector<int> seen(g_.node_count(), -1), stack;
+    for (int r = first_rule_; r < rule_end; ++r) {
+      const Rule& rule = g_.rule(r);
+      stack.assign({rule.value, rule.possibilities});
+      stack.insert(stack.end(), rule.parent_refs.begin(), rule.parent_refs.end());
+      while (!stack.empty()) {
+        const int id = stack.back();
+        stack.pop_back();
+        if (id < first_node_ || seen[id] == r) continue;
+        seen[id] = r;
+        const Node& n = g_.node(id);
+        if (n.kind == NodeKind::kReference && n.rule >= first_rule_) deps[r - first_rule_].push_back(n.rule - first_rule_);
+        stack.insert(stack.end(), {n.a, n.b, n.c});
+        stack.insert(stack.end(), n.kids.begin(), n.kids.end());
+        stack.insert(stack.end(), n.kids2.begin(), n.kids2.end());
+      }
+    }
+    components = StronglyConnected(deps);
+  }
+  // Whether the subtree at `id` references a rule of the cycle of `rule` (-1: a root, always).
+  std::vector<int> walk, walked(g_.node_count(), 0);
+  int walks = 0;
+  auto needs_copies = [&](int id, int rule) {
+    if (overlay || rule < 0) return true;
+    const int r = rule - first_rule_;
+    if (!components.on_cycle[r]) return false;
+    walk.assign(1, id);
+    ++walks;
+    while (!walk.empty()) {
+      const int k = walk.back();
+      walk.pop_back();
+      if (k < 0 || k >= static_cast<int>(walked.size()) || walked[k] == walks) continue;
+      walked[k] = walks;
+      const Node& n = g_.node(k);
+      if (n.kind == NodeKind::kReference && n.rule >= first_rule_ && components.id[n.rule - first_rule_] == components.id[r]) {
+        return true;
+      }
+      walk.insert(walk.end(), {n.a, n.b, n.c});
+      walk.insert(walk.end(), n.kids.begin(), n.kids.end());
+      walk.insert(walk.end(), n.kids2.begin(), n.kids2.end());
+    }
+    return false;
+  };
+  // Per node: the tree that claimed it first (its rule + 2, 1 for a root), 0 for none.
+  std::vector<int> claimed(g_.node_count() - first_node_, 0);
+  auto unfold = [&](auto& self, int id, int rule) -> int {
+    if (id < first_node_) return id;
+    const Node& n = g_.node(id);
+    switch (n.kind) {
+      case NodeKind::kConstant:
+      case NodeKind::kReference:
+      case NodeKind::kContexte:
+      case NodeKind::kInversion:
+      case NodeKind::kResoudre:
+      case NodeKind::kUnePossibilite:
+        return id;
+      case NodeKind::kVariations:
+        if (n.label == std::string_view("remplacement")) return id;  // shared, as the reference's
+        break;
+      default:
+        break;
+    }
+    const size_t index = id - first_node_;
+    if (index < claimed.size() && claimed[index] != 0) {
+      if (!needs_copies(id, rule) && !needs_copies(id, claimed[index] - 2)) return id;
+      Node copy = n;
+      id = g_.AddNode(std::move(copy));
+    } else if (index < claimed.size()) {
+      claimed[index] = rule + 2;
+    }
+    // Children are rewritten through the graph: AddNode may move the nodes.
+    for (int Node::*field : {&Node::a, &Node::b, &Node::c}) {
+      const int kid = g_.node(id).*field;
+      if (kid >= 0) {
+        const int unfolded = self(self, kid, rule);
+        g_.mutable_node(id).*field = unfolded;
+      }
+    }
+    for (std::vector<int> Node::*list : {&Node::kids, &Node::kids2}) {
+      for (size_t i = 0; i < (g_.node(id).*list).size(); ++i) {
+        const int kid = (g_.node(id).*list)[i];
+        if (kid >= 0) {
+          const int unfolded = self(self, kid, rule);
+          (g_.mutable_node(id).*list)[i] = unfolded;
+        }
+      }
+    }
+    return id;
+  };
+  for (int r : rebuilt) {
+    if (r < first_rule_) continue;
+    const int value = g_.rule(r).value;
+    if (value >= 0) {
+      const int unfolded = unfold(unfold, value, r);
+      g_.mutable_rule(r).value = unfolded;
+    }
+  }
+  for (int& root : roots_) {
+    if (std::binary_search(rebuilt.begin(), rebuilt.end(), g_.node(root).context_rule)) root = unfold(unfold, root, -1);
+  }
 }
 
 NodeType ConstantType(const Node& n) {
@@ -390,11 +512,23 @@ Status Compiler::Finish() {
   }
   for (auto& [target, list] : replacements_index_) OrderReplacements(g_, &list);
   if (!replacements_index_.empty() || (g_.base() != nullptr && !g_.base()->replacements_of.empty())) {
+    const auto& index = replacements_index_.empty() ? g_.base()->replacements_of : replacements_index_;
+    // The rules the reference's replacement pass rebuilds: those with a reference (of any
+    // kind, parent links and `remplace` targets included) to a replaced rule, by the rule they
+    // are parsed in (-1 for expressions; a situation value's is its slot's).
+    std::vector<int> rebuilt;
+    for (int id = first_node_; id < node_end; ++id) {
+      const Node& n = g_.node(id);
+      if (n.kind == NodeKind::kReference && n.rule >= 0 && index.contains(n.rule)) rebuilt.push_back(n.context_rule);
+    }
     for (int id = first_node_; id < node_end; ++id) {
       const Node& n = g_.node(id);
       if (n.kind == NodeKind::kReference && !n.no_replace && n.rule >= 0) InlineReplacements(id);
     }
     ForwardSharedReplacements();
+    std::sort(rebuilt.begin(), rebuilt.end());
+    rebuilt.erase(std::unique(rebuilt.begin(), rebuilt.end()), rebuilt.end());
+    UnfoldSharedNodes(rebuilt);
   }
   first_ext_node_ = g_.node_count() - static_cast<int>(g_.ext()->nodes.size());
   first_ext_rule_ = g_.rule_count() - static_cast<int>(g_.ext()->rules.size());

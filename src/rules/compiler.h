@@ -84,6 +84,9 @@ class Compiler {
   // Resolution and post-processing.
   Status ResolveReference(int node_id);
   void InlineReplacements(int node_id);
+  // The reference nodes in the trees of the rules `rebuilt` (-1: the roots) that replacements
+  // apply to, in node order.
+  std::vector<int> ReferencesToReplace(const std::vector<int>& rebuilt) const;
   // Points every holder of a node id compiled here (children, rules' values, possibilities and
   // parent links, roots) at the node it is forwarded to.
   void ForwardSharedReplacements();

@@ -368,10 +368,12 @@ int Compiler::ParseChained(const std::string& key, const RawNode& param, const R
   }
   if (key == "abattement") {
     int abattement = Parse(param);
-    int diff = Operation(Op::kSub, valeur, abattement);
+    // As the reference's body (`-: [valeur, abattement]` under `plancher: 0`), the difference is
+    // one node per place, reading the arguments' shared nodes (each cached apart).
     int zero = Number(0);
-    int si = Operation(Op::kAnd, Operation(Op::kNe, zero, Bool(false)), Operation(Op::kLt, diff, zero));
-    return Condition(si, zero, diff, "abattement");
+    int si = Operation(Op::kAnd, Operation(Op::kNe, zero, Bool(false)),
+                       Operation(Op::kLt, Operation(Op::kSub, valeur, abattement), zero));
+    return Condition(si, zero, Operation(Op::kSub, valeur, abattement), "abattement");
   }
   Fail("rules.unknown_mechanism", "Le mécanisme \"" + key + "\" est inconnu");
   return valeur;

@@ -169,6 +169,41 @@ void Compiler::InlineReplacements(int node_id) {
   replacement_cache_[key] = node_id;
 }
 
+std::vector<int> Compiler::ReferencesToReplace(const std::vector<int>& rebuilt) const {
+  std::vector<int> stack, found;
+  for (int r : rebuilt) {
+    if (r < first_rule_) continue;
+    stack.push_back(g_.rule(r).value);
+    stack.insert(stack.end(), g_.rule(r).parent_refs.begin(), g_.rule(r).parent_refs.end());
+  }
+  for (int root : roots_) {
+    if (std::binary_search(rebuilt.begin(), rebuilt.end(), g_.node(root).context_rule)) stack.push_back(root);
+  }
+  std::vector<char> seen(g_.node_count() - first_node_, 0);
+  while (!stack.empty()) {
+    const int id = stack.back();
+    stack.pop_back();
+    if (id < first_node_ || seen[id - first_node_]) continue;
+    seen[id - first_node_] = 1;
+    const Node& n = g_.node(id);
+    switch (n.kind) {
+      case NodeKind::kReference:
+        if (!n.no_replace && n.rule >= 0) found.push_back(id);
+        continue;
+      case NodeKind::kInversion:
+      case NodeKind::kUnePossibilite:
+        continue;  // left as they are by the reference
+      default:
+        break;
+    }
+    stack.insert(stack.end(), {n.a, n.b, n.c});
+    stack.insert(stack.end(), n.kids.begin(), n.kids.end());
+    stack.insert(stack.end(), n.kids2.begin(), n.kids2.end());
+  }
+  std::sort(found.begin(), found.end());  // in the order of compilation, as before
+  return found;
+}
+
 void Compiler::ForwardSharedReplacements() {
   if (forwards_.empty()) return;
   forward_.assign(g_.node_count() - first_node_, -1);
@@ -521,13 +556,12 @@ Status Compiler::Finish() {
       const Node& n = g_.node(id);
       if (n.kind == NodeKind::kReference && n.rule >= 0 && index.contains(n.rule)) rebuilt.push_back(n.context_rule);
     }
-    for (int id = first_node_; id < node_end; ++id) {
-      const Node& n = g_.node(id);
-      if (n.kind == NodeKind::kReference && !n.no_replace && n.rule >= 0) InlineReplacements(id);
-    }
-    ForwardSharedReplacements();
     std::sort(rebuilt.begin(), rebuilt.end());
     rebuilt.erase(std::unique(rebuilt.begin(), rebuilt.end()), rebuilt.end());
+    // Only the references in the trees of those are replaced: not the items of `le maximum de`,
+    // which live in rules of their own (`$INTERNAL valeur`) though parsed in the rule's name.
+    for (int id : ReferencesToReplace(rebuilt)) InlineReplacements(id);
+    ForwardSharedReplacements();
     UnfoldSharedNodes(rebuilt);
   }
   first_ext_node_ = g_.node_count() - static_cast<int>(g_.ext()->nodes.size());

@@ -98,8 +98,10 @@ int Compiler::ParseMechanism(const std::string& key, const RawNode& param) {
     std::vector<int> items = ParseList(param);
     int sum = NotApplicable();
     for (auto it = items.rbegin(); it != items.rend(); ++it) sum = Operation(Op::kAdd, *it, sum);
+    // The reference builds the count from the list its sum reversed in place: the last item's
+    // applicability comes first.
     int count = NotApplicable();
-    for (auto it = items.rbegin(); it != items.rend(); ++it) {
+    for (auto it = items.begin(); it != items.end(); ++it) {
       int applicable = Operation(Op::kEq, EstNonApplicable(*it), Bool(false));
       int one = Condition(Operation(Op::kNe, applicable, Bool(false)), Number(1), NotApplicable());
       count = Operation(Op::kAdd, one, count);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <limits>
 #include <string_view>
+#include <unordered_set>
 
 namespace parcours::rules::detail {
 namespace {
@@ -87,7 +88,7 @@ Status Compiler::ParseRules(const RawNode& rules, int context) {
   return ParseRules(std::move(copy), context);
 }
 
-Status Compiler::ParseRules(RawNode&& rules, int context) {
+Status Compiler::ParseRules(RawNode&& rules, int context, const std::vector<std::string>& order) {
   if (!rules.is_object()) return InvalidArgument("rules.invalid_model", "Le modèle doit être un objet {règle: valeur}");
   int saved_rule = context_rule_;
   std::string saved_name = context_name_;
@@ -95,10 +96,19 @@ Status Compiler::ParseRules(RawNode&& rules, int context) {
     first_node_ = g_.node_count();
     first_rule_ = g_.rule_count();
   }
-  for (auto it = rules.begin(); it != rules.end() && status_.ok(); ++it) {
+  auto parse = [&](const std::string& key, RawNode& body) {
     context_rule_ = context;
     context_name_ = context < 0 ? "" : g_.rule(context).name;
-    ParseRule(it.key(), std::move(it.value()));
+    ParseRule(key, std::move(body));
+  };
+  std::unordered_set<std::string_view> parsed;
+  for (const std::string& key : order) {
+    auto it = rules.find(key);
+    if (it == rules.end() || !parsed.insert(it.key()).second || !status_.ok()) continue;
+    parse(it.key(), it.value());
+  }
+  for (auto it = rules.begin(); it != rules.end() && status_.ok(); ++it) {
+    if (!parsed.contains(it.key())) parse(it.key(), it.value());
   }
   context_rule_ = saved_rule;
   context_name_ = saved_name;

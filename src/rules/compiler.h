@@ -22,7 +22,9 @@ class Compiler {
   // Parses the entries of `rules` as rules in the namespace `context` (rule id or -1).
   // The bodies are moved from `rules` (their formulas into the compiler, their metadata into
   // the rules); the const overload works on a copy.
-  Status ParseRules(RawNode&& rules, int context);
+  // `order` (optional): the names in the order to parse them (the reference's: its sources'),
+  // the entries it leaves out following in key order.
+  Status ParseRules(RawNode&& rules, int context, const std::vector<std::string>& order = {});
   Status ParseRules(const RawNode& rules, int context);
   // Parses a situation value for `slot_rule` ("X . $SITUATION"); returns its node.
   Result<int> ParseSituationValue(const RawNode& value, int slot_rule);

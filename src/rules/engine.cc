@@ -39,7 +39,7 @@ size_t Model::NodeCount() const { return compiled_->core.nodes.size(); }
 namespace {
 
 Result<ModelPtr> Build(RawNode raw, const ModelOptions& options, const detail::SourceLines& lines) {
-  auto compiled = detail::Compile(std::move(raw), options);
+  auto compiled = detail::Compile(std::move(raw), options, lines.order);
   if (!compiled.ok()) return detail::WithPosition(compiled.status(), lines);
   return ModelPtr(std::make_shared<Model>(std::move(compiled).value()));
 }

@@ -97,6 +97,7 @@ Result<RawNode> YamlToRaw(std::string_view text, std::string_view source, Source
       if (kv.first.IsScalar()) {
         lines->where[kv.first.Scalar()] = std::string(source) + ":" + std::to_string(kv.first.Mark().line + 1);
       }
+      lines->order.push_back(kv.first.IsScalar() ? kv.first.Scalar() : YAML::Dump(kv.first));
     }
   }
   try {
@@ -127,7 +128,17 @@ Result<RawNode> ReadSources(const std::vector<std::filesystem::path>& paths, Sou
     ASSIGN_OR_RETURN(std::string text, ReadFile(f));
     RawNode raw;
     if (f.extension() == ".json") {
-      raw = RawNode::parse(text, nullptr, false);
+      // The rules' order, as the parser meets the top-level keys.
+      std::vector<std::string>* order = lines != nullptr ? &lines->order : nullptr;
+      raw = RawNode::parse(
+          text,
+          [order](int depth, RawNode::parse_event_t event, RawNode& parsed) {
+            if (order != nullptr && depth == 1 && event == RawNode::parse_event_t::key) {
+              order->push_back(parsed.get<std::string>());
+            }
+            return true;
+          },
+          false);
       if (raw.is_discarded()) {
         return InvalidArgument("rules.json_malformed", "JSON invalide dans " + f.string());
       }

@@ -1,5 +1,6 @@
 // Reading Publicodes sources: YAML (yaml-cpp, YAML 1.2 core schema like the `yaml` npm
-// package) and compiled JSON, into the ordered raw form the compiler consumes.
+// package) and compiled JSON, into the raw form the compiler consumes (key-sorted objects, with
+// the sources' order of the rules beside them: SourceLines::order).
 #pragma once
 
 #include <filesystem>
@@ -16,6 +17,10 @@ namespace parcours::rules::detail {
 struct SourceLines {
   // Top-level rule name -> "file:line" where it is defined.
   std::unordered_map<std::string, std::string> where;
+  // Top-level rule names in the order of the sources (RawNode objects are key-sorted), files
+  // in the order read: the order the reference engine parses rules in, which its type
+  // inference, and through it evaluation, depends on where rules form a cycle.
+  std::vector<std::string> order;
 };
 
 // Parses YAML text into ordered JSON. Errors: "rules.yaml_malformed" with line/column.

@@ -311,7 +311,10 @@ class Graph {
 
 // Compiles raw rules ({name: body}, ordered as in the source) into a model; the rule bodies
 // are consumed (each rule keeps its metadata).
-Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions& options);
+// `order`: the rules' names in the order of their sources (the rules it leaves out follow in key
+// order), as the reference parses them.
+Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions& options,
+                                              const std::vector<std::string>& order = {});
 
 // Name helpers (" . " separated).
 std::vector<std::string> RuleParents(const std::string& name);

@@ -641,7 +641,8 @@ void NameTable::Build(const RuleIndex& index) {
   }
 }
 
-Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions& options) {
+Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions& options,
+                                              const std::vector<std::string>& order) {
   auto model = std::make_unique<CompiledModel>();
   model->options = options;
   Graph graph(nullptr, &model->core);
@@ -651,7 +652,7 @@ Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions
   model->core.nodes.reserve(48 * rules.size() + 64);
   model->core.rules.reserve(2 * rules.size() + 64);
   Compiler compiler(&graph, options, &model->warnings);
-  RETURN_IF_ERROR(compiler.ParseRules(std::move(rules), -1));
+  RETURN_IF_ERROR(compiler.ParseRules(std::move(rules), -1, order));
   const int rule_count = static_cast<int>(model->core.rules.size());
   model->root_refs.assign(rule_count, -1);
   for (int i = 0; i < rule_count; ++i) {

@@ -321,5 +321,92 @@ moyen:
   EXPECT_TRUE(moyen.missing.empty());
 }
 
+
+// The missing variables of `rule`, as (name, score) in the order given.
+std::vector<std::pair<std::string, double>> Missing(const ModelPtr& model, const std::string& rule) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto& m : Eval(model, rule).missing) out.emplace_back(m.name, m.score);
+  return out;
+}
+using MissingList = std::vector<std::pair<std::string, double>>;
+
+// The reference inlines replacements by rebuilding the trees of the rules that reference a
+// replaced rule, one copy of each node per place: `c`'s `plafond` reads its bound in three places
+// and, once rebuilt (because `z` is replaced), each copy is cached apart; on the cycle through
+// `c`, the copies read second keep what the inner evaluation cached. Not rebuilt, the places
+// share one node. Both figures from publicodes 1.10.
+TEST(ReferenceSemantics, RulesRebuiltForReplacementsHaveACopyOfARepeatedArgumentPerPlace) {
+  const std::string rules = R"(
+q:
+  question: Q ?
+z: 0
+a: c
+c:
+  valeur:
+    somme:
+      - valeur: c
+        plancher: e * 2
+      - 21
+  plafond: d + z
+d:
+  valeur: a
+  par défaut: a + 1
+e: c
+)";
+  EXPECT_EQ(Missing(Load(rules), "a"), (MissingList{{"d", 14}, {"e", 29}}));
+  EXPECT_EQ(Missing(Load(rules + "r:\n  remplace: z\n  valeur: 0\n"), "a"), (MissingList{{"d", 9}, {"e", 19}}));
+}
+
+// `abattement` is `plancher: 0` over `valeur - abattement`, a node of the reference's own body:
+// its two places (the test and the result) are two nodes there (publicodes 1.10).
+TEST(ReferenceSemantics, AbattementComputesItsDifferenceOncePerPlace) {
+  auto model = Load(R"(
+y:
+  valeur: 0
+  abattement: y + 2
+)");
+  EXPECT_EQ(Missing(model, "y"), (MissingList{{"y", 2}}));
+}
+
+// The items of `le maximum de` live in rules of their own (`$INTERNAL valeur`), which the
+// reference's replacement pass does not rebuild: a replaced rule read there is not replaced.
+TEST(ReferenceSemantics, ReplacementsDoNotReachTheItemsOfLeMaximumDe) {
+  auto model = Load(R"(
+x: 10
+r:
+  remplace: x
+  valeur: 20
+a:
+  le maximum de:
+    - x
+    - 5
+b: x
+)");
+  EXPECT_DOUBLE_EQ(Eval(model, "a").value.number, 10);
+  EXPECT_DOUBLE_EQ(Eval(model, "b").value.number, 20);
+}
+
+// The reference types rules in the order of its source (insertion order), and round a cycle the
+// first rule typed decides the types of the others, through them the parent checks and
+// applicability tests evaluated, and the missing variables' scores: the same rules in two orders
+// give two results (publicodes 1.10). Objects are key-sorted here, so the order of the source is
+// kept beside them.
+TEST(ReferenceSemantics, RulesAreTypedInTheOrderOfTheirSource) {
+  const std::string cycle = R"(
+b: e
+d:
+  plancher: b * 2
+e: b . y
+b . y:
+  valeur:
+    le maximum de:
+      - plancher: d * 2
+  abattement: b . y + 2
+)";
+  const std::string a = "a: 1\na . x: e\n";
+  EXPECT_EQ(Missing(Load(a + cycle), "e"), (MissingList{{"b", 131}}));
+  EXPECT_EQ(Missing(Load(cycle + a), "e"), (MissingList{{"b", 54}}));
+}
+
 }  // namespace
 }  // namespace parcours::rules

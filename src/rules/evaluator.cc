@@ -508,6 +508,28 @@ Res EvalState::RuleApplicability(int rule_id) {
   return r;
 }
 
+void EvalState::CheckHistory(int rule, const Res& answer, bool from_value) {
+  if (shared_->history_dependent) return;
+  Res other;
+  if (from_value) {
+    other = RuleApplicability(rule);
+  } else {
+    const Res& value = EvalRule(rule);
+    other.value = BoolValue(value.value.is_null());
+    other.missing = value.missing;
+  }
+  auto entries = [&](const Missing& m) {
+    std::vector<MissingEntry> out;
+    for (const MissingEntry e : shared_->missing.Flatten(m)) out.push_back(e);
+    return out;
+  };
+  const auto a = entries(answer.missing), b = entries(other.missing);
+  shared_->history_dependent = !JsStrictEqual(answer.value, other.value) || a.size() != b.size() ||
+                               !std::equal(a.begin(), a.end(), b.begin(), [](const MissingEntry& x, const MissingEntry& y) {
+                                 return x.rule == y.rule && x.score == y.score;
+                               });
+}
+
 Res EvalState::NotApplicable(int id) {
   const HotNode& n = g_->hot(id);
   Res r;
@@ -531,10 +553,12 @@ Res EvalState::NotApplicable(int id) {
       // As the reference: a rule already evaluated is not applicable when its value is null.
       r.value = BoolValue(value->value.is_null());
       r.missing = value->missing;
+      if (track_warned_path_) CheckHistory(n.rule, r, true);
     } else if (const Res* folded = FoldedApplicability(n.rule)) {
       r = *folded;
     } else {
       r = RuleApplicability(n.rule);
+      if (track_warned_path_) CheckHistory(n.rule, r, false);
     }
   } else if (n.kind == NodeKind::kCondition) {
     r = ConditionWith<true>(n);

@@ -231,6 +231,9 @@ struct EvalShared {
   TextRef Keep(std::string text) { return TextRef(&texts.emplace_back(std::move(text))); }
   std::vector<Warning> warnings;
   bool inversion_fail = false;
+  // The fold state's evaluation read "est non applicable" of a rule whose answer depends on
+  // whether that rule was evaluated before (EvalState::CheckHistory): not to be folded.
+  bool history_dependent = false;
   long budget = 0;  // remaining node evaluations before giving up (runaway guard)
 };
 
@@ -414,6 +417,10 @@ class EvalState {
     return false;
   }
   Res NotApplicable(int id);
+  // The fold state (track_warned_path_): flags the evaluation when `answer`, what "est non
+  // applicable" of `rule` gave, would differ had the rule been evaluated before or not (its
+  // value's nullness and missing variables against its applicability), as it may in an engine.
+  void CheckHistory(int rule, const Res& answer, bool from_value);
   struct Disabling {
     bool disabled = false;
     Missing missing;

@@ -326,6 +326,7 @@ bool FoldCache::EvaluateFolded(Run run) {
   // instead of evaluating it again changes nothing but the time spent.
   shared_.warnings.clear();
   shared_.inversion_fail = false;
+  shared_.history_dependent = false;
   shared_.budget = model_->options.max_node_evaluations;
   state_->BeginJournal();
   bool ok = true;
@@ -334,7 +335,7 @@ bool FoldCache::EvaluateFolded(Run run) {
   } catch (const std::exception&) {
     ok = false;
   }
-  ok = ok && shared_.warnings.empty() && !shared_.inversion_fail && state_->StacksEmpty();
+  ok = ok && shared_.warnings.empty() && !shared_.inversion_fail && !shared_.history_dependent && state_->StacksEmpty();
   if (!ok) {
     // The rules on the way to the error or warning are never folded either, so that a
     // long chain of them is not evaluated again from each of its links.

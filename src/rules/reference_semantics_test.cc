@@ -408,5 +408,36 @@ b . y:
   EXPECT_EQ(Missing(Load(cycle + a), "e"), (MissingList{{"b", 54}}));
 }
 
+
+// "est applicable" of a rule already evaluated reads its value's missing variables, else its
+// applicability's: `y` lists `d`'s questions after `d`, none alone (publicodes 1.10, each on a
+// fresh engine). The model's fold, shared by the engines, must not keep the first engine's
+// answer for the second.
+TEST(ReferenceSemantics, FoldedResultsDoNotDependOnWhatWasEvaluatedBefore) {
+  auto model = Load(R"(
+q:
+  question: Q ?
+p:
+  question: P ?
+d:
+  produit:
+    - p
+    - q
+y:
+  valeur: 1
+  non applicable si:
+    est applicable: d
+)");
+  Engine first(model);
+  ASSERT_TRUE(first.SetSituation(Json::object()).ok());
+  ASSERT_TRUE(first.Evaluate("d").ok());
+  auto after_d = first.Evaluate("y");
+  ASSERT_TRUE(after_d.ok());
+  MissingList listed;
+  for (const auto& m : after_d->missing) listed.emplace_back(m.name, m.score);
+  EXPECT_EQ(listed, (MissingList{{"q", 2}, {"p", 2}}));
+  EXPECT_TRUE(Missing(model, "y").empty());
+}
+
 }  // namespace
 }  // namespace parcours::rules

@@ -85,6 +85,9 @@ class Compiler {
 
   // Resolution and post-processing.
   Status ResolveReference(int node_id);
+  // Resolves the replacements' targets and lists, and inlines them (replacements.cc) into the
+  // nodes before `node_end`.
+  void InlineAllReplacements(int node_end);
   void InlineReplacements(int node_id);
   // The reference nodes in the trees of the rules `rebuilt` (-1: the roots) that replacements
   // apply to, in node order.

@@ -104,6 +104,13 @@ struct Node {
   std::string name;             // reference: name as written; possibility: option name
 };
 
+// Appends the children of `n` (-1 where a child is absent) to `out`.
+inline void AppendChildren(const Node& n, std::vector<int>* out) {
+  out->insert(out->end(), {n.a, n.b, n.c});
+  out->insert(out->end(), n.kids.begin(), n.kids.end());
+  out->insert(out->end(), n.kids2.begin(), n.kids2.end());
+}
+
 struct Replacement {
   int definition_rule = -1;
   int definition_ref = -1;  // reference node to the definition rule

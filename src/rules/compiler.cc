@@ -102,10 +102,9 @@ Status Compiler::ParseRules(RawNode&& rules, int context, const std::vector<std:
     ParseRule(key, std::move(body));
   };
   std::unordered_set<std::string_view> parsed;
-  for (const std::string& key : order) {
-    auto it = rules.find(key);
-    if (it == rules.end() || !parsed.insert(it.key()).second || !status_.ok()) continue;
-    parse(it.key(), it.value());
+  for (auto key = order.begin(); key != order.end() && status_.ok(); ++key) {
+    auto it = rules.find(*key);
+    if (it != rules.end() && parsed.insert(it.key()).second) parse(it.key(), it.value());
   }
   for (auto it = rules.begin(); it != rules.end() && status_.ok(); ++it) {
     if (!parsed.contains(it.key())) parse(it.key(), it.value());

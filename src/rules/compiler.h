@@ -96,7 +96,7 @@ class Compiler {
   // parent links, roots) at the node it is forwarded to.
   void ForwardSharedReplacements();
   // Gives each place of a node read in several places of the rules `rebuilt` (-1: the roots)
-  // its own copy, as the reference's replacement pass does (see resolve.cc).
+  // its own copy, as the reference's replacement pass does (see replacements.cc).
   void UnfoldSharedNodes(const std::vector<int>& rebuilt);
   NodeType InferType(int node_id);
   NodeType InferRuleType(int rule_id);

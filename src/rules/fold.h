@@ -12,8 +12,12 @@
 // Results that would depend on the evaluation path are never folded: rules in a dependency
 // cycle (parents included), rules using `contexte`, `inversion numérique` or `résoudre la
 // référence circulaire`, and everything that depends on them. A rule whose evaluation
-// raises an error or a warning is not folded either (the engine raises it again), so that
-// folded and direct evaluations give the same values, units, missing variables and warnings.
+// raises an error or a warning is not folded either (the engine raises it again), nor one
+// whose evaluation met "est non applicable" of a rule whose answer differs depending on whether
+// that rule was evaluated before (its value's against its applicability's): the model-level
+// state's history would then decide it. Folded and direct evaluations give the same values,
+// units and warnings, and the same missing variables but for an engine's own history
+// (docs/RULES.md).
 //
 // Thread-safety: Rule/Applicability may be called concurrently; the model-level state is
 // evaluated under a mutex and results are published once, read lock-free afterwards.

@@ -197,7 +197,8 @@ void Compiler::UnfoldSharedNodes(const std::vector<int>& rebuilt) {
     components = StronglyConnected(deps);
   }
   // Whether the subtree at `id` references a rule of the cycle of `rule` (-1: a root, always).
-  std::vector<int> walk, walked(g_.node_count(), 0);
+  // (Situation values and expressions, compiled per engine, copy without walking: no buffer.)
+  std::vector<int> walk, walked(overlay ? 0 : g_.node_count(), 0);
   int walks = 0;
   auto needs_copies = [&](int id, int rule) {
     if (overlay || rule < 0) return true;
@@ -208,7 +209,9 @@ void Compiler::UnfoldSharedNodes(const std::vector<int>& rebuilt) {
     while (!walk.empty()) {
       const int k = walk.back();
       walk.pop_back();
-      if (k < 0 || k >= static_cast<int>(walked.size()) || walked[k] == walks) continue;
+      if (k < 0) continue;
+      if (k >= static_cast<int>(walked.size())) walked.resize(g_.node_count(), 0);  // copies made since
+      if (walked[k] == walks) continue;
       walked[k] = walks;
       const Node& n = g_.node(k);
       if (n.kind == NodeKind::kReference && n.rule >= first_rule_ && components.id[n.rule - first_rule_] == components.id[r]) {

@@ -127,7 +127,8 @@ Res EvalState::Operation(const HotNode& n) {
   }
   r.missing = MergeMissing(e1.missing, e2.missing);
   bool undefined = n1.value.is_undefined() || n2.value.is_undefined();
-  bool pct = IsOneOf<Op::kAdd, Op::kSub>(op) && IsPercentUnit(n2.unit) && !IsPercentUnit(n1.unit);
+  // Units of both sides alike (most operations): neither is a percentage added to the other.
+  bool pct = IsOneOf<Op::kAdd, Op::kSub>(op) && n1.unit != n2.unit && IsPercentUnit(n2.unit) && !IsPercentUnit(n1.unit);
   if (!undefined && !IsOneOf<Op::kDiv, Op::kMul, Op::kIntDiv>(op) && !pct) {
     if (n1.unit != kNoUnit && n2.unit != kNoUnit) {
       if (n2.value.is_number()) {
@@ -154,18 +155,20 @@ Res EvalState::Operation(const HotNode& n) {
     r.value = Val();
   } else if (IsOneOf<Op::kLt, Op::kGt, Op::kLe, Op::kGe, Op::kMul, Op::kDiv, Op::kIntDiv>(op) && n2.value.is_null()) {
     r.value = NullValue();
-  } else if (IsDateString(n1.value) && IsDateString(n2.value)) {
+  } else if (n1.value.is_string() && n2.value.is_string() && IsDateString(n1.value) && IsDateString(n2.value)) {
     r.value = Apply(op, NumberValue(DateDays(n1.value.string)), NumberValue(DateDays(n2.value.string)), *shared_);
   } else {
     r.value = Apply(op, n1.value, n2.value, *shared_);
   }
   if (op == Op::kMul) {
-    UnitId product = MultiplyUnits(n1.unit, n2.unit);
+    const UnitId product = MultiplyUnits(n1.unit, n2.unit);
     if (HasPercentNumerator(product)) {
       if (r.value.is_number()) r.value.number /= 100;
       r.unit = DropPercent(product);
-      return r;
+    } else {
+      r.unit = product;
     }
+    return r;
   }
   if (pct) {
     if (n1.value.is_number() && n2.value.is_number()) {
@@ -175,7 +178,6 @@ Res EvalState::Operation(const HotNode& n) {
     return r;
   }
   switch (op) {
-    case Op::kMul: r.unit = MultiplyUnits(n1.unit, n2.unit); break;
     case Op::kDiv: r.unit = DivideUnits(n1.unit, n2.unit); break;
     case Op::kIntDiv:
       r.unit = n1.unit == kNoUnit ? n2.unit : n2.unit == kNoUnit ? n1.unit : kNoUnit;

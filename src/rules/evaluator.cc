@@ -450,6 +450,22 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   const int parent = rule.check_parent;
   if (parent < 0) return d;
   const NodeType t = g_->hot(parent).type;
+  if (const Res* p = node_cache_[parent]) {
+    // The parent was read before: its answers come from that result and evaluate nothing, so
+    // the parent stack needs no entry (what follows gives the same for it).
+    const bool null = p->value.is_null(), is_false = p->value.is_boolean() && !p->value.boolean;
+    if (suppressed_[rule_id] == 0 &&
+        ((t.nullable == Tri::kTrue && null) || (t.type == VType::kBoolean && (null || is_false)))) {
+      d.disabled = true;
+      d.missing = p->missing;
+      return d;
+    }
+    if (t.type == VType::kBoolean) {
+      d.missing = p->missing;
+      d.disabled = is_false;
+    }
+    return d;
+  }
   if (suppressed_[rule_id] == 0) {  // not already on the parent stack
     Raise(suppressed_, rule_id, buffers_.flagged_rules);
     parent_stack_.push_back(rule_id);

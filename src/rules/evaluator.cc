@@ -231,12 +231,12 @@ void EvalState::RollbackJournal() {
   buffers_.touched_rules.resize(journal_rules_);
 }
 
-const Res* EvalState::FoldedRule(int rule) {
+inline const Res* EvalState::FoldedRule(int rule) {
   if (fold_ == nullptr || rule >= fold_->rule_count() || FoldCache::IsDirty(*dirty_, 2 * rule)) return nullptr;
   return fold_->Rule(rule);
 }
 
-const Res* EvalState::FoldedApplicability(int rule) {
+inline const Res* EvalState::FoldedApplicability(int rule) {
   if (fold_ == nullptr || rule >= fold_->rule_count() || FoldCache::IsDirty(*dirty_, 2 * rule + 1)) return nullptr;
   return fold_->Applicability(rule);
 }

@@ -388,8 +388,8 @@ class EvalState {
     if (counts[rule]++ == 0) flagged.push_back(rule);
   }
   bool StacksEmpty() const { return rule_stack_.empty() && depth_ == 0; }
-  const Res* FoldedRule(int rule);
-  const Res* FoldedApplicability(int rule);
+  [[gnu::always_inline]] inline const Res* FoldedRule(int rule);
+  [[gnu::always_inline]] inline const Res* FoldedApplicability(int rule);
   const Res& Store(int id, const Res& r);
   // Caches the result of node `id` at `stored` (in the store).
   const Res& Cache(int id, const Res* stored) {

@@ -81,7 +81,7 @@ void EvalState::ClearTouched() {
   buffers_.touched_rules.clear();
   buffers_.results.Clear();
   ClearStackCounts();
-  rule_stack_.clear();
+  buffers_.rule_stack.clear();
 }
 
 void EvalState::ResetCache() {
@@ -91,7 +91,7 @@ void EvalState::ResetCache() {
   const size_t nodes = g_->node_count();
   if (buffers_.node_cache.size() < nodes) buffers_.node_cache.resize(nodes, nullptr);
   GrowRuleSlots(g_->rule_count());
-  rule_stack_.clear();
+  buffers_.rule_stack.clear();
   sub_states_.clear();
   ForgetContexteResults();
 }
@@ -133,8 +133,8 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   fork->fold_ = fold_;
   fork->dirty_ = dirty_;
   if (copy_stacks) {
-    fork->rule_stack_ = rule_stack_;
-    fork->parent_stack_ = parent_stack_;
+    fork->buffers_.rule_stack = buffers_.rule_stack;
+    fork->buffers_.parent_stack = buffers_.parent_stack;
     StateBuffers& b = fork->buffers_;  // clean, and sized for the graph's rules (ResetCache)
     for (int rule : buffers_.flagged_rules) {
       b.in_progress[rule] = buffers_.in_progress[rule];
@@ -157,11 +157,11 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
 }
 
 int EvalState::CurrentRule() const {
-  for (const auto& [rule, kind] : rule_stack_) {
+  for (const auto& [rule, kind] : buffers_.rule_stack) {
     const Rule& r = g_->rule(rule);
     if (!r.is_situation_slot && !r.is_internal) return rule;
   }
-  return rule_stack_.empty() ? -1 : rule_stack_.back().first;
+  return buffers_.rule_stack.empty() ? -1 : buffers_.rule_stack.back().first;
 }
 
 const std::string& EvalState::CurrentRuleName() const {
@@ -181,7 +181,7 @@ void EvalState::Throw(const std::string& reason, const std::string& message) con
 
 void EvalState::AddWarning(Warning w) {
   if (track_warned_path_) {
-    for (const auto& entry : rule_stack_) warned_path_.push_back(entry.first);
+    for (const auto& entry : buffers_.rule_stack) warned_path_.push_back(entry.first);
   }
   if (shared_->warnings.size() >= kMaxWarnings) return;
   if (shared_->warnings.empty()) shared_->warnings.reserve(32);  // a net salary raises about 15
@@ -196,16 +196,16 @@ void EvalState::WarnCycle(int rule) {
   const std::string& name = cut.name;
   // As the reference, a cycle met while only rules named under this one check their parent (a
   // parent summing its children, each checking it) is not reported.
-  if (!parent_stack_.empty() && std::all_of(parent_stack_.begin(), parent_stack_.end(),
+  if (!buffers_.parent_stack.empty() && std::all_of(buffers_.parent_stack.begin(), buffers_.parent_stack.end(),
                                             [&](int r) { return g_->rule(r).name.starts_with(name); })) {
     return;
   }
-  size_t from = rule_stack_.size();
-  while (from > 0 && rule_stack_[from - 1].first != rule) --from;
+  size_t from = buffers_.rule_stack.size();
+  while (from > 0 && buffers_.rule_stack[from - 1].first != rule) --from;
   if (from > 0) --from;
   Warning w{CurrentRule(), {}, {}};
-  w.cycle.reserve(rule_stack_.size() - from + 1);
-  for (size_t i = from; i < rule_stack_.size(); ++i) w.cycle.push_back(rule_stack_[i].first);
+  w.cycle.reserve(buffers_.rule_stack.size() - from + 1);
+  for (size_t i = from; i < buffers_.rule_stack.size(); ++i) w.cycle.push_back(buffers_.rule_stack[i].first);
   w.cycle.push_back(rule);
   AddWarning(std::move(w));
 }
@@ -220,13 +220,17 @@ std::string WarningText(const Graph& graph, const Warning& w) {
 }
 
 const Res& EvalState::Store(int id, const Res& r) {
-  const Res* p = &store_.Add(r);
+  const Res* p = &buffers_.results.Add(r);
   return id >= 0 ? Cache(id, p) : *p;
 }
 
 void EvalState::RollbackJournal() {
-  for (size_t i = journal_nodes_; i < buffers_.touched_nodes.size(); ++i) node_cache_[buffers_.touched_nodes[i]] = nullptr;
-  for (size_t i = journal_rules_; i < buffers_.touched_rules.size(); ++i) rule_cache_[buffers_.touched_rules[i]] = nullptr;
+  for (size_t i = journal_nodes_; i < buffers_.touched_nodes.size(); ++i) {
+    buffers_.node_cache[buffers_.touched_nodes[i]] = nullptr;
+  }
+  for (size_t i = journal_rules_; i < buffers_.touched_rules.size(); ++i) {
+    buffers_.rule_cache[buffers_.touched_rules[i]] = nullptr;
+  }
   buffers_.touched_nodes.resize(journal_nodes_);
   buffers_.touched_rules.resize(journal_rules_);
 }
@@ -348,7 +352,7 @@ const Res& EvalState::ComputeNode(int id) {
     return Cache(id, &r);
   }
   // Computed in its slot of the store (the slot stays unused if the evaluation throws).
-  Res* slot = store_.Allocate();
+  Res* slot = buffers_.results.Allocate();
   ::new (static_cast<void*>(slot)) Res(Compute(id, n));
   --depth_;
   return Cache(id, slot);
@@ -371,14 +375,14 @@ inline Res EvalState::ComputeRule(int rule_id) {
     r.missing = std::move(disabling.missing);
     return r;
   }
-  if (in_progress_[rule_id] > 1) {
+  if (buffers_.in_progress[rule_id] > 1) {
     WarnCycle(rule_id);
     r.missing = std::move(disabling.missing);
     return r;
   }
   const HotRule& rule = g_->hot_rule(rule_id);
-  rule_stack_.emplace_back(rule_id, 0);
-  Raise(in_progress_, rule_id, buffers_.flagged_rules);
+  buffers_.rule_stack.emplace_back(rule_id, 0);
+  Raise(buffers_.in_progress, rule_id, buffers_.flagged_rules);
   const Res* possibilities = nullptr;
   if (rule.possibilities >= 0) {
     possibilities = &EvalNode(rule.possibilities);
@@ -404,8 +408,8 @@ inline Res EvalState::ComputeRule(int rule_id) {
     value_node = rule.value;
     value = &EvalNode(value_node);
   }
-  if (!rule_stack_.empty()) rule_stack_.pop_back();
-  if (in_progress_[rule_id] > 0) --in_progress_[rule_id];
+  if (!buffers_.rule_stack.empty()) buffers_.rule_stack.pop_back();
+  if (buffers_.in_progress[rule_id] > 0) --buffers_.in_progress[rule_id];
   if (rule.root_accessible && value->value.is_undefined() && value->missing.empty()) {
     // The reference records the rule itself as missing on the cached value evaluation.
     if (value_node >= 0 && g_->node(value_node).kind == NodeKind::kReference) {
@@ -426,22 +430,22 @@ inline Res EvalState::ComputeRule(int rule_id) {
 
 const Res& EvalState::ComputeAndStoreRule(int rule) {
   if (const Res* folded = FoldedRule(rule)) {
-    rule_cache_[rule] = folded;
+    buffers_.rule_cache[rule] = folded;
     buffers_.touched_rules.push_back(rule);
     return *folded;
   }
-  Res* stored = store_.Allocate();
+  Res* stored = buffers_.results.Allocate();
   ::new (static_cast<void*>(stored)) Res(ComputeRule(rule));
-  rule_cache_[rule] = stored;
+  buffers_.rule_cache[rule] = stored;
   buffers_.touched_rules.push_back(rule);
   return *stored;
 }
 
 void EvalState::GrowRuleSlots(int rules) {
   const size_t n = rules;
-  if (rule_cache_.size() < n) rule_cache_.resize(n, nullptr);
-  if (in_progress_.size() < n) in_progress_.resize(n, 0);
-  if (suppressed_.size() < n) suppressed_.resize(n, 0);
+  if (buffers_.rule_cache.size() < n) buffers_.rule_cache.resize(n, nullptr);
+  if (buffers_.in_progress.size() < n) buffers_.in_progress.resize(n, 0);
+  if (buffers_.suppressed.size() < n) buffers_.suppressed.resize(n, 0);
 }
 
 EvalState::Disabling EvalState::DisablingParent(int rule_id) {
@@ -450,11 +454,11 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   const int parent = rule.check_parent;
   if (parent < 0) return d;
   const NodeType t = g_->hot(parent).type;
-  if (const Res* p = node_cache_[parent]) {
+  if (const Res* p = buffers_.node_cache[parent]) {
     // The parent was read before: its answers come from that result and evaluate nothing, so
     // the parent stack needs no entry (what follows gives the same for it).
     const bool null = p->value.is_null(), is_false = p->value.is_boolean() && !p->value.boolean;
-    if (suppressed_[rule_id] == 0 &&
+    if (buffers_.suppressed[rule_id] == 0 &&
         ((t.nullable == Tri::kTrue && null) || (t.type == VType::kBoolean && (null || is_false)))) {
       d.disabled = true;
       d.missing = p->missing;
@@ -466,9 +470,9 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
     }
     return d;
   }
-  if (suppressed_[rule_id] == 0) {  // not already on the parent stack
-    Raise(suppressed_, rule_id, buffers_.flagged_rules);
-    parent_stack_.push_back(rule_id);
+  if (buffers_.suppressed[rule_id] == 0) {  // not already on the parent stack
+    Raise(buffers_.suppressed, rule_id, buffers_.flagged_rules);
+    buffers_.parent_stack.push_back(rule_id);
     // The parent is not applicable, or a condition whose value is false or null (defined).
     bool not_applicable = false;
     Missing missing;
@@ -482,8 +486,8 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
       not_applicable = p.value.is_null() || (p.value.is_boolean() && !p.value.boolean);
       missing = p.missing;
     }
-    --suppressed_[rule_id];
-    if (!parent_stack_.empty()) parent_stack_.pop_back();
+    --buffers_.suppressed[rule_id];
+    if (!buffers_.parent_stack.empty()) buffers_.parent_stack.pop_back();
     if (not_applicable) {
       d.disabled = true;
       d.missing = missing;
@@ -555,7 +559,7 @@ Res EvalState::NotApplicable(int id) {
     r.value = BoolValue(false);
     return r;
   }
-  if (const Res* c = node_cache_[id]) {
+  if (const Res* c = buffers_.node_cache[id]) {
     r.value = BoolValue(c->value.is_null());
     r.missing = c->missing;
     return r;
@@ -565,7 +569,7 @@ Res EvalState::NotApplicable(int id) {
     Throw("rules.too_deep", "Évaluation trop profonde (dépendances circulaires ou modèle trop imbriqué)");
   }
   if (n.kind == NodeKind::kReference) {
-    if (const Res* value = rule_cache_[n.rule]) {
+    if (const Res* value = buffers_.rule_cache[n.rule]) {
       // As the reference: a rule already evaluated is not applicable when its value is null.
       r.value = BoolValue(value->value.is_null());
       r.missing = value->missing;

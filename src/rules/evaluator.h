@@ -284,17 +284,19 @@ class ResultStore {
 static_assert(std::is_trivially_copyable_v<Res>);
 
 // Per-node and per-rule buffers of a state, with the entries set since the last reset.
+// EvalState reads them as `buffers_.x` (a reference member to them would cost a load per use).
 struct StateBuffers {
   ResultStore results;
   std::vector<const Res*> node_cache;
   std::vector<const Res*> rule_cache;
-  std::vector<unsigned char> in_progress;
-  std::vector<unsigned char> suppressed;
+  std::vector<unsigned char> in_progress;  // per rule: occurrences on the rule stack
+  std::vector<unsigned char> suppressed;   // per rule: on the parent-check stack
   std::vector<int> touched_nodes;
   std::vector<int> touched_rules;
   std::vector<int> flagged_rules;  // rules whose in_progress or suppressed count left 0
-  // Cycle detection (EvalState::rule_stack_, parent_stack_): pooled with the rest, so that a
-  // state does not grow them from nothing.
+  // Cycle detection, pooled with the rest so that a state does not grow them from nothing: the
+  // stack of (rule, kind), kind 0 = value, 1 = applicability, and the rules whose parent is
+  // being checked, in order (cycle warnings).
   std::vector<std::pair<int, int>> rule_stack;
   std::vector<int> parent_stack;
 };
@@ -320,29 +322,31 @@ class EvalState {
   // Starts a top-level evaluation: cycle bookkeeping is per evaluation, as in the reference.
   void BeginEvaluation() {
     ClearStackCounts();
-    rule_stack_.clear();
+    buffers_.rule_stack.clear();
     depth_ = 0;
     // Nodes and rules compiled since the last reset (an expression) get their entries: the
     // evaluation indexes them without bounds tests.
-    if (node_cache_.size() < static_cast<size_t>(g_->node_count())) node_cache_.resize(g_->node_count(), nullptr);
+    if (buffers_.node_cache.size() < static_cast<size_t>(g_->node_count())) {
+      buffers_.node_cache.resize(g_->node_count(), nullptr);
+    }
     GrowRuleSlots(g_->rule_count());
   }
 
   // Memoised: a result already in the cache is returned without a call.
   // `id` is a node of the graph (its cache entry exists since BeginEvaluation or ResetCache).
   const Res& EvalNode(int id) {
-    const Res* c = node_cache_[id];
+    const Res* c = buffers_.node_cache[id];
     return c != nullptr ? *c : ComputeNode(id);
   }
   const Res& EvalRule(int rule) {
-    const Res* c = rule_cache_[rule];
+    const Res* c = buffers_.rule_cache[rule];
     return c != nullptr ? *c : ComputeAndStoreRule(rule);
   }
   const Res* Cached(int id) const {
-    return id >= 0 && id < static_cast<int>(node_cache_.size()) ? node_cache_[id] : nullptr;
+    return id >= 0 && id < static_cast<int>(buffers_.node_cache.size()) ? buffers_.node_cache[id] : nullptr;
   }
   const Res* CachedRule(int rule) const {
-    return rule >= 0 && rule < static_cast<int>(rule_cache_.size()) ? rule_cache_[rule] : nullptr;
+    return rule >= 0 && rule < static_cast<int>(buffers_.rule_cache.size()) ? buffers_.rule_cache[rule] : nullptr;
   }
   const Graph& graph() const { return *g_; }
   // Reads the model's folded results (fold.h) for the rules `dirty` (a bit per model rule's
@@ -380,20 +384,20 @@ class EvalState {
   // Zeroes the in_progress and suppressed counts (only those that were raised), and empties
   // the parent-check stack they count.
   void ClearStackCounts() {
-    for (int rule : buffers_.flagged_rules) in_progress_[rule] = suppressed_[rule] = 0;
+    for (int rule : buffers_.flagged_rules) buffers_.in_progress[rule] = buffers_.suppressed[rule] = 0;
     buffers_.flagged_rules.clear();
-    parent_stack_.clear();
+    buffers_.parent_stack.clear();
   }
   static void Raise(std::vector<unsigned char>& counts, int rule, std::vector<int>& flagged) {
     if (counts[rule]++ == 0) flagged.push_back(rule);
   }
-  bool StacksEmpty() const { return rule_stack_.empty() && depth_ == 0; }
+  bool StacksEmpty() const { return buffers_.rule_stack.empty() && depth_ == 0; }
   [[gnu::always_inline]] inline const Res* FoldedRule(int rule);
   [[gnu::always_inline]] inline const Res* FoldedApplicability(int rule);
   const Res& Store(int id, const Res& r);
   // Caches the result of node `id` at `stored` (in the store).
   const Res& Cache(int id, const Res* stored) {
-    node_cache_[id] = stored;
+    buffers_.node_cache[id] = stored;
     buffers_.touched_nodes.push_back(id);
     return *stored;
   }
@@ -405,13 +409,13 @@ class EvalState {
   void GrowRuleSlots(int rules);  // gives the per-rule buffers at least `rules` entries
   // True when `rule` is on the evaluation stack, ignoring the most recent entry.
   bool OnStackBelowTop(int rule) const {
-    for (size_t i = 0; i + 1 < rule_stack_.size(); ++i) {
-      if (rule_stack_[i].first == rule) return true;
+    for (size_t i = 0; i + 1 < buffers_.rule_stack.size(); ++i) {
+      if (buffers_.rule_stack[i].first == rule) return true;
     }
     return false;
   }
   bool OnStack(int rule) const {
-    for (const auto& e : rule_stack_) {
+    for (const auto& e : buffers_.rule_stack) {
       if (e.first == rule) return true;
     }
     return false;
@@ -468,14 +472,6 @@ class EvalState {
   std::vector<std::pair<int, int>> override_index_;
   FoldCache* pool_ = nullptr;
   StateBuffers buffers_;
-  ResultStore& store_ = buffers_.results;
-  std::vector<const Res*>& node_cache_ = buffers_.node_cache;
-  std::vector<const Res*>& rule_cache_ = buffers_.rule_cache;
-  // Cycle detection: stack of (rule, kind) with kind 0 = value, 1 = applicability.
-  std::vector<std::pair<int, int>>& rule_stack_ = buffers_.rule_stack;
-  std::vector<unsigned char>& in_progress_ = buffers_.in_progress;  // per rule: occurrences on the stack
-  std::vector<unsigned char>& suppressed_ = buffers_.suppressed;    // per rule: on the parent-check stack
-  std::vector<int>& parent_stack_ = buffers_.parent_stack;  // the rules whose parent is being checked, in order (cycle warnings)
   // Per contexte node: its state (a few per evaluation, found by a linear search).
   std::vector<std::pair<int, std::unique_ptr<EvalState>>> sub_states_;
   std::vector<std::pair<int, int>> contexte_situation_;

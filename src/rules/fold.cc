@@ -340,7 +340,7 @@ bool FoldCache::EvaluateFolded(Run run) {
     // The rules on the way to the error or warning are never folded either, so that a
     // long chain of them is not evaluated again from each of its links.
     for (int r : state_->warned_path_) Never(r);
-    for (const auto& entry : state_->rule_stack_) Never(entry.first);
+    for (const auto& entry : state_->buffers_.rule_stack) Never(entry.first);
     state_->warned_path_.clear();
     state_->RollbackJournal();
     state_->BeginEvaluation();

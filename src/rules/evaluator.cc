@@ -64,6 +64,12 @@ Value ToValue(const Val& v) {
 
 EvalState::EvalState(const Graph* graph, const CompiledModel* model, EvalShared* shared, FoldCache* pool)
     : g_(graph), model_(model), shared_(shared), pool_(pool) {
+  if (const CompiledModel* base = graph->base()) {
+    base_hot_ = base->core.hot.data();
+    base_hot_rules_ = base->core.hot_rules.data();
+    base_nodes_ = static_cast<int>(base->core.hot.size());
+    base_rules_ = static_cast<int>(base->core.hot_rules.size());
+  }
   if (pool_ != nullptr) pool_->TakeBuffers(&buffers_);
   ResetCache();
 }
@@ -334,7 +340,7 @@ inline Res EvalState::Compute(int id, const HotNode& h) {
 }
 
 const Res& EvalState::ComputeNode(int id) {
-  const HotNode& n = g_->hot(id);
+  const HotNode& n = Hot(id);
   if (fold_ != nullptr && n.kind != NodeKind::kReference) {
     if (const Res* folded = fold_->Node(id, *dirty_)) return Cache(id, folded);
   }
@@ -359,10 +365,10 @@ const Res& EvalState::ComputeNode(int id) {
 }
 
 NodeType EvalState::SlotType(int rule) const {
-  int slot = g_->hot_rule(rule).situation_rule;
+  int slot = HotRuleOf(rule).situation_rule;
   if (slot < 0) return {};
   if (const Override* o = GetOverride(slot)) return o->type;
-  return g_->hot_rule(slot).type;
+  return HotRuleOf(slot).type;
 }
 
 // Reference semantics (publicodes 1.10): the parents are checked first; a rule already
@@ -380,7 +386,7 @@ inline Res EvalState::ComputeRule(int rule_id) {
     r.missing = std::move(disabling.missing);
     return r;
   }
-  const HotRule& rule = g_->hot_rule(rule_id);
+  const HotRule& rule = HotRuleOf(rule_id);
   buffers_.rule_stack.emplace_back(rule_id, 0);
   Raise(buffers_.in_progress, rule_id, buffers_.flagged_rules);
   const Res* possibilities = nullptr;
@@ -449,11 +455,11 @@ void EvalState::GrowRuleSlots(int rules) {
 }
 
 EvalState::Disabling EvalState::DisablingParent(int rule_id) {
-  const HotRule& rule = g_->hot_rule(rule_id);
+  const HotRule& rule = HotRuleOf(rule_id);
   Disabling d;
   const int parent = rule.check_parent;
   if (parent < 0) return d;
-  const NodeType t = g_->hot(parent).type;
+  const NodeType t = Hot(parent).type;
   if (const Res* p = buffers_.node_cache[parent]) {
     // The parent was read before: its answers come from that result and evaluate nothing, so
     // the parent stack needs no entry (what follows gives the same for it).
@@ -510,7 +516,7 @@ Res EvalState::RuleApplicability(int rule_id) {
     r.missing = std::move(d.missing);
     return r;
   }
-  const HotRule& rule = g_->hot_rule(rule_id);
+  const HotRule& rule = HotRuleOf(rule_id);
   const Override* o = rule.is_situation_slot ? GetOverride(rule_id) : nullptr;
   auto fixed = [](const Override& f) {
     Res na;
@@ -551,7 +557,7 @@ void EvalState::CheckHistory(int rule, const Res& answer, bool from_value) {
 }
 
 Res EvalState::NotApplicable(int id) {
-  const HotNode& n = g_->hot(id);
+  const HotNode& n = Hot(id);
   Res r;
   // Static shortcut of the reference; references always go through the rule's
   // applicability, which accounts for parents that disable the branch.

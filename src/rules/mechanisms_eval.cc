@@ -239,7 +239,7 @@ Res EvalState::ConditionWith(const HotNode& n) {
     if (r.unit == kNoUnit) {
       if (alors_eval != nullptr) {
         r.unit = alors_eval->unit;
-      } else if (const HotNode& alors = g_->hot(n.b); alors.kind == NodeKind::kConstant ||
+      } else if (const HotNode& alors = Hot(n.b); alors.kind == NodeKind::kConstant ||
                  alors.kind == NodeKind::kUnite || alors.kind == NodeKind::kDuree) {
         r.unit = alors.unit;
       }

@@ -137,6 +137,8 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   fork->override_index_ = override_index_;
   if (!copy_cache) fork->ForgetContexteResults();
   fork->fold_ = fold_;
+  fork->fold_node_states_ = fold_node_states_;
+  fork->fold_nodes_ = fold_nodes_;
   fork->dirty_ = dirty_;
   if (copy_stacks) {
     fork->buffers_.rule_stack = buffers_.rule_stack;
@@ -251,6 +253,13 @@ inline const Res* EvalState::FoldedApplicability(int rule) {
   return fold_->Applicability(rule);
 }
 
+void EvalState::EnableFolding(FoldCache* fold, const std::vector<uint64_t>* dirty) {
+  fold_ = fold;
+  dirty_ = dirty;
+  fold_node_states_ = fold != nullptr ? fold->node_states() : nullptr;
+  fold_nodes_ = fold != nullptr ? fold->node_count() : 0;
+}
+
 bool EvalState::IsFolded(int rule) const {
   const Res* cached = CachedRule(rule);
   if (cached == nullptr || fold_ == nullptr || rule >= fold_->rule_count() || FoldCache::IsDirty(*dirty_, 2 * rule)) {
@@ -341,7 +350,7 @@ inline Res EvalState::Compute(int id, const HotNode& h) {
 
 const Res& EvalState::ComputeNode(int id) {
   const HotNode& n = Hot(id);
-  if (fold_ != nullptr && n.kind != NodeKind::kReference) {
+  if (id < fold_nodes_ && n.kind != NodeKind::kReference && !FoldCache::NeverFolded(fold_node_states_[id])) {
     if (const Res* folded = fold_->Node(id, *dirty_)) return Cache(id, folded);
   }
   if (++depth_ > kMaxDepth) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -356,10 +357,7 @@ class EvalState {
   // Reads the model's folded results (fold.h) for the rules `dirty` (a bit per model rule's
   // value and applicability, set = reaches a slot this situation sets) leaves clean.
   // `dirty` must outlive the state. Forks fold too, their dirty set adding the slots they set.
-  void EnableFolding(FoldCache* fold, const std::vector<uint64_t>* dirty) {
-    fold_ = fold;
-    dirty_ = dirty;
-  }
+  void EnableFolding(FoldCache* fold, const std::vector<uint64_t>* dirty);
   // True when the cached value of `rule` is the model's folded one.
   bool IsFolded(int rule) const;
   // True when the cached result of node `id` is the model's folded one (FoldCache::Node).
@@ -486,6 +484,10 @@ class EvalState {
   bool has_contexte_situation_ = false;
   int depth_ = 0;
   FoldCache* fold_ = nullptr;
+  // The fold's node states (FoldCache::node_states) and their number (0 without a fold): most
+  // nodes are never folded, which ComputeNode tells from them before asking the fold.
+  const std::atomic<unsigned char>* fold_node_states_ = nullptr;
+  int fold_nodes_ = 0;
   const std::vector<uint64_t>* dirty_ = nullptr;  // the engine's, the parent's or own_dirty_
   std::vector<uint64_t> own_dirty_;  // a fork's, once it sets a slot its parent does not
   bool track_warned_path_ = false;  // fold state: remember the rules on the stack at each warning

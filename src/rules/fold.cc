@@ -129,6 +129,7 @@ FoldCache::FoldCache(const CompiledModel* model) : model_(model) {
   applicability_results_.assign(rule_count_, nullptr);
   node_count_ = static_cast<int>(model->core.nodes.size());
   node_fold_ = std::make_unique<NodeFold[]>(node_count_);
+  node_state_ = std::make_unique<std::atomic<unsigned char>[]>(node_count_);
 }
 
 void FoldCache::EnsureGraph() {
@@ -253,7 +254,7 @@ void FoldCache::BuildNodeRefs() {
     f.refs_start = static_cast<uint32_t>(node_refs_.size());
     f.ref_count = fold ? static_cast<uint16_t>(refs[id].size()) : 0;
     if (fold) node_refs_.insert(node_refs_.end(), refs[id].begin(), refs[id].end());
-    f.state.store(fold ? kFoldable : kNever, std::memory_order_relaxed);
+    node_state_[id].store(fold ? kFoldable : kNever, std::memory_order_relaxed);
   }
 }
 
@@ -384,17 +385,18 @@ const Res* FoldCache::Compute(int rule, bool applicability) {
 const Res* FoldCache::ComputeNode(int id) {
   std::lock_guard<std::mutex> lock(mutex_);
   NodeFold& f = node_fold_[id];
-  const unsigned char s = f.state.load(std::memory_order_relaxed);
+  std::atomic<unsigned char>& state = node_state_[id];
+  const unsigned char s = state.load(std::memory_order_relaxed);
   if (s != kFoldable) return s == kPublished ? f.result : nullptr;
   const Res* out = nullptr;
   // An undefined result is left to the engine: a rule records itself as missing on its
   // value's cached result when it is undefined (EvalState::ComputeRule).
   if (!EvaluateFolded([&] { out = &state_->EvalNode(id); }) || out->value.is_undefined()) {
-    f.state.store(kNever, std::memory_order_release);
+    state.store(kNever, std::memory_order_release);
     return nullptr;
   }
   f.result = out;
-  f.state.store(kPublished, std::memory_order_release);
+  state.store(kPublished, std::memory_order_release);
   return out;
 }
 

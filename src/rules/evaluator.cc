@@ -1,4 +1,5 @@
-// Core of the evaluator: memo cache, rules, applicability, branch disabling, cycles.
+// Core of the evaluator: memo cache, nodes, rules, forks, warnings, cycles (applicability and
+// parent checks: applicability_eval.cc).
 #include "evaluator.h"
 
 #include "fold.h"
@@ -9,7 +10,6 @@
 namespace parcours::rules::detail {
 namespace {
 
-constexpr int kMaxDepth = 2500;
 // Warnings kept per evaluation (the reference keeps all; a net salary whose salary is given as a
 // net amount raises up to 450 cycle warnings through its inversions).
 constexpr size_t kMaxWarnings = 2000;
@@ -178,6 +178,11 @@ const std::string& EvalState::CurrentRuleName() const {
   return rule < 0 ? none : g_->rule(rule).name;
 }
 
+void EvalState::ThrowTooDeep() {
+  depth_ = 0;
+  Throw("rules.too_deep", "Évaluation trop profonde (dépendances circulaires ou modèle trop imbriqué)");
+}
+
 void EvalState::Throw(const char* reason, const char* message) const {
   Throw(std::string(reason), std::string(message));
 }
@@ -246,11 +251,6 @@ void EvalState::RollbackJournal() {
 inline const Res* EvalState::FoldedRule(int rule) {
   if (fold_ == nullptr || rule >= fold_->rule_count() || FoldCache::IsDirty(*dirty_, 2 * rule)) return nullptr;
   return fold_->Rule(rule);
-}
-
-inline const Res* EvalState::FoldedApplicability(int rule) {
-  if (fold_ == nullptr || rule >= fold_->rule_count() || FoldCache::IsDirty(*dirty_, 2 * rule + 1)) return nullptr;
-  return fold_->Applicability(rule);
 }
 
 void EvalState::EnableFolding(FoldCache* fold, const std::vector<uint64_t>* dirty) {
@@ -353,10 +353,7 @@ const Res& EvalState::ComputeNode(int id) {
   if (id < fold_nodes_ && n.kind != NodeKind::kReference && !FoldCache::NeverFolded(fold_node_states_[id])) {
     if (const Res* folded = fold_->Node(id, *dirty_)) return Cache(id, folded);
   }
-  if (++depth_ > kMaxDepth) {
-    depth_ = 0;
-    Throw("rules.too_deep", "Évaluation trop profonde (dépendances circulaires ou modèle trop imbriqué)");
-  }
+  if (++depth_ > kMaxDepth) ThrowTooDeep();
   if (--shared_->budget < 0) {
     Throw("rules.evaluation_budget", "Évaluation trop longue : le calcul a été interrompu");
   }
@@ -371,13 +368,6 @@ const Res& EvalState::ComputeNode(int id) {
   ::new (static_cast<void*>(slot)) Res(Compute(id, n));
   --depth_;
   return Cache(id, slot);
-}
-
-NodeType EvalState::SlotType(int rule) const {
-  int slot = HotRuleOf(rule).situation_rule;
-  if (slot < 0) return {};
-  if (const Override* o = GetOverride(slot)) return o->type;
-  return HotRuleOf(slot).type;
 }
 
 // Reference semantics (publicodes 1.10): the parents are checked first; a rule already
@@ -462,149 +452,5 @@ void EvalState::GrowRuleSlots(int rules) {
   if (buffers_.in_progress.size() < n) buffers_.in_progress.resize(n, 0);
   if (buffers_.suppressed.size() < n) buffers_.suppressed.resize(n, 0);
 }
-
-EvalState::Disabling EvalState::DisablingParent(int rule_id) {
-  const HotRule& rule = HotRuleOf(rule_id);
-  Disabling d;
-  const int parent = rule.check_parent;
-  if (parent < 0) return d;
-  const NodeType t = Hot(parent).type;
-  if (const Res* p = buffers_.node_cache[parent]) {
-    // The parent was read before: its answers come from that result and evaluate nothing, so
-    // the parent stack needs no entry (what follows gives the same for it).
-    const bool null = p->value.is_null(), is_false = p->value.is_boolean() && !p->value.boolean;
-    if (buffers_.suppressed[rule_id] == 0 &&
-        ((t.nullable == Tri::kTrue && null) || (t.type == VType::kBoolean && (null || is_false)))) {
-      d.disabled = true;
-      d.missing = p->missing;
-      return d;
-    }
-    if (t.type == VType::kBoolean) {
-      d.missing = p->missing;
-      d.disabled = is_false;
-    }
-    return d;
-  }
-  if (buffers_.suppressed[rule_id] == 0) {  // not already on the parent stack
-    Raise(buffers_.suppressed, rule_id, buffers_.flagged_rules);
-    buffers_.parent_stack.push_back(rule_id);
-    // The parent is not applicable, or a condition whose value is false or null (defined).
-    bool not_applicable = false;
-    Missing missing;
-    if (t.nullable == Tri::kTrue) {
-      const Res na = NotApplicable(parent);
-      not_applicable = na.value.is_boolean() && na.value.boolean;
-      missing = na.missing;
-    }
-    if (!not_applicable && t.type == VType::kBoolean) {
-      const Res& p = EvalNode(parent);
-      not_applicable = p.value.is_null() || (p.value.is_boolean() && !p.value.boolean);
-      missing = p.missing;
-    }
-    --buffers_.suppressed[rule_id];
-    if (!buffers_.parent_stack.empty()) buffers_.parent_stack.pop_back();
-    if (not_applicable) {
-      d.disabled = true;
-      d.missing = missing;
-      return d;
-    }
-  }
-  if (t.type == VType::kBoolean) {
-    const Res& p = EvalNode(parent);
-    d.missing = p.missing;
-    d.disabled = p.value.is_boolean() && !p.value.boolean;
-  }
-  return d;
-}
-
-Res EvalState::RuleApplicability(int rule_id) {
-  Res r;
-  Disabling d = DisablingParent(rule_id);
-  if (d.disabled) {
-    r.value = BoolValue(true);
-    r.missing = std::move(d.missing);
-    return r;
-  }
-  const HotRule& rule = HotRuleOf(rule_id);
-  const Override* o = rule.is_situation_slot ? GetOverride(rule_id) : nullptr;
-  auto fixed = [](const Override& f) {
-    Res na;
-    na.value = f.result.value.is_undefined() ? Val() : BoolValue(f.result.value.is_null());
-    na.missing = f.result.missing;
-    return na;
-  };
-  // Initialised, not assigned: built in place (see Operation).
-  const Res na = o != nullptr && o->fixed ? fixed(*o) : NotApplicable(o != nullptr ? o->node : rule.value);
-  r.value = na.value;
-  r.missing = MergeMissing(d.missing, na.missing);
-  if (na.value.is_boolean() && !na.value.boolean && SlotType(rule_id).nullable == Tri::kTrue && na.missing.empty()) {
-    r.missing = OneMissing(rule_id, 1);
-  }
-  return r;
-}
-
-void EvalState::CheckHistory(int rule, const Res& answer, bool from_value) {
-  if (shared_->history_dependent) return;
-  Res other;
-  if (from_value) {
-    other = RuleApplicability(rule);
-  } else {
-    const Res& value = EvalRule(rule);
-    other.value = BoolValue(value.value.is_null());
-    other.missing = value.missing;
-  }
-  auto entries = [&](const Missing& m) {
-    std::vector<MissingEntry> out;
-    for (const MissingEntry e : shared_->missing.Flatten(m)) out.push_back(e);
-    return out;
-  };
-  const auto a = entries(answer.missing), b = entries(other.missing);
-  shared_->history_dependent = !JsStrictEqual(answer.value, other.value) || a.size() != b.size() ||
-                               !std::equal(a.begin(), a.end(), b.begin(), [](const MissingEntry& x, const MissingEntry& y) {
-                                 return x.rule == y.rule && x.score == y.score;
-                               });
-}
-
-Res EvalState::NotApplicable(int id) {
-  const HotNode& n = Hot(id);
-  Res r;
-  // Static shortcut of the reference; references always go through the rule's
-  // applicability, which accounts for parents that disable the branch.
-  if (n.type.nullable == Tri::kFalse && n.kind != NodeKind::kReference) {
-    r.value = BoolValue(false);
-    return r;
-  }
-  if (const Res* c = buffers_.node_cache[id]) {
-    r.value = BoolValue(c->value.is_null());
-    r.missing = c->missing;
-    return r;
-  }
-  if (++depth_ > kMaxDepth) {
-    depth_ = 0;
-    Throw("rules.too_deep", "Évaluation trop profonde (dépendances circulaires ou modèle trop imbriqué)");
-  }
-  if (n.kind == NodeKind::kReference) {
-    if (const Res* value = buffers_.rule_cache[n.rule]) {
-      // As the reference: a rule already evaluated is not applicable when its value is null.
-      r.value = BoolValue(value->value.is_null());
-      r.missing = value->missing;
-      if (track_warned_path_) CheckHistory(n.rule, r, true);
-    } else if (const Res* folded = FoldedApplicability(n.rule)) {
-      r = *folded;
-    } else {
-      r = RuleApplicability(n.rule);
-      if (track_warned_path_) CheckHistory(n.rule, r, false);
-    }
-  } else if (n.kind == NodeKind::kCondition) {
-    r = ConditionWith<true>(n);
-  } else {
-    const Res& v = EvalNode(id);
-    r.value = v.value.is_undefined() ? Val() : BoolValue(v.value.is_null());
-    r.missing = v.missing;
-  }
-  --depth_;
-  return r;
-}
-
 
 }  // namespace parcours::rules::detail

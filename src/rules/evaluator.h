@@ -395,7 +395,7 @@ class EvalState {
   }
   bool StacksEmpty() const { return buffers_.rule_stack.empty() && depth_ == 0; }
   [[gnu::always_inline]] inline const Res* FoldedRule(int rule);
-  [[gnu::always_inline]] inline const Res* FoldedApplicability(int rule);
+  [[gnu::always_inline]] inline const Res* FoldedApplicability(int rule);  // applicability_eval.cc
   const Res& Store(int id, const Res& r);
   // Caches the result of node `id` at `stored` (in the store).
   const Res& Cache(int id, const Res* stored) {
@@ -422,6 +422,8 @@ class EvalState {
     }
     return false;
   }
+  // Applicability (applicability_eval.cc): "est non applicable" of node `id`, the history check,
+  // the parent check; RuleApplicability and SlotType above.
   Res NotApplicable(int id);
   // The fold state (track_warned_path_): flags the evaluation when `answer`, what "est non
   // applicable" of `rule` gave, would differ had the rule been evaluated before or not (its
@@ -436,6 +438,8 @@ class EvalState {
   // Sub-state of the same situation (`shallowCopy`); inversions keep the rule stacks.
   std::unique_ptr<EvalState> Fork(bool copy_cache, bool copy_stacks = true) const;
   [[noreturn]] void Throw(const std::string& reason, const std::string& message) const;
+  // The depth guard's error (depth_ back to 0 for the next evaluation).
+  [[noreturn, gnu::cold, gnu::noinline]] void ThrowTooDeep();
   // The same for fixed texts: the hot paths that may throw build no string (cold, out of line).
   [[noreturn, gnu::cold, gnu::noinline]] void Throw(const char* reason, const char* message) const;
   void Warn(std::string message);
@@ -465,6 +469,8 @@ class EvalState {
   Res Resoudre(const Node& n);
   Res Possibilities(const Node& n);
 
+  // Nested node evaluations before rules.too_deep (the stack's bound).
+  static constexpr int kMaxDepth = 2500;
   const Graph* g_;
   const CompiledModel* model_;
   const HotNode* base_hot_ = nullptr;  // the model's (Hot), when the graph has one

@@ -150,7 +150,8 @@ class MissingArena {
 
 // A text inside the evaluator: the address of a string that outlives every result holding it
 // (a node's constant, in the model or the situation's overlay, or EvalShared::texts), so that
-// results are copied without counting references.
+// results are copied without counting references. Trivial (a member of Val's union, which
+// starts it null).
 class TextRef {
  public:
   TextRef() = default;
@@ -163,15 +164,18 @@ class TextRef {
   friend bool operator==(TextRef a, const std::string& b) { return a.str() == b; }
 
  private:
-  const std::string* text_ = nullptr;
+  const std::string* text_;
 };
 
 // A Publicodes value inside the evaluator (parcours::rules::Value outside): trivially copyable.
 struct Val {
   Value::Kind kind = Value::Kind::kUndefined;
   bool boolean = false;
-  double number = 0;
-  TextRef string;
+  // A number or a text, never both (a result of 40 bytes, not 48).
+  union {
+    double number = 0;
+    TextRef string;
+  };
 
   bool is_undefined() const { return kind == Value::Kind::kUndefined; }
   bool is_null() const { return kind == Value::Kind::kNull; }
@@ -283,6 +287,7 @@ class ResultStore {
   Res* end_ = nullptr;
 };
 static_assert(std::is_trivially_copyable_v<Res>);
+static_assert(sizeof(Res) == 40, "a number and a text share their storage (Val)");
 
 // Per-node and per-rule buffers of a state, with the entries set since the last reset.
 // EvalState reads them as `buffers_.x` (a reference member to them would cost a load per use).

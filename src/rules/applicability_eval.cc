@@ -26,8 +26,14 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   Disabling d;
   const int parent = rule.check_parent;
   if (parent < 0) return d;
-  const NodeType t = Hot(parent).type;
-  if (const Res* p = buffers_.node_cache[parent]) {
+  const HotNode& link = Hot(parent);
+  const NodeType t = link.type;
+  const Res* p = buffers_.node_cache[parent];
+  // A parent rule evaluated through another link answers alike ("est non applicable" of a
+  // reference to a rule already evaluated reads its value), save in the fold's state, which
+  // checks that answer against the rule's applicability (CheckHistory).
+  if (p == nullptr && link.kind == NodeKind::kReference && !track_warned_path_) p = buffers_.rule_cache[link.rule];
+  if (p != nullptr) {
     // The parent was read before: its answers come from that result and evaluate nothing, so
     // the parent stack needs no entry (what follows gives the same for it).
     const bool null = p->value.is_null(), is_false = p->value.is_boolean() && !p->value.boolean;

@@ -229,17 +229,16 @@ int Compiler::ParseObject(const RawNode& obj, unsigned consumed) {
   }
   if (first >= 0) return ParseChained(ChainedKeys()[first], *first_it, obj, consumed | (1u << first));
   // Remaining keys: the value mechanism.
-  const RawNode* value = nullptr;
-  std::string value_key;
-  std::string keys;
+  auto remains = [&](const auto& it) {
+    const int i = ChainedIndex(it.key());
+    return i < 0 || !(consumed & (1u << i));
+  };
+  RawNode::const_iterator value = obj.end();
   int remaining = 0;
   for (auto it = obj.begin(); it != obj.end(); ++it) {
-    const int i = ChainedIndex(it.key());
-    if (i >= 0 && (consumed & (1u << i))) continue;
+    if (!remains(it)) continue;
     ++remaining;
-    value = &it.value();
-    value_key = it.key();
-    keys += (keys.empty() ? "'" : ", '") + it.key() + "'";
+    value = it;
   }
   if (remaining == 0) {
     Node n;  // {} : undefined constant
@@ -247,12 +246,16 @@ int Compiler::ParseObject(const RawNode& obj, unsigned consumed) {
     return Add(std::move(n));
   }
   if (remaining > 1) {
+    std::string keys;
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      if (remains(it)) keys += (keys.empty() ? "'" : ", '") + it.key() + "'";
+    }
     Fail("rules.mechanisms_same_level",
          "Les mécanismes suivants se situent au même niveau : " + keys +
              ". Cela vient probablement d'une erreur dans l'indentation");
     return Number(0);
   }
-  return ParseMechanism(value_key, *value);
+  return ParseMechanism(value.key(), *value);
 }
 
 int Compiler::ParseChained(const std::string& key, const RawNode& param, const RawNode& obj, unsigned consumed) {

@@ -59,7 +59,7 @@ void EngineCore::EnableFolding(const std::vector<int>& set_slots) {
   state->EnableFolding(&fold, &dirty);
 }
 
-int EngineCore::AddKnownConstant(const RawNode& raw, int slot_rule) {
+bool EngineCore::KnownConstant(const RawNode& raw, Override* out) const {
   double number;
   const Node* known = nullptr;
   if (raw.is_string()) {
@@ -67,20 +67,22 @@ int EngineCore::AddKnownConstant(const RawNode& raw, int slot_rule) {
   } else if (raw.is_number()) {
     known = compiled->situation_constants.Find(raw.dump(), &number);
   }
-  if (known == nullptr) return -1;
-  const int id = graph.AddNode(*known);
-  Node& constant = graph.mutable_node(id);
-  constant.context_rule = slot_rule;
-  if (!std::isnan(number)) constant.value.number = number;
-  overlay.node_types.resize(overlay.nodes.size());
-  graph.mutable_type(id) = ConstantType(constant);
-  return id;  // published with the situation's other nodes (LoadSituation)
+  if (known == nullptr) return false;
+  // The model's constant outlives the engine: the result's text may point into it.
+  out->fixed = true;
+  out->result.value = ToVal(known->value);
+  if (!std::isnan(number)) out->result.value.number = number;
+  out->result.unit = known->unit;
+  out->type = ConstantType(*known);
+  return true;
 }
 
 Status EngineCore::LoadSituation(const Json& situation) {
   const bool strict = compiled->options.strict_situation;
-  std::vector<std::pair<int, int>> slots;  // (rule, node)
+  std::vector<std::pair<int, int>> slots;  // (rule, node), node -1 for a known constant
   slots.reserve(situation.size());
+  std::vector<Override> overrides;  // per slot: a known constant's fixed value, or empty
+  overrides.reserve(situation.size());
   std::vector<std::pair<int, int>> value_nodes;  // per slot: the overlay nodes its value compiled to
   // One node per value most of the time: no reallocation of the overlay on the way.
   overlay.nodes.reserve(overlay.nodes.size() + situation.size());
@@ -114,8 +116,9 @@ Status EngineCore::LoadSituation(const Json& situation) {
       // Most values are texts already met as constants ("oui", "'CDI'", "3000 €/mois"):
       // added as such, without a compiler.
       const int first_node = graph.node_count();
-      if (int known = AddKnownConstant(*raw, compiled->core.rules[rule].situation_rule); known >= 0) {
-        slots.emplace_back(rule, known);
+      if (Override known; KnownConstant(*raw, &known)) {
+        slots.emplace_back(rule, -1);
+        overrides.push_back(std::move(known));
         value_nodes.emplace_back(0, 0);
         continue;
       }
@@ -126,6 +129,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
         error = SituationError(name, "rules.situation_invalid_value", s.message());
       } else {
         slots.emplace_back(rule, *node);
+        overrides.emplace_back();
         value_nodes.emplace_back(first_node, graph.node_count());
       }
     }
@@ -134,16 +138,19 @@ Status EngineCore::LoadSituation(const Json& situation) {
       warnings.push_back(error.message());
     }
   }
-  graph.PublishHot(graph.node_count(), graph.rule_count());  // the known constants added above
+  graph.PublishHot(graph.node_count(), graph.rule_count());  // the values compiled above
   state->ResetCache();
   std::vector<int> set_slots;
   set_slots.reserve(slots.size());
   for (const auto& [rule, node] : slots) set_slots.push_back(compiled->core.rules[rule].situation_rule);
   EnableFolding(set_slots);
-  for (const auto& [rule, node] : slots) {
-    Override o;
-    o.node = node;
-    o.type = graph.type(node);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const auto [rule, node] = slots[i];
+    Override o = overrides[i];
+    if (node >= 0) {
+      o.node = node;
+      o.type = graph.type(node);
+    }
     state->SetOverride(compiled->core.rules[rule].situation_rule, std::move(o));
   }
   // A value outside `une possibilité` is an error, or with neither strict option a warning and
@@ -157,7 +164,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
     if (possibilities < 0) continue;
     const std::string& name = compiled->core.rules[rule].name;
     try {
-      const Res& value = state->EvalNode(node);
+      const Res& value = node >= 0 ? state->EvalNode(node) : overrides[i].result;
       if (!ValueMatchesOption(graph, graph.node(possibilities), value)) {
         Status error = SituationError(name, "rules.situation_invalid_value",
                                       "la valeur " + FormatResult(value) +

@@ -22,9 +22,9 @@ struct EngineCore {
   Status LoadSituation(const Json& situation);
   Result<Evaluation> Evaluate(std::string_view text, const EvaluationOptions& options,
                               const std::shared_ptr<EngineCore>& self);
-  // Adds a situation value whose text the model already knows as a constant (ConstantTexts)
-  // to the overlay; -1 when it is not one.
-  int AddKnownConstant(const RawNode& raw, int slot_rule);
+  // A situation value whose text the model already knows as a constant (ConstantTexts): its
+  // value, fixed in `out` (no node to compile or evaluate); false when it is not one.
+  bool KnownConstant(const RawNode& raw, Override* out) const;
   // Lets the state read the model's folded results for the rules the set slots leave clean.
   void EnableFolding(const std::vector<int>& set_slots);
 

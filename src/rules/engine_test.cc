@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -229,6 +230,22 @@ aide:
   EXPECT_EQ(text.find("dans la situation :"), std::string::npos) << text;
   EXPECT_EQ(text.find("est non défini"), std::string::npos) << text;
   EXPECT_EQ(text.find("constante"), std::string::npos) << text;
+  // In the JSON, the situation's value explains the rule that reads it.
+  std::function<const Json*(const Json&)> find = [&](const Json& node) -> const Json* {
+    if (node.is_object() && node.value("règle", "") == "revenu") return &node;
+    if (node.is_object() || node.is_array()) {
+      for (const auto& child : node) {
+        if (const Json* found = find(child)) return found;
+      }
+    }
+    return nullptr;
+  };
+  const Json* revenu = find(j);
+  ASSERT_NE(revenu, nullptr) << j.dump();
+  EXPECT_EQ((*revenu)["source"], "situation") << revenu->dump();
+  EXPECT_EQ((*revenu)["explication"]["mécanisme"], "constante") << revenu->dump();
+  EXPECT_EQ((*revenu)["explication"]["valeur"], 800) << revenu->dump();
+  EXPECT_EQ((*revenu)["explication"]["texte"], "800") << revenu->dump();  // the unit is the rule's
 }
 
 // For people: rules by the labels the caller gives, values worded in the page's language.

@@ -64,6 +64,13 @@ class Explainer {
         int value = g_.rule(n.rule).value;
         if (const detail::Override* o = state->GetOverride(g_.rule(n.rule).situation_rule)) {
           j["source"] = "situation";
+          if (o->node < 0 && o->fixed) {  // a known constant (EngineCore::KnownConstant)
+            Json constant = Json::object();
+            constant["mécanisme"] = "constante";
+            Describe(o->result, &constant);
+            j["explication"] = std::move(constant);
+            return j;
+          }
           if (o->node >= 0) value = o->node;
         }
         // A folded rule was evaluated in the model's state: explain it from there.

@@ -84,10 +84,6 @@ Status EngineCore::LoadSituation(const Json& situation) {
   std::vector<Override> overrides;  // per slot: a known constant's fixed value, or empty
   overrides.reserve(situation.size());
   std::vector<std::pair<int, int>> value_nodes;  // per slot: the overlay nodes its value compiled to
-  // One node per value most of the time: no reallocation of the overlay on the way.
-  overlay.nodes.reserve(overlay.nodes.size() + situation.size());
-  overlay.node_types.reserve(overlay.node_types.size() + situation.size());
-  overlay.hot.reserve(overlay.hot.size() + situation.size());
   state->ReserveOverrides(situation.size());
   for (auto it = situation.begin(); it != situation.end(); ++it) {
     const std::string& name = it.key();
@@ -114,7 +110,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
     if (error.ok()) {
       const int rule = found;
       // Most values are texts already met as constants ("oui", "'CDI'", "3000 €/mois"):
-      // added as such, without a compiler.
+      // fixed as such, without a compiler or a node.
       const int first_node = graph.node_count();
       if (Override known; KnownConstant(*raw, &known)) {
         slots.emplace_back(rule, -1);

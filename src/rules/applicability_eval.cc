@@ -33,23 +33,19 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   // reference to a rule already evaluated reads its value), save in the fold's state, which
   // checks that answer against the rule's applicability (CheckHistory).
   if (p == nullptr && link.kind == NodeKind::kReference && !track_warned_path_) p = buffers_.rule_cache[link.rule];
-  if (p != nullptr) {
+  // A rule already on the parent stack is not checked again (a boolean parent's value still
+  // counts, below).
+  const bool checked = buffers_.suppressed[rule_id] == 0;
+  if (checked && p != nullptr) {
     // The parent was read before: its answers come from that result and evaluate nothing, so
-    // the parent stack needs no entry (what follows gives the same for it).
+    // the parent stack needs no entry.
     const bool null = p->value.is_null(), is_false = p->value.is_boolean() && !p->value.boolean;
-    if (buffers_.suppressed[rule_id] == 0 &&
-        ((t.nullable == Tri::kTrue && null) || (t.type == VType::kBoolean && (null || is_false)))) {
+    if ((t.nullable == Tri::kTrue && null) || (t.type == VType::kBoolean && (null || is_false))) {
       d.disabled = true;
       d.missing = p->missing;
       return d;
     }
-    if (t.type == VType::kBoolean) {
-      d.missing = p->missing;
-      d.disabled = is_false;
-    }
-    return d;
-  }
-  if (buffers_.suppressed[rule_id] == 0) {  // not already on the parent stack
+  } else if (checked) {
     Raise(buffers_.suppressed, rule_id, buffers_.flagged_rules);
     buffers_.parent_stack.push_back(rule_id);
     // The parent is not applicable, or a condition whose value is false or null (defined).
@@ -61,9 +57,9 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
       missing = na.missing;
     }
     if (!not_applicable && t.type == VType::kBoolean) {
-      const Res& p = EvalNode(parent);
-      not_applicable = p.value.is_null() || (p.value.is_boolean() && !p.value.boolean);
-      missing = p.missing;
+      const Res& value = EvalNode(parent);
+      not_applicable = value.value.is_null() || (value.value.is_boolean() && !value.value.boolean);
+      missing = value.missing;
     }
     --buffers_.suppressed[rule_id];
     if (!buffers_.parent_stack.empty()) buffers_.parent_stack.pop_back();
@@ -74,9 +70,9 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
     }
   }
   if (t.type == VType::kBoolean) {
-    const Res& p = EvalNode(parent);
-    d.missing = p.missing;
-    d.disabled = p.value.is_boolean() && !p.value.boolean;
+    if (p == nullptr) p = &EvalNode(parent);
+    d.missing = p->missing;
+    d.disabled = p->value.is_boolean() && !p->value.boolean;
   }
   return d;
 }

@@ -434,16 +434,10 @@ inline Res EvalState::ComputeRule(int rule_id) {
 }
 
 const Res& EvalState::ComputeAndStoreRule(int rule) {
-  if (const Res* folded = FoldedRule(rule)) {
-    buffers_.rule_cache[rule] = folded;
-    buffers_.touched_rules.push_back(rule);
-    return *folded;
-  }
+  if (const Res* folded = FoldedRule(rule)) return CacheRule(rule, folded);
   Res* stored = buffers_.results.Allocate();
   ::new (static_cast<void*>(stored)) Res(ComputeRule(rule));
-  buffers_.rule_cache[rule] = stored;
-  buffers_.touched_rules.push_back(rule);
-  return *stored;
+  return CacheRule(rule, stored);
 }
 
 void EvalState::GrowRuleSlots(int rules) {

@@ -408,6 +408,12 @@ class EvalState {
     buffers_.touched_nodes.push_back(id);
     return *stored;
   }
+  // The same for the result of `rule`.
+  const Res& CacheRule(int rule, const Res* stored) {
+    buffers_.rule_cache[rule] = stored;
+    buffers_.touched_rules.push_back(rule);
+    return *stored;
+  }
   const Res& ComputeNode(int id);
   const Res& ComputeAndStoreRule(int rule);
   [[gnu::always_inline]] inline Res Compute(int id, const HotNode& h);

@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "json_reader.h"
+
 #include <algorithm>
 #include <fstream>
 #include <regex>
@@ -128,18 +130,8 @@ Result<RawNode> ReadSources(const std::vector<std::filesystem::path>& paths, Sou
     ASSIGN_OR_RETURN(std::string text, ReadFile(f));
     RawNode raw;
     if (f.extension() == ".json") {
-      // The rules' order, as the parser meets the top-level keys.
-      std::vector<std::string>* order = lines != nullptr ? &lines->order : nullptr;
-      raw = RawNode::parse(
-          text,
-          [order](int depth, RawNode::parse_event_t event, RawNode& parsed) {
-            if (order != nullptr && depth == 1 && event == RawNode::parse_event_t::key) {
-              order->push_back(parsed.get<std::string>());
-            }
-            return true;
-          },
-          false);
-      if (raw.is_discarded()) {
+      // The rules' order, as the reader meets the top-level keys.
+      if (!ReadJson(text, &raw, lines != nullptr ? &lines->order : nullptr)) {
         return InvalidArgument("rules.json_malformed", "JSON invalide dans " + f.string());
       }
       if (!raw.is_object()) return InvalidArgument("rules.invalid_model", "Le modèle JSON doit être un objet");

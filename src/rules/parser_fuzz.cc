@@ -1,13 +1,16 @@
-// libFuzzer target for the expression parser, the rule compiler and evaluation.
-// Input: first byte selects the mode ('e': one expression; anything else: a YAML model
-// whose public rules are then evaluated with a small evaluation budget), the rest is text.
+// libFuzzer target for the expression parser, the JSON reader, the rule compiler and evaluation.
+// Input: first byte selects the mode ('e': one expression; 'j': a JSON text, which json_reader.cc
+// must accept exactly when nlohmann does, with an equal tree; anything else: a YAML model whose
+// public rules are then evaluated with a small evaluation budget), the rest is text.
 // Any crash, sanitizer report or hang is a bug: bad input must yield a Status.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "expression.h"
+#include "json_reader.h"
 #include "parcours/rules/engine.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -17,6 +20,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (mode == 'e') {
     auto parsed = parcours::rules::ParseExpression(text);
     (void)parsed.ok();
+    return 0;
+  }
+  if (mode == 'j') {
+    parcours::rules::RawNode ours;
+    const bool read = parcours::rules::detail::ReadJson(text, &ours, nullptr);
+    const auto theirs = parcours::rules::RawNode::parse(text, nullptr, false);
+    // Past kMaxJsonDepth the reader refuses what nlohmann accepts: only shallower texts compare.
+    const auto opened = std::count(text.begin(), text.end(), '[') + std::count(text.begin(), text.end(), '{');
+    const bool agree = read == !theirs.is_discarded() && (!read || ours == theirs);
+    if (opened <= parcours::rules::detail::kMaxJsonDepth && !agree) __builtin_trap();
     return 0;
   }
   parcours::rules::ModelOptions options;

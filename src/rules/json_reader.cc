@@ -117,14 +117,8 @@ class Reader {
 
   bool Object(RawNode* out, int depth) {
     if (depth > kMaxJsonDepth) return false;
-    ++p_;  // '{'
-    *out = RawNode(RawNode::value_t::object);
+    if (OpenIsEmpty(out, RawNode::value_t::object, '}')) return true;
     auto& members = out->get_ref<RawNode::object_t&>();
-    SkipWhitespace();
-    if (p_ < end_ && *p_ == '}') {
-      ++p_;
-      return true;
-    }
     for (;;) {
       if (p_ == end_ || *p_ != '"') return false;
       ++p_;
@@ -138,40 +132,44 @@ class Reader {
       // A duplicate key reads its value over the first one's: the last one wins, as in nlohmann.
       auto it = members.try_emplace(std::move(key)).first;
       if (!Value(&it->second, depth)) return false;
-      SkipWhitespace();
-      if (p_ == end_) return false;
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      SkipWhitespace();
+      if (const Next next = AfterItem('}'); next != Next::kMore) return next == Next::kClosed;
     }
   }
 
   bool Array(RawNode* out, int depth) {
     if (depth > kMaxJsonDepth) return false;
-    ++p_;  // '['
-    *out = RawNode(RawNode::value_t::array);
+    if (OpenIsEmpty(out, RawNode::value_t::array, ']')) return true;
     auto& items = out->get_ref<RawNode::array_t&>();
-    SkipWhitespace();
-    if (p_ < end_ && *p_ == ']') {
-      ++p_;
-      return true;
-    }
     for (;;) {
       if (!Value(&items.emplace_back(), depth)) return false;
-      SkipWhitespace();
-      if (p_ == end_) return false;
-      if (*p_ == ']') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      SkipWhitespace();
+      if (const Next next = AfterItem(']'); next != Next::kMore) return next == Next::kClosed;
     }
+  }
+
+  // Makes *out an empty container of `type` past its opening bracket: true when `close` follows
+  // (read too), the container staying empty.
+  bool OpenIsEmpty(RawNode* out, RawNode::value_t type, char close) {
+    ++p_;
+    *out = RawNode(type);
+    SkipWhitespace();
+    if (p_ == end_ || *p_ != close) return false;
+    ++p_;
+    return true;
+  }
+
+  // After an item of an object or array: its closing `close`, or a comma and the next item.
+  enum class Next { kMore, kClosed, kMalformed };
+  Next AfterItem(char close) {
+    SkipWhitespace();
+    if (p_ == end_) return Next::kMalformed;
+    if (*p_ == close) {
+      ++p_;
+      return Next::kClosed;
+    }
+    if (*p_ != ',') return Next::kMalformed;
+    ++p_;
+    SkipWhitespace();
+    return Next::kMore;
   }
 
   // Reads the rest of a string (the opening quote is consumed) and appends it to *out. Runs of

@@ -3,12 +3,12 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "json_reader.h"
-
 #include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "json_reader.h"
 
 namespace parcours::rules::detail {
 namespace {

@@ -79,9 +79,9 @@ bool EngineCore::KnownConstant(const RawNode& raw, Override* out) const {
 
 Status EngineCore::LoadSituation(const Json& situation) {
   const bool strict = compiled->options.strict_situation;
-  std::vector<std::pair<int, int>> slots;  // (rule, node), node -1 for a known constant
-  slots.reserve(situation.size());
-  std::vector<Override> overrides;  // per slot: a known constant's fixed value, or empty
+  std::vector<int> rules;  // the rules the situation sets
+  rules.reserve(situation.size());
+  std::vector<Override> overrides;  // per rule: its compiled value's node, or a known constant fixed
   overrides.reserve(situation.size());
   std::vector<std::pair<int, int>> value_nodes;  // per slot: the overlay nodes its value compiled to
   state->ReserveOverrides(situation.size());
@@ -113,7 +113,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
       // fixed as such, without a compiler or a node.
       const int first_node = graph.node_count();
       if (Override known; KnownConstant(*raw, &known)) {
-        slots.emplace_back(rule, -1);
+        rules.push_back(rule);
         overrides.push_back(std::move(known));
         value_nodes.emplace_back(0, 0);
         continue;
@@ -124,8 +124,10 @@ Status EngineCore::LoadSituation(const Json& situation) {
       if (!s.ok()) {
         error = SituationError(name, "rules.situation_invalid_value", s.message());
       } else {
-        slots.emplace_back(rule, *node);
-        overrides.emplace_back();
+        rules.push_back(rule);
+        Override& o = overrides.emplace_back();
+        o.node = *node;
+        o.type = graph.type(*node);
         value_nodes.emplace_back(first_node, graph.node_count());
       }
     }
@@ -137,30 +139,22 @@ Status EngineCore::LoadSituation(const Json& situation) {
   graph.PublishHot(graph.node_count(), graph.rule_count());  // the values compiled above
   state->ResetCache();
   std::vector<int> set_slots;
-  set_slots.reserve(slots.size());
-  for (const auto& [rule, node] : slots) set_slots.push_back(compiled->core.rules[rule].situation_rule);
+  set_slots.reserve(rules.size());
+  for (int rule : rules) set_slots.push_back(compiled->core.rules[rule].situation_rule);
   EnableFolding(set_slots);
-  for (size_t i = 0; i < slots.size(); ++i) {
-    const auto [rule, node] = slots[i];
-    Override o = overrides[i];
-    if (node >= 0) {
-      o.node = node;
-      o.type = graph.type(node);
-    }
-    state->SetOverride(compiled->core.rules[rule].situation_rule, std::move(o));
-  }
+  for (size_t i = 0; i < rules.size(); ++i) state->SetOverride(set_slots[i], overrides[i]);
   // A value outside `une possibilité` is an error, or with neither strict option a warning and
   // the value is dropped, as the reference.
   const bool strict_options = strict || compiled->options.check_possible_values;
   shared.budget = compiled->options.max_node_evaluations;
-  std::vector<bool> dropped(slots.size(), false);
-  for (size_t i = 0; i < slots.size(); ++i) {
-    const auto [rule, node] = slots[i];
+  std::vector<bool> dropped(rules.size(), false);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const int rule = rules[i];
     int possibilities = compiled->core.rules[rule].possibilities;
     if (possibilities < 0) continue;
     const std::string& name = compiled->core.rules[rule].name;
     try {
-      const Res& value = node >= 0 ? state->EvalNode(node) : overrides[i].result;
+      const Res& value = overrides[i].node >= 0 ? state->EvalNode(overrides[i].node) : overrides[i].result;
       if (!ValueMatchesOption(graph, graph.node(possibilities), value)) {
         Status error = SituationError(name, "rules.situation_invalid_value",
                                       "la valeur " + FormatResult(value) +
@@ -176,9 +170,9 @@ Status EngineCore::LoadSituation(const Json& situation) {
   state->ResetCache();
   // The reference warns about the rules tagged experimental that the situation sets (and their
   // parents), then those its value reads.
-  for (size_t i = 0; i < slots.size(); ++i) {
-    const int rule = slots[i].first;
-    const int slot = compiled->core.rules[rule].situation_rule;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const int rule = rules[i];
+    const int slot = set_slots[i];
     if (dropped[i]) {
       state->ClearOverride(slot);
       continue;

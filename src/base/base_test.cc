@@ -7,6 +7,7 @@
 #include "parcours/base/id.h"
 #include "parcours/base/json.h"
 #include "parcours/base/status.h"
+#include "parcours/base/utf8.h"
 
 namespace parcours {
 namespace {
@@ -86,6 +87,22 @@ TEST(JsonTest, ParseErrorsAreStatuses) {
   EXPECT_EQ(bad.status().reason(), "json.malformed");
   std::string deep(1000, '[');
   EXPECT_EQ(ParseJson(deep).status().reason(), "json.too_deep");
+}
+
+TEST(Utf8Test, FindsTheFirstMalformedByte) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("salaire net à payer, 1 000 €, \xF0\x9F\x98\x80, \xEF\xBF\xBF, \xF4\x8F\xBF\xBF"));
+  EXPECT_EQ(InvalidUtf8At("ab\x9F"), 2u);                  // stray continuation byte
+  EXPECT_EQ(InvalidUtf8At("a\xC3"), 1u);                   // truncated sequence
+  EXPECT_EQ(InvalidUtf8At("a\xE2\x82"), 1u);
+  EXPECT_EQ(InvalidUtf8At("\xC3\xA9\xC3("), 2u);          // second byte not a continuation
+  EXPECT_EQ(InvalidUtf8At("\xC0\xAF"), 0u);               // overlong forms
+  EXPECT_EQ(InvalidUtf8At("\xE0\x80\xAF"), 0u);
+  EXPECT_EQ(InvalidUtf8At("\xF0\x80\x80\xAF"), 0u);
+  EXPECT_EQ(InvalidUtf8At("x\xED\xA0\x80"), 1u);          // UTF-16 surrogate
+  EXPECT_EQ(InvalidUtf8At("\xF4\x90\x80\x80"), 0u);      // past U+10FFFF
+  EXPECT_EQ(InvalidUtf8At("\xF5\x80\x80\x80"), 0u);
+  EXPECT_EQ(InvalidUtf8At("\xE2\x82\xAC\xFF"), 3u);
 }
 
 }  // namespace

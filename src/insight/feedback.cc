@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "parcours/base/clock.h"
+#include "parcours/base/utf8.h"
 #include "parcours/store/events.h"
 
 namespace parcours::insight {
@@ -18,16 +19,6 @@ std::optional<int> IntIn(const std::string& s, int lo, int hi) {
   const int v = std::stoi(s);
   if (v < lo || v > hi) return std::nullopt;
   return v;
-}
-
-bool ValidUtf8(const std::string& s) {
-  nlohmann::json j = s;
-  try {
-    (void)j.dump();
-    return true;
-  } catch (const nlohmann::json::exception&) {
-    return false;
-  }
 }
 
 }  // namespace
@@ -83,7 +74,7 @@ Result<std::string> FeedbackService::Submit(const std::string& client, const std
   if (!in.effort.empty() && !effort) refuse("effort", "out_of_range", "Choisissez une note de 1 à 7.", {{"min", "1"}, {"max", "7"}});
   if (in.comment.size() > 2000) {
     refuse("commentaire", "too_long", "Le commentaire ne peut pas dépasser 2000 caractères.", {{"max", "2000"}});
-  } else if (!ValidUtf8(in.comment)) {
+  } else if (!IsValidUtf8(in.comment)) {
     refuse("commentaire", "invalid_characters", "Le commentaire contient des caractères invalides.");
   }
   if (!std::regex_match(in.commune, kCommune)) refuse("commune", "commune_format", "Code commune INSEE mal formé.");

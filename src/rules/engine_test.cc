@@ -336,6 +336,16 @@ TEST(BadInput, MalformedYamlGivesLineAndColumn) {
   EXPECT_NE(model.status().message().find("ligne"), std::string::npos);
 }
 
+TEST(BadInput, TextThatIsNotUtf8GivesLineAndColumn) {
+  // A byte found by the fuzzer: inside a mechanism's list, it reached the compiler's JSON output.
+  auto model = LoadModelFromYaml("minimum:\n  formule:\n    - 1%\n    - pro\x9F duit\n", "m.publicodes");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().reason(), "rules.yaml_malformed");
+  EXPECT_NE(model.status().message().find("m.publicodes (ligne 4, colonne 10)"), std::string::npos)
+      << model.status().message();
+  EXPECT_NE(model.status().message().find("0x9F"), std::string::npos) << model.status().message();
+}
+
 TEST(BadInput, UnknownReferenceNamesTheRuleAndItsLine) {
   auto model = LoadModelFromYaml("a: 1\nb: a + inexistante\n", "m.publicodes");
   ASSERT_FALSE(model.ok());

@@ -4,11 +4,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "json_reader.h"
+#include "parcours/base/utf8.h"
 
 namespace parcours::rules::detail {
 namespace {
@@ -82,6 +84,18 @@ bool IsRuleFile(const std::filesystem::path& p) {
 }  // namespace
 
 Result<RawNode> YamlToRaw(std::string_view text, std::string_view source, SourceLines* lines) {
+  // YAML texts are UTF-8; a malformed byte would otherwise reach names, texts and explanations.
+  if (const size_t bad = InvalidUtf8At(text); bad != std::string_view::npos) {
+    const std::string_view before = text.substr(0, bad);
+    const size_t line_start = before.rfind('\n') + 1;  // npos + 1 == 0 on the first line
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+    return InvalidArgument("rules.yaml_malformed",
+                           "YAML invalide dans " + std::string(source) + " (ligne " +
+                               std::to_string(std::count(before.begin(), before.end(), '\n') + 1) + ", colonne " +
+                               std::to_string(bad - line_start + 1) + ") : l'octet " + byte +
+                               " n'appartient pas à un caractère UTF-8 valide");
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));

@@ -39,9 +39,15 @@ size_t Model::NodeCount() const { return compiled_->core.nodes.size(); }
 namespace {
 
 Result<ModelPtr> Build(RawNode raw, const ModelOptions& options, const detail::SourceLines& lines) {
-  auto compiled = detail::Compile(std::move(raw), options, lines.order);
-  if (!compiled.ok()) return detail::WithPosition(compiled.status(), lines);
-  return ModelPtr(std::make_shared<Model>(std::move(compiled).value()));
+  // Errors in the rules are Status values; an exception here is a bug, reported as such rather
+  // than ending the process that loads the model (the fuzzer traps on this reason).
+  try {
+    auto compiled = detail::Compile(std::move(raw), options, lines.order);
+    if (!compiled.ok()) return detail::WithPosition(compiled.status(), lines);
+    return ModelPtr(std::make_shared<Model>(std::move(compiled).value()));
+  } catch (const std::exception& e) {
+    return Internal("rules.internal", std::string("Erreur interne de compilation du modèle : ") + e.what());
+  }
 }
 
 }  // namespace

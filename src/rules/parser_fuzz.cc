@@ -2,7 +2,7 @@
 // Input: first byte selects the mode ('e': one expression; 'j': a JSON text, which json_reader.cc
 // must accept exactly when nlohmann does, with an equal tree; anything else: a YAML model whose
 // public rules are then evaluated with a small evaluation budget), the rest is text.
-// Any crash, sanitizer report or hang is a bug: bad input must yield a Status.
+// Any crash, sanitizer report, hang or internal error is a bug: bad input must yield a Status.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -36,13 +36,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.filter_not_applicable_possibilities = (mode & 1) != 0;
   options.max_node_evaluations = 20000;
   auto model = parcours::rules::LoadModelFromYaml(text, "fuzz", options);
-  if (!model.ok()) return 0;
+  // An exception caught at the engine's boundary (reason "rules.internal") is a bug as well.
+  auto internal = [](const parcours::Status& s) { return s.reason() == "rules.internal"; };
+  if (!model.ok()) {
+    if (internal(model.status())) __builtin_trap();
+    return 0;
+  }
   parcours::rules::Engine engine(*model);
   int evaluated = 0;
   for (const auto& rule : (*model)->RuleNames()) {
     if (++evaluated > 50) break;
     auto ev = engine.Evaluate(rule);
-    if (ev.ok()) (void)ev->ExplanationText();
+    if (ev.ok()) {
+      (void)ev->ExplanationText();
+    } else if (internal(ev.status())) {
+      __builtin_trap();
+    }
   }
   return 0;
 }

@@ -35,6 +35,23 @@ std::string JoinName(const std::string& ns, const std::string& name) {
   return ns.empty() ? name : ns + " . " + name;
 }
 
+namespace {
+
+// Every part of a name (between " . ") holds something other than spaces: the reference refuses
+// the others too (an empty name cannot be referred to, and its situation slot would be nameless).
+bool HasEmptyPart(const std::string& name) {
+  size_t start = 0;
+  while (true) {
+    const size_t sep = name.find(" . ", start);
+    const size_t end = sep == std::string::npos ? name.size() : sep;
+    if (name.find_first_not_of(' ', start) >= end) return true;
+    if (sep == std::string::npos) return false;
+    start = sep + 3;
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> RuleParents(const std::string& name) {
   // The prefixes ending before each " . " (found left to right), longest first.
   std::vector<size_t> ends;
@@ -131,6 +148,11 @@ int Compiler::ParseRule(const std::string& key, RawNode body) {
   const std::string prefix = "[privé] ";
   bool is_private = StartsWith(key, prefix) || (raw.contains("privé") && raw["privé"] == "oui");
   std::string name = StartsWith(key, prefix) ? key.substr(prefix.size()) : key;
+  if (HasEmptyPart(name)) {
+    Fail("rules.invalid_rule_name",
+         "Le nom de règle « " + name + " » est invalide : ni le nom ni ses parties (séparées par « . ») ne peuvent être vides.");
+    return -1;
+  }
   std::string dotted = JoinName(context_name_, name);
   if (g_.FindRule(dotted) >= 0) {
     Fail("rules.duplicate_rule", "La référence '" + dotted + "' a déjà été définie");

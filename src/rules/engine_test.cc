@@ -346,6 +346,17 @@ TEST(BadInput, TextThatIsNotUtf8GivesLineAndColumn) {
   EXPECT_NE(model.status().message().find("0x9F"), std::string::npos) << model.status().message();
 }
 
+TEST(BadInput, EmptyRuleNamesAreRefused) {
+  // The fuzzer found the empty name: its situation slot could not be found (an internal error).
+  for (const char* yaml : {"\"\": 1\n", "a: 1\n\"\": a + 1\n", "\" \": 2\n", "a:\n\"a .  \": 3\n",
+                           "a:\n  avec:\n    \"\": 1\n", "\"a . \": 1\n"}) {
+    auto model = LoadModelFromYaml(yaml, "m.publicodes");
+    ASSERT_FALSE(model.ok()) << yaml;
+    EXPECT_EQ(model.status().reason(), "rules.invalid_rule_name") << yaml << model.status().message();
+  }
+  EXPECT_TRUE(LoadModelFromYaml("a:\nb . c: 1\nb:\n", "m.publicodes").ok());
+}
+
 TEST(BadInput, UnknownReferenceNamesTheRuleAndItsLine) {
   auto model = LoadModelFromYaml("a: 1\nb: a + inexistante\n", "m.publicodes");
   ASSERT_FALSE(model.ok());

@@ -357,6 +357,15 @@ TEST(BadInput, EmptyRuleNamesAreRefused) {
   EXPECT_TRUE(LoadModelFromYaml("a:\nb . c: 1\nb:\n", "m.publicodes").ok());
 }
 
+TEST(BadInput, DansLaSituationWrittenByHandResolvesItsName) {
+  // The reference resolves the name as a reference: 2 here, an unknown name is an error naming it.
+  auto model = Load("a:\n  valeur:\n    dans la situation: b\n    valeur: 1\nb: 2\n");
+  EXPECT_EQ(Eval(model, "a").value.number, 2);
+  auto unknown = LoadModelFromYaml("a:\n  valeur:\n    dans la situation: zz\n    valeur: 1\n", "m.publicodes");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().reason(), "rules.unknown_reference") << unknown.status().message();
+}
+
 TEST(BadInput, UnknownReferenceNamesTheRuleAndItsLine) {
   auto model = LoadModelFromYaml("a: 1\nb: a + inexistante\n", "m.publicodes");
   ASSERT_FALSE(model.ok());

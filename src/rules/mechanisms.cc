@@ -306,12 +306,11 @@ int Compiler::ParseChained(const std::string& key, const RawNode& param, const R
   }
   if (key == "dans la situation") {
     int valeur = ParseRest(obj, consumed);
-    int slot = g_.FindRule(ScalarText(param));
-    if (slot < 0) {
-      Fail("rules.internal", "Emplacement de situation introuvable");
-      return valeur;
-    }
-    int situation = ReferenceTo(slot);
+    // Generated for each rule with a situation slot (its full name, "X . $SITUATION"); a name
+    // written by hand resolves as any reference, relative to the rule (unknown: an error naming it).
+    const std::string name = ScalarText(param);
+    const int slot = name.ends_with("$SITUATION") ? g_.FindRule(name) : -1;
+    int situation = slot >= 0 ? ReferenceTo(slot) : Reference(name);
     g_.mutable_node(situation).no_replace = true;
     return Condition(EstNonDefini(situation), valeur, situation, "dans la situation");
   }

@@ -8,24 +8,13 @@
 
 #include "collate.h"
 #include "parcours/rules/engine.h"
+#include "test_models.h"
 
 namespace parcours::rules {
 namespace {
 
-ModelPtr Load(const std::string& yaml) {
-  auto model = LoadModelFromYaml(yaml, "test.publicodes");
-  EXPECT_TRUE(model.ok()) << model.status().ToString();
-  return model.ok() ? *model : nullptr;
-}
-
-Evaluation Eval(const ModelPtr& model, const std::string& rule, const Json& situation = Json::object()) {
-  Engine engine(model);
-  Status s = engine.SetSituation(situation);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  auto ev = engine.Evaluate(rule);
-  EXPECT_TRUE(ev.ok()) << ev.status().ToString();
-  return ev.ok() ? *ev : Evaluation();
-}
+using test_models::Eval;
+using test_models::Load;
 
 TEST(ReferenceSemantics, MissingListsReachedTwiceAddUpTheirScores) {
   // `x`'s list is merged four times on the way to `z`, twice under a condition's bonus.

@@ -2,6 +2,7 @@
 // parent check that disables a rule's branch (reference: evaluateDisablingParent in
 // evaluateRule.ts, est-non-applicable.ts), and the fold's history check.
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "evaluator.h"
@@ -32,7 +33,11 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
   // A parent rule evaluated through another link answers alike ("est non applicable" of a
   // reference to a rule already evaluated reads its value), save in the fold's state, which
   // checks that answer against the rule's applicability (CheckHistory).
-  if (p == nullptr && link.kind == NodeKind::kReference && !track_warned_path_) p = buffers_.rule_cache[link.rule];
+  if (p == nullptr && link.kind == NodeKind::kReference && !track_warned_path_) {
+    p = buffers_.rule_cache[link.rule];
+    // Evaluated in the cone of a folded result read before: as if this state had.
+    if (p == nullptr && RuleInFoldCone(link.rule)) p = &EvalRule(link.rule);
+  }
   // A rule already on the parent stack is not checked again (a boolean parent's value still
   // counts, below).
   const bool checked = buffers_.suppressed[rule_id] == 0;
@@ -40,6 +45,12 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
     // The parent was read before: its answers come from that result and evaluate nothing, so
     // the parent stack needs no entry.
     const bool null = p->value.is_null(), is_false = p->value.is_boolean() && !p->value.boolean;
+    if (track_warned_path_ && t.nullable == Tri::kTrue) {
+      Res answer;
+      answer.value = BoolValue(null);
+      answer.missing = p->missing;
+      CheckHistory(answer, parent);
+    }
     if ((t.nullable == Tri::kTrue && null) || (t.type == VType::kBoolean && (null || is_false))) {
       d.disabled = true;
       d.missing = p->missing;
@@ -103,26 +114,47 @@ Res EvalState::RuleApplicability(int rule_id) {
   return r;
 }
 
-void EvalState::CheckHistory(int rule, const Res& answer, bool from_value) {
-  if (shared_->history_dependent) return;
-  Res other;
-  if (from_value) {
-    other = RuleApplicability(rule);
-  } else {
-    const Res& value = EvalRule(rule);
-    other.value = BoolValue(value.value.is_null());
-    other.missing = value.missing;
-  }
+EvalState& EvalState::FreshProbe() {
+  if (!fresh_probe_) fresh_probe_ = Fork(/*copy_cache=*/false, /*copy_stacks=*/false);
+  fresh_probe_->ResetCache();
+  fresh_probe_->BeginEvaluation();
+  return *fresh_probe_;
+}
+
+bool EvalState::SameResult(const Res& a, const Res& b) {
+  const bool both_nan = a.value.is_number() && b.value.is_number() && std::isnan(a.value.number) && std::isnan(b.value.number);
+  if ((!JsStrictEqual(a.value, b.value) && !both_nan) || a.unit != b.unit) return false;
   auto entries = [&](const Missing& m) {
     std::vector<MissingEntry> out;
     for (const MissingEntry e : shared_->missing.Flatten(m)) out.push_back(e);
     return out;
   };
-  const auto a = entries(answer.missing), b = entries(other.missing);
-  shared_->history_dependent = !JsStrictEqual(answer.value, other.value) || a.size() != b.size() ||
-                               !std::equal(a.begin(), a.end(), b.begin(), [](const MissingEntry& x, const MissingEntry& y) {
-                                 return x.rule == y.rule && x.score == y.score;
-                               });
+  const auto x = entries(a.missing), y = entries(b.missing);
+  return std::equal(x.begin(), x.end(), y.begin(), y.end(),
+                    [](const MissingEntry& e, const MissingEntry& f) { return e.rule == f.rule && e.score == f.score; });
+}
+
+void EvalState::CheckHistory(const Res& answer, int node, int value_of) {
+  if (shared_->history_dependent) return;
+  // The other answer as an engine that has evaluated nothing yet gives it: asked here, what this
+  // state holds would answer in its place (a rule's value node, once evaluated, answers its
+  // applicability from its value), and it would leave results that such an engine has not.
+  // Asked in a state that has evaluated nothing, the question has one answer: kept.
+  const int key = node >= 0 ? node : -1 - value_of;
+  auto known = fresh_answers_.find(key);
+  if (known == fresh_answers_.end()) {
+    EvalState& probe = FreshProbe();
+    Res other;
+    if (node >= 0) {
+      other = probe.NotApplicable(node);
+    } else {
+      const Res& value = probe.EvalRule(value_of);
+      other.value = BoolValue(value.value.is_null());
+      other.missing = value.missing;
+    }
+    known = fresh_answers_.emplace(key, other).first;
+  }
+  shared_->history_dependent = !SameResult(answer, known->second);
 }
 
 Res EvalState::NotApplicable(int id) {
@@ -134,23 +166,32 @@ Res EvalState::NotApplicable(int id) {
     r.value = BoolValue(false);
     return r;
   }
-  if (const Res* c = buffers_.node_cache[id]) {
+  const Res* c = buffers_.node_cache[id];
+  // Evaluated in the cone of a folded result read before (a node of several rules): as if this
+  // state had.
+  if (c == nullptr && n.kind != NodeKind::kReference && NodeInFoldCone(id)) c = &EvalNode(id);
+  if (c != nullptr) {
     r.value = BoolValue(c->value.is_null());
     r.missing = c->missing;
+    if (track_warned_path_ && (n.kind == NodeKind::kReference || n.kind == NodeKind::kCondition)) CheckHistory(r, id);
     return r;
   }
   if (++depth_ > kMaxDepth) ThrowTooDeep();
   if (n.kind == NodeKind::kReference) {
-    if (const Res* value = buffers_.rule_cache[n.rule]) {
+    const Res* value = buffers_.rule_cache[n.rule];
+    // Evaluated in the cone of a folded result read before: as if this state had.
+    if (value == nullptr && RuleInFoldCone(n.rule)) value = &EvalRule(n.rule);
+    if (value != nullptr) {
       // As the reference: a rule already evaluated is not applicable when its value is null.
       r.value = BoolValue(value->value.is_null());
       r.missing = value->missing;
-      if (track_warned_path_) CheckHistory(n.rule, r, true);
+      if (track_warned_path_) CheckHistory(r, id);
     } else if (const Res* folded = FoldedApplicability(n.rule)) {
       r = *folded;
+      MarkFoldCone(fold_->ApplicabilityCone(n.rule));
     } else {
       r = RuleApplicability(n.rule);
-      if (track_warned_path_) CheckHistory(n.rule, r, false);
+      if (track_warned_path_) CheckHistory(r, -1, n.rule);
     }
   } else if (n.kind == NodeKind::kCondition) {
     r = ConditionWith<true>(n);

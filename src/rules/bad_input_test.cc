@@ -144,5 +144,22 @@ TEST(BadInput, EvaluationBudgetStopsRunawayModels) {
   EXPECT_EQ(ev.status().reason(), "rules.evaluation_budget");
 }
 
+// Each `contexte` evaluates in a state of its own, which does not see the rules under way in
+// the one that created it: x and y, each read in the other's contexte, fork without end. The
+// reference runs out of stack ("Maximum call stack size exceeded"); the depth guard counts across
+// those states, so that this is an error naming the rule (the fuzzer found it as a crash).
+TEST(BadInput, ContextesReadingEachOtherAreTooDeepNotACrash) {
+  auto model = Load("x:\n  valeur: y\n  contexte:\n    a: 1\ny:\n  valeur: z\n  contexte:\n    a: 2\n"
+                    "z: a + b\na: 0\nb: x + y\n");
+  Engine engine(model);
+  for (const char* rule : {"x", "b"}) {
+    auto ev = engine.Evaluate(rule);
+    ASSERT_FALSE(ev.ok()) << rule;
+    EXPECT_EQ(ev.status().reason(), "rules.too_deep") << rule;
+    EXPECT_EQ(ev.status().message().rfind("Règle « ", 0), 0u) << ev.status().message();
+  }
+  EXPECT_DOUBLE_EQ(engine.Evaluate("a")->value.number, 0);  // the engine goes on
+}
+
 }  // namespace
 }  // namespace parcours::rules

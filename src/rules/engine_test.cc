@@ -380,6 +380,20 @@ TEST(Engine, FoldedEvaluationsEqualDirectOnes) {
       {"net", "cotisation", "prime", "plafond", "forfait", "plafond * 2"});
 }
 
+// As in the reference, "est applicable" of a rule already evaluated answers from its value: a
+// folded result depends on no such answer of the model's state, and an engine that reads one
+// answers later as if it had evaluated what the result's evaluation evaluates (its cone).
+TEST(Engine, FoldedResultsDoNotDependOnEvaluationHistory) {
+  // Another engine had the model evaluate r before `a . x` asks whether it is applicable.
+  ExpectFoldedEqualsDirect(
+      "q:\n  question: Q ?\nc: 23\nr:\n  non applicable si: c > 100\n  valeur: q\n"
+      "a:\n  est applicable: r\na . x: 30\n",
+      {Json::object()}, {"r", "a . x"});
+  // Checking the folded parent `a` evaluates p, whose applicability `a . x` asks next.
+  ExpectFoldedEqualsDirect("p:\n  question: P ?\na: p\na . x:\n  applicable si:\n    est applicable: p\n  valeur: 42\n",
+                           {Json::object(), Json{{"p", "3"}}}, {"a . x", "a"});
+}
+
 // Contexte and inversion evaluate in forks of the engine's state, which read the folded
 // results of what reaches none of the slots they set.
 TEST(Engine, ForksFoldLikeTheirEngine) {

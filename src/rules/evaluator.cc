@@ -86,6 +86,8 @@ void EvalState::ClearTouched() {
   buffers_.touched_nodes.clear();
   buffers_.touched_rules.clear();
   buffers_.results.Clear();
+  for (uint32_t word : buffers_.cone_words) buffers_.cone_bits[word] = 0;
+  buffers_.cone_words.clear();
   ClearStackCounts();
   buffers_.rule_stack.clear();
 }
@@ -136,10 +138,10 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
   fork->overrides_ = overrides_;
   fork->override_index_ = override_index_;
   if (!copy_cache) fork->ForgetContexteResults();
-  fork->fold_ = fold_;
-  fork->fold_node_states_ = fold_node_states_;
-  fork->fold_nodes_ = fold_nodes_;
-  fork->dirty_ = dirty_;
+  fork->EnableFolding(fold_, dirty_);
+  // Its evaluations nest in this one's: the depth guard counts on (a contexte reading itself
+  // through another forks again and again).
+  fork->depth_ = depth_;
   if (copy_stacks) {
     fork->buffers_.rule_stack = buffers_.rule_stack;
     fork->buffers_.parent_stack = buffers_.parent_stack;
@@ -158,6 +160,8 @@ std::unique_ptr<EvalState> EvalState::Fork(bool copy_cache, bool copy_stacks) co
     if (b.rule_cache.size() < buffers_.rule_cache.size()) b.rule_cache.resize(buffers_.rule_cache.size(), nullptr);
     for (int id : buffers_.touched_nodes) b.node_cache[id] = buffers_.node_cache[id];
     for (int rule : buffers_.touched_rules) b.rule_cache[rule] = buffers_.rule_cache[rule];
+    for (uint32_t word : buffers_.cone_words) b.cone_bits[word] = buffers_.cone_bits[word];
+    b.cone_words = buffers_.cone_words;
     b.touched_nodes = buffers_.touched_nodes;
     b.touched_rules = buffers_.touched_rules;
   }
@@ -250,7 +254,9 @@ void EvalState::RollbackJournal() {
 
 inline const Res* EvalState::FoldedRule(int rule) {
   if (fold_ == nullptr || rule >= fold_->rule_count() || FoldCache::IsDirty(*dirty_, 2 * rule)) return nullptr;
-  return fold_->Rule(rule);
+  const Res* folded = fold_->Rule(rule);
+  if (folded != nullptr) MarkFoldCone(fold_->ValueCone(rule));
+  return folded;
 }
 
 void EvalState::EnableFolding(FoldCache* fold, const std::vector<uint64_t>* dirty) {
@@ -258,6 +264,10 @@ void EvalState::EnableFolding(FoldCache* fold, const std::vector<uint64_t>* dirt
   dirty_ = dirty;
   fold_node_states_ = fold != nullptr ? fold->node_states() : nullptr;
   fold_nodes_ = fold != nullptr ? fold->node_count() : 0;
+  fold_rules_ = fold != nullptr ? fold->rule_count() : 0;
+  cone_node_word_ = fold != nullptr ? fold->ConeNodeWord() : 0;
+  const size_t words = cone_node_word_ + (static_cast<size_t>(fold_nodes_) + 63) / 64;
+  if (buffers_.cone_bits.size() < words) buffers_.cone_bits.resize(words, 0);
 }
 
 bool EvalState::IsFolded(int rule) const {
@@ -351,7 +361,11 @@ inline Res EvalState::Compute(int id, const HotNode& h) {
 const Res& EvalState::ComputeNode(int id) {
   const HotNode& n = Hot(id);
   if (id < fold_nodes_ && n.kind != NodeKind::kReference && !FoldCache::NeverFolded(fold_node_states_[id])) {
-    if (const Res* folded = fold_->Node(id, *dirty_)) return Cache(id, folded);
+    const FoldCone* cone;
+    if (const Res* folded = fold_->Node(id, *dirty_, &cone)) {
+      MarkFoldCone(cone);
+      return Cache(id, folded);
+    }
   }
   if (++depth_ > kMaxDepth) ThrowTooDeep();
   if (--shared_->budget < 0) {

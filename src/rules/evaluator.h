@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -244,6 +245,12 @@ struct EvalShared {
 
 class FoldCache;
 
+// What an engine that has evaluated nothing yet evaluates to compute a folded result (FoldCache
+// cones): the rules whose value it computes and the nodes of several parents it evaluates, as bit
+// positions in StateBuffers::cone_bits (a rule's id; a node's id + 64 * FoldCache::ConeNodeWord()).
+// The reference keeps them in its cache, where an engine reading the result has not.
+using FoldCone = std::vector<uint32_t>;
+
 // Results of a state at stable addresses, in chunks that are kept (and reused) when cleared.
 // Results are trivially copyable: adding one is a copy, clearing drops nothing.
 class ResultStore {
@@ -305,6 +312,10 @@ struct StateBuffers {
   // being checked, in order (cycle warnings).
   std::vector<std::pair<int, int>> rule_stack;
   std::vector<int> parent_stack;
+  // What the folded results read have in their cones (EvalState::MarkFoldCone): a bit per model
+  // rule, then a bit per model node from word `cone_node_word` on; and the words set, to clear.
+  std::vector<uint64_t> cone_bits;
+  std::vector<uint32_t> cone_words;
 };
 
 class EvalState {
@@ -399,6 +410,25 @@ class EvalState {
     if (counts[rule]++ == 0) flagged.push_back(rule);
   }
   bool StacksEmpty() const { return buffers_.rule_stack.empty() && depth_ == 0; }
+  // Marks the rules and nodes of a folded result's cone (FoldCache::ValueCone...) as evaluated:
+  // the reference has evaluated them where this state read the result instead.
+  void MarkFoldCone(const FoldCone* cone) {
+    if (cone == nullptr) return;
+    for (uint32_t bit : *cone) {
+      uint64_t& word = buffers_.cone_bits[bit >> 6];
+      if (word == 0) buffers_.cone_words.push_back(bit >> 6);
+      word |= uint64_t{1} << (bit & 63);
+    }
+  }
+  // True when an engine of the reference would have evaluated the value of `rule` (node `id`) by
+  // now, though this state has not (in a cone MarkFoldCone marked).
+  bool RuleInFoldCone(int rule) const {
+    return !buffers_.cone_words.empty() && rule < fold_rules_ && ConeBit(static_cast<size_t>(rule));
+  }
+  bool NodeInFoldCone(int id) const {
+    return !buffers_.cone_words.empty() && id < fold_nodes_ && ConeBit(64 * cone_node_word_ + static_cast<size_t>(id));
+  }
+  bool ConeBit(size_t i) const { return (buffers_.cone_bits[i >> 6] >> (i & 63)) & 1; }
   [[gnu::always_inline]] inline const Res* FoldedRule(int rule);
   [[gnu::always_inline]] inline const Res* FoldedApplicability(int rule);  // applicability_eval.cc
   const Res& Store(int id, const Res& r);
@@ -437,9 +467,16 @@ class EvalState {
   // the parent check; RuleApplicability and SlotType above.
   Res NotApplicable(int id);
   // The fold state (track_warned_path_): flags the evaluation when `answer`, what "est non
-  // applicable" of `rule` gave, would differ had the rule been evaluated before or not (its
-  // value's nullness and missing variables against its applicability), as it may in an engine.
-  void CheckHistory(int rule, const Res& answer, bool from_value);
+  // applicable" gave from what this state had evaluated before, differs from what an engine that
+  // has evaluated nothing yet answers: "est non applicable" of `node`, or (node -1) the nullness
+  // and missing variables of rule `value_of`'s value. Engines differ in what they evaluated
+  // before, so such an answer is theirs to compute.
+  void CheckHistory(const Res& answer, int node, int value_of = -1);
+  // The fold state's state of the same situation with nothing evaluated, emptied (created on
+  // first use): where CheckHistory and the fold's fresh evaluations (FoldCache::CheckFresh) run.
+  EvalState& FreshProbe();
+  // Same value, unit and missing variables (scores and order included).
+  bool SameResult(const Res& a, const Res& b);
   struct Disabling {
     bool disabled = false;
     Missing missing;
@@ -509,6 +546,10 @@ class EvalState {
   std::vector<uint64_t> own_dirty_;  // a fork's, once it sets a slot its parent does not
   bool track_warned_path_ = false;  // fold state: remember the rules on the stack at each warning
   std::vector<int> warned_path_;
+  std::unique_ptr<EvalState> fresh_probe_;  // FreshProbe
+  std::unordered_map<int, Res> fresh_answers_;  // CheckHistory: by node, or -1 - rule for a value
+  int fold_rules_ = 0;  // the fold's rules (0 without a fold)
+  size_t cone_node_word_ = 0;  // StateBuffers::cone_bits: where the nodes' bits start
   size_t journal_nodes_ = 0;
   size_t journal_rules_ = 0;
 };

@@ -127,9 +127,26 @@ FoldCache::FoldCache(const CompiledModel* model) : model_(model) {
   }
   rule_results_.assign(rule_count_, nullptr);
   applicability_results_.assign(rule_count_, nullptr);
+  value_cones_.assign(rule_count_, nullptr);
+  applicability_cones_.assign(rule_count_, nullptr);
   node_count_ = static_cast<int>(model->core.nodes.size());
   node_fold_ = std::make_unique<NodeFold[]>(node_count_);
   node_state_ = std::make_unique<std::atomic<unsigned char>[]>(node_count_);
+  // Nodes read from several places (a replacement's shared `variations`...): "est non
+  // applicable" of one may be asked outside the folded result that evaluated it.
+  std::vector<unsigned char> parents(node_count_, 0);
+  std::vector<int> children;
+  for (const auto& n : model->core.nodes) {
+    children.clear();
+    AppendChildren(n, &children);
+    for (int c : children) {
+      if (c >= 0 && c < node_count_ && parents[c] < 2) ++parents[c];
+    }
+  }
+  rule_sensitive_.assign(rule_count_, -1);
+  node_sensitive_.assign(node_count_, -1);
+  shared_node_.resize(node_count_);
+  for (int i = 0; i < node_count_; ++i) shared_node_[i] = parents[i] > 1;
 }
 
 void FoldCache::EnsureGraph() {
@@ -349,6 +366,58 @@ bool FoldCache::EvaluateFolded(Run run) {
   return ok;
 }
 
+template <typename Run>
+bool FoldCache::CheckFresh(Run run, const Res& kept, const FoldCone** cone) {
+  EvalState& fresh = state_->FreshProbe();
+  const size_t warnings = shared_.warnings.size();
+  bool same = false;
+  try {
+    same = state_->SameResult(run(fresh), kept) && shared_.warnings.size() == warnings && !shared_.inversion_fail;
+  } catch (const std::exception&) {
+  }
+  shared_.warnings.resize(std::min(shared_.warnings.size(), warnings));
+  if (!same) return false;
+  auto sorted = [](std::vector<int> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+  };
+  const std::vector<int> rules = sorted(fresh.buffers_.touched_rules), nodes = sorted(fresh.buffers_.touched_nodes);
+  // Only what "est non applicable" answers differently once evaluated matters.
+  FoldCone found;
+  for (int rule : rules) {
+    if (rule < rule_count_ && HistorySensitive(rule, -1)) found.push_back(static_cast<uint32_t>(rule));
+  }
+  for (int id : nodes) {
+    if (id < node_count_ && shared_node_[id] && HistorySensitive(-1, id)) {
+      found.push_back(static_cast<uint32_t>(64 * ConeNodeWord() + id));
+    }
+  }
+  *cone = found.empty() ? nullptr : &cones_.emplace_back(std::move(found));
+  return true;
+}
+
+bool FoldCache::HistorySensitive(int rule, int node) {
+  signed char& known = rule >= 0 ? rule_sensitive_[rule] : node_sensitive_[node];
+  if (known >= 0) return known;
+  const size_t warnings = shared_.warnings.size();
+  bool sensitive = true;
+  try {
+    // "est non applicable" once evaluated: from the value (EvalState::NotApplicable).
+    const Res& value = rule >= 0 ? state_->FreshProbe().EvalRule(rule) : state_->FreshProbe().EvalNode(node);
+    Res from_value;
+    from_value.value = BoolValue(value.value.is_null());
+    from_value.missing = value.missing;
+    EvalState& fresh = state_->FreshProbe();
+    sensitive = !state_->SameResult(from_value, rule >= 0 ? fresh.RuleApplicability(rule) : fresh.NotApplicable(node)) ||
+                shared_.warnings.size() != warnings;
+  } catch (const std::exception&) {
+  }
+  shared_.warnings.resize(std::min(shared_.warnings.size(), warnings));
+  known = sensitive ? 1 : 0;
+  return sensitive;
+}
+
 const Res* FoldCache::Compute(int rule, bool applicability) {
   EnsureGraph();
   std::lock_guard<std::mutex> lock(mutex_);
@@ -369,7 +438,14 @@ const Res* FoldCache::Compute(int rule, bool applicability) {
       out = &state_->EvalRule(rule);
     }
   });
-  if (!ok) {
+  const FoldCone* cone = nullptr;
+  const bool fresh = ok && CheckFresh(
+                               [&](EvalState& s) -> Res {
+                                 if (applicability) return s.RuleApplicability(rule);
+                                 return s.EvalRule(rule);
+                               },
+                               applicability ? applicable : *out, &cone);
+  if (!fresh) {
     states[rule].store(2, std::memory_order_release);
     return nullptr;
   }
@@ -377,6 +453,7 @@ const Res* FoldCache::Compute(int rule, bool applicability) {
     applicability_store_.push_back(std::move(applicable));
     out = &applicability_store_.back();
   }
+  (applicability ? applicability_cones_ : value_cones_)[rule] = cone;
   results[rule] = out;
   states[rule].store(1, std::memory_order_release);
   return out;
@@ -391,7 +468,8 @@ const Res* FoldCache::ComputeNode(int id) {
   const Res* out = nullptr;
   // An undefined result is left to the engine: a rule records itself as missing on its
   // value's cached result when it is undefined (EvalState::ComputeRule).
-  if (!EvaluateFolded([&] { out = &state_->EvalNode(id); }) || out->value.is_undefined()) {
+  if (!EvaluateFolded([&] { out = &state_->EvalNode(id); }) || out->value.is_undefined() ||
+      !CheckFresh([&](EvalState& s) -> Res { return s.EvalNode(id); }, *out, &f.cone)) {
     state.store(kNever, std::memory_order_release);
     return nullptr;
   }

@@ -13,11 +13,15 @@
 // cycle (parents included), rules using `contexte`, `inversion numérique` or `résoudre la
 // référence circulaire`, and everything that depends on them. A rule whose evaluation
 // raises an error or a warning is not folded either (the engine raises it again), nor one
-// whose evaluation met "est non applicable" of a rule whose answer differs depending on whether
-// that rule was evaluated before (its value's against its applicability's): the model-level
-// state's history would then decide it. Folded and direct evaluations give the same values,
-// units and warnings, and the same missing variables but for an engine's own history
-// (docs/RULES.md).
+// whose evaluation met "est non applicable" answered from what the model-level state had
+// evaluated before, where an engine that has evaluated nothing answers otherwise (the reference
+// answers it from the value of a rule or node already evaluated, else from its applicability),
+// nor one that such a fresh engine evaluates to a different result: the model-level state's
+// history would then decide it. Each published result keeps its cone, what a fresh evaluation of
+// it evaluates whose "est non applicable" that history changes; an engine reading the result
+// marks its cone as evaluated, and answers from those values as the reference does, which
+// evaluated them. Folded and direct evaluations thus give the same values, units, warnings and
+// missing variables (docs/RULES.md).
 //
 // Thread-safety: Rule/Applicability may be called concurrently; the model-level state is
 // evaluated under a mutex and results are published once, read lock-free afterwards.
@@ -25,6 +29,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -56,6 +61,13 @@ class FoldCache {
 
   // The empty-situation value of a clean rule, or nullptr when it must not be folded.
   const Res* Rule(int rule);
+  // The cone of a published result (FoldCone; nullptr when empty): an engine reading the result
+  // has not evaluated what it holds, where the reference has, and answers "est non applicable" of
+  // them from their value as the reference does (EvalState::MarkFoldCone). Read once published.
+  const FoldCone* ValueCone(int rule) const { return value_cones_[rule]; }
+  const FoldCone* ApplicabilityCone(int rule) const { return applicability_cones_[rule]; }
+  // Where the nodes' bits start in a cone (FoldCone), in words of 64.
+  size_t ConeNodeWord() const { return (static_cast<size_t>(rule_count_) + 63) / 64; }
   // The published value of `rule`, without computing it (nullptr when not published).
   const Res* Published(int rule) const {
     return rule_state_[rule].load(std::memory_order_acquire) == 1 ? rule_results_[rule] : nullptr;
@@ -68,7 +80,8 @@ class FoldCache {
   // function of folded results, constants included: its empty-situation result, or nullptr
   // when `dirty` marks a vertex it reads or it must not be folded. References are left to
   // Rule/Applicability. `dirty` comes from MarkDirty, which builds the graph this reads.
-  const Res* Node(int id, const std::vector<uint64_t>& dirty) {
+  // `cone` gets the result's cone (as ValueCone).
+  const Res* Node(int id, const std::vector<uint64_t>& dirty, const FoldCone** cone) {
     if (id >= node_count_) return nullptr;
     const unsigned char s = node_state_[id].load(std::memory_order_acquire);
     if (s == kNever) return nullptr;
@@ -77,7 +90,9 @@ class FoldCache {
     for (uint32_t i = 0; i < f.ref_count; ++i) {
       if (IsDirty(dirty, refs[i])) return nullptr;
     }
-    return s == kPublished ? f.result : ComputeNode(id);
+    const Res* result = s == kPublished ? f.result : ComputeNode(id);
+    *cone = f.cone;
+    return result;
   }
   // Node states, for a state's test before Node (NeverFolded): its array and size.
   const std::atomic<unsigned char>* node_states() const { return node_state_.get(); }
@@ -113,6 +128,12 @@ class FoldCache {
   // the stack.
   template <typename Run>
   bool EvaluateFolded(Run run);
+  // After a successful EvaluateFolded of `run` (evaluating in the state it is given): evaluates it
+  // again in a state that has evaluated nothing yet, which must give the same result as `kept`
+  // (else the model-level state's history decided it: false), and sets `cone` to what that
+  // evaluation evaluated. Under mutex_.
+  template <typename Run>
+  bool CheckFresh(Run run, const Res& kept, const FoldCone** cone);
   void Never(int rule);  // under mutex_
 
   const CompiledModel* model_;
@@ -143,12 +164,20 @@ class FoldCache {
   std::unique_ptr<std::atomic<unsigned char>[]> applicability_state_;
   std::vector<const Res*> rule_results_;
   std::vector<const Res*> applicability_results_;
+  std::vector<const FoldCone*> value_cones_, applicability_cones_;  // per rule (ValueCone)
+  std::deque<FoldCone> cones_;  // stable addresses
+  std::vector<unsigned char> shared_node_;  // per model node: it has several parents (cones keep those)
+  // Whether "est non applicable" of a rule (rule >= 0) or a node answers differently once its
+  // value is evaluated than before (against a fresh state): what a cone must hold. Under mutex_.
+  bool HistorySensitive(int rule, int node);
+  std::vector<signed char> rule_sensitive_, node_sensitive_;  // -1 = not known yet
 
   // Per model node: its state, apart (one byte, read for every node an engine computes: dense,
   // and most are never folded), then its published result and where the vertices its subtree
   // reads are in node_refs_.
   struct NodeFold {
     const Res* result = nullptr;  // written before the node's state is published
+    const FoldCone* cone = nullptr;  // likewise
     uint32_t refs_start = 0;
     uint16_t ref_count = 0;
   };

@@ -105,6 +105,7 @@ Res EvalState::Contexte(int id, const Node& n) {
   }
   sub->contexte_situation_ = key;
   sub->has_contexte_situation_ = true;
+  sub->depth_ = depth_;  // as a fork's (Fork): nested in this evaluation
   const Res& ev = sub->EvalNode(n.a);
   Res r;
   r.value = ev.value;

@@ -82,5 +82,49 @@ TEST(RandomModelsCrossCheck, AgreesWithReferenceEngine) {
   EXPECT_LE(disagreeing_models.size(), allowed) << "modèles en désaccord avec le moteur de référence";
 }
 
+// The fold (rules evaluated once per model) must not change a result, whatever the engine
+// evaluated before: the same rules in the same order, on engines of a model with and without it.
+TEST(RandomModelsCrossCheck, FoldedEvaluationsEqualDirectOnes) {
+  auto content = ReadMaybeGzip(GoldenFile());
+  ASSERT_TRUE(content.ok()) << content.status().ToString();
+  std::istringstream lines(*content);
+  std::string line;
+  ASSERT_TRUE(std::getline(lines, line));
+  const std::vector<std::string> rules = nlohmann::json::parse(line).at("rules").get<std::vector<std::string>>();
+  rules::ModelOptions direct;
+  direct.fold_situation_independent = false;
+  size_t compared = 0;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    const nlohmann::json entry = nlohmann::json::parse(line);
+    const std::string source = entry.at("source").get<std::string>();
+    auto folded_model = rules::LoadModelFromYaml(source, "random-models");
+    auto direct_model = rules::LoadModelFromYaml(source, "random-models", direct);
+    ASSERT_TRUE(folded_model.ok() && direct_model.ok());
+    for (const nlohmann::json& case_ : entry.at("situations")) {
+      rules::Engine folded(*folded_model), plain(*direct_model);
+      ASSERT_TRUE(folded.SetSituation(case_.at("situation")).ok());
+      ASSERT_TRUE(plain.SetSituation(case_.at("situation")).ok());
+      for (const std::string& rule : rules) {
+        auto x = folded.Evaluate(rule);
+        auto y = plain.Evaluate(rule);
+        const std::string where = "modèle " + entry.at("id").dump() + ", " + case_.at("situation").dump() + ", " + rule;
+        ASSERT_EQ(x.ok(), y.ok()) << where;
+        ++compared;
+        if (!x.ok()) continue;
+        EXPECT_EQ(x->value.ToJson(), y->value.ToJson()) << where;
+        EXPECT_EQ(x->unit, y->unit) << where;
+        ASSERT_EQ(x->missing.size(), y->missing.size()) << where;
+        for (size_t i = 0; i < x->missing.size(); ++i) {
+          EXPECT_EQ(x->missing[i].name, y->missing[i].name) << where;
+          EXPECT_EQ(x->missing[i].score, y->missing[i].score) << where;
+        }
+        EXPECT_EQ(x->warnings(), y->warnings()) << where;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 8400u);
+}
+
 }  // namespace
 }  // namespace parcours::crosscheck

@@ -122,7 +122,8 @@ EvalState& EvalState::FreshProbe() {
 }
 
 bool EvalState::SameResult(const Res& a, const Res& b) {
-  const bool both_nan = a.value.is_number() && b.value.is_number() && std::isnan(a.value.number) && std::isnan(b.value.number);
+  const bool both_nan =
+      a.value.is_number() && b.value.is_number() && std::isnan(a.value.number) && std::isnan(b.value.number);
   if ((!JsStrictEqual(a.value, b.value) && !both_nan) || a.unit != b.unit) return false;
   auto entries = [&](const Missing& m) {
     std::vector<MissingEntry> out;
@@ -131,7 +132,9 @@ bool EvalState::SameResult(const Res& a, const Res& b) {
   };
   const auto x = entries(a.missing), y = entries(b.missing);
   return std::equal(x.begin(), x.end(), y.begin(), y.end(),
-                    [](const MissingEntry& e, const MissingEntry& f) { return e.rule == f.rule && e.score == f.score; });
+                    [](const MissingEntry& e, const MissingEntry& f) {
+                      return e.rule == f.rule && e.score == f.score;
+                    });
 }
 
 void EvalState::CheckHistory(const Res& answer, int node, int value_of) {

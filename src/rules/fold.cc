@@ -409,8 +409,8 @@ bool FoldCache::HistorySensitive(int rule, int node) {
     from_value.value = BoolValue(value.value.is_null());
     from_value.missing = value.missing;
     EvalState& fresh = state_->FreshProbe();
-    sensitive = !state_->SameResult(from_value, rule >= 0 ? fresh.RuleApplicability(rule) : fresh.NotApplicable(node)) ||
-                shared_.warnings.size() != warnings;
+    const Res fresh_answer = rule >= 0 ? fresh.RuleApplicability(rule) : fresh.NotApplicable(node);
+    sensitive = !state_->SameResult(from_value, fresh_answer) || shared_.warnings.size() != warnings;
   } catch (const std::exception&) {
   }
   shared_.warnings.resize(std::min(shared_.warnings.size(), warnings));

@@ -108,7 +108,8 @@ TEST(RandomModelsCrossCheck, FoldedEvaluationsEqualDirectOnes) {
       for (const std::string& rule : rules) {
         auto x = folded.Evaluate(rule);
         auto y = plain.Evaluate(rule);
-        const std::string where = "modèle " + entry.at("id").dump() + ", " + case_.at("situation").dump() + ", " + rule;
+        const std::string where =
+            "modèle " + entry.at("id").dump() + ", " + case_.at("situation").dump() + ", " + rule;
         ASSERT_EQ(x.ok(), y.ok()) << where;
         ++compared;
         if (!x.ok()) continue;

@@ -351,14 +351,7 @@ void ExpectFoldedEqualsDirect(const std::string& yaml, const std::vector<Json>& 
         auto y = b.Evaluate(rule);
         ASSERT_TRUE(x.ok() && y.ok()) << rule;
         const std::string where = rule + " in " + situation.dump();
-        EXPECT_EQ(x->value.ToJson(), y->value.ToJson()) << where;
-        EXPECT_EQ(x->unit, y->unit) << where;
-        ASSERT_EQ(x->missing.size(), y->missing.size()) << where;
-        for (size_t i = 0; i < x->missing.size(); ++i) {
-          EXPECT_EQ(x->missing[i].name, y->missing[i].name) << where;
-          EXPECT_EQ(x->missing[i].score, y->missing[i].score) << where;
-        }
-        EXPECT_EQ(x->warnings(), y->warnings()) << where;
+        test_models::ExpectSameEvaluation(*x, *y, where);
         EXPECT_EQ(x->ExplanationText(), y->ExplanationText()) << where;
       }
     }

@@ -15,6 +15,7 @@
 
 #include "compare.h"
 #include "golden.h"
+#include "test_models.h"
 
 namespace parcours::crosscheck {
 namespace {
@@ -22,6 +23,26 @@ namespace {
 std::filesystem::path GoldenFile() {
   const char* dir = std::getenv("PARCOURS_GOLDEN_DIR");
   return std::filesystem::path(dir && *dir ? dir : PARCOURS_SOURCE_DIR "/tests/rules-golden") / "random-models.jsonl.gz";
+}
+
+// The golden file: its header line, then one model per line.
+struct RandomModels {
+  nlohmann::json header;
+  std::vector<nlohmann::json> models;
+};
+
+RandomModels ReadRandomModels() {
+  RandomModels out;
+  auto content = ReadMaybeGzip(GoldenFile());
+  EXPECT_TRUE(content.ok()) << content.status().ToString();
+  if (!content.ok()) return out;
+  std::istringstream lines(*content);
+  std::string line;
+  if (std::getline(lines, line)) out.header = nlohmann::json::parse(line);
+  while (std::getline(lines, line)) {
+    if (!line.empty()) out.models.push_back(nlohmann::json::parse(line));
+  }
+  return out;
 }
 
 size_t KnownGap() {
@@ -32,19 +53,14 @@ size_t KnownGap() {
 }
 
 TEST(RandomModelsCrossCheck, AgreesWithReferenceEngine) {
-  auto content = ReadMaybeGzip(GoldenFile());
-  ASSERT_TRUE(content.ok()) << content.status().ToString();
-  std::istringstream lines(*content);
-  std::string line;
-  ASSERT_TRUE(std::getline(lines, line));
-  const nlohmann::json header = nlohmann::json::parse(line);
+  const RandomModels golden = ReadRandomModels();
+  ASSERT_FALSE(golden.models.empty());
+  const nlohmann::json& header = golden.header;
   const std::vector<std::string> rules = header.at("rules").get<std::vector<std::string>>();
   size_t models = 0, comparisons = 0, printed = 0;
   std::vector<size_t> disagreeing_models;
   std::map<Mismatch, size_t> by_mismatch;
-  while (std::getline(lines, line)) {
-    if (line.empty()) continue;
-    const nlohmann::json entry = nlohmann::json::parse(line);
+  for (const nlohmann::json& entry : golden.models) {
     const int id = entry.at("id").get<int>();
     const std::string source = entry.at("source").get<std::string>();
     ++models;
@@ -85,18 +101,13 @@ TEST(RandomModelsCrossCheck, AgreesWithReferenceEngine) {
 // The fold (rules evaluated once per model) must not change a result, whatever the engine
 // evaluated before: the same rules in the same order, on engines of a model with and without it.
 TEST(RandomModelsCrossCheck, FoldedEvaluationsEqualDirectOnes) {
-  auto content = ReadMaybeGzip(GoldenFile());
-  ASSERT_TRUE(content.ok()) << content.status().ToString();
-  std::istringstream lines(*content);
-  std::string line;
-  ASSERT_TRUE(std::getline(lines, line));
-  const std::vector<std::string> rules = nlohmann::json::parse(line).at("rules").get<std::vector<std::string>>();
+  const RandomModels golden = ReadRandomModels();
+  ASSERT_FALSE(golden.models.empty());
+  const std::vector<std::string> rules = golden.header.at("rules").get<std::vector<std::string>>();
   rules::ModelOptions direct;
   direct.fold_situation_independent = false;
   size_t compared = 0;
-  while (std::getline(lines, line)) {
-    if (line.empty()) continue;
-    const nlohmann::json entry = nlohmann::json::parse(line);
+  for (const nlohmann::json& entry : golden.models) {
     const std::string source = entry.at("source").get<std::string>();
     auto folded_model = rules::LoadModelFromYaml(source, "random-models");
     auto direct_model = rules::LoadModelFromYaml(source, "random-models", direct);
@@ -112,15 +123,7 @@ TEST(RandomModelsCrossCheck, FoldedEvaluationsEqualDirectOnes) {
             "modèle " + entry.at("id").dump() + ", " + case_.at("situation").dump() + ", " + rule;
         ASSERT_EQ(x.ok(), y.ok()) << where;
         ++compared;
-        if (!x.ok()) continue;
-        EXPECT_EQ(x->value.ToJson(), y->value.ToJson()) << where;
-        EXPECT_EQ(x->unit, y->unit) << where;
-        ASSERT_EQ(x->missing.size(), y->missing.size()) << where;
-        for (size_t i = 0; i < x->missing.size(); ++i) {
-          EXPECT_EQ(x->missing[i].name, y->missing[i].name) << where;
-          EXPECT_EQ(x->missing[i].score, y->missing[i].score) << where;
-        }
-        EXPECT_EQ(x->warnings(), y->warnings()) << where;
+        if (x.ok()) rules::test_models::ExpectSameEvaluation(*x, *y, where);
       }
     }
   }

@@ -161,5 +161,32 @@ TEST(BadInput, ContextesReadingEachOtherAreTooDeepNotACrash) {
   EXPECT_DOUBLE_EQ(engine.Evaluate("a")->value.number, 0);  // the engine goes on
 }
 
+// The compiler marks the raw values it writes itself with keys beginning with U+0001 (a node
+// already parsed, a slot's undefined value). The fuzzer wrote one into a model: read as a marker,
+// `"\x01node": 99999` stood for a node that does not exist (a segfault, from a model or from a
+// situation). Such keys are refused, naming the rule or the situation's entry.
+TEST(BadInput, ReservedKeysAreRefusedNotReadAsNodes) {
+  for (const char* yaml : {"a:\n  valeur:\n    \"\\x01node\": 99999\n", "a:\n  \"\\x01slot\": [1]\n",
+                           "a:\n  somme:\n    - 1\n    - \"\\x01na\": oui\n", "a:\n  avec:\n    \"\\x01b\": 1\n"}) {
+    auto model = LoadModelFromYaml(yaml, "m.publicodes");
+    ASSERT_FALSE(model.ok()) << yaml;
+    EXPECT_EQ(model.status().reason(), "rules.reserved_key") << yaml;
+    EXPECT_EQ(model.status().message().rfind("Règle « a » : la clé", 0), 0u) << model.status().message();
+  }
+  auto json = LoadModelFromJson(Json::parse(R"({"a": {"valeur": {"\u0001node": 7}}})"));
+  ASSERT_FALSE(json.ok());
+  EXPECT_EQ(json.status().reason(), "rules.reserved_key");
+
+  auto model = Load("a: x + 1\nx:\n  question: Combien ?\n");
+  Engine engine(model);
+  const Status set = engine.SetSituation(Json::parse(R"({"x": {"valeur": {"\u0001node": 99999}}})"));
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.reason(), "rules.situation_invalid_value");
+  EXPECT_NE(set.message().find("« x »"), std::string::npos) << set.message();
+  EXPECT_NE(set.message().find("U+0001"), std::string::npos) << set.message();
+  ASSERT_TRUE(engine.SetSituation(Json::parse(R"({"x": {"valeur": {"+": [1, 2]}}})")).ok());
+  EXPECT_DOUBLE_EQ(engine.Evaluate("a")->value.number, 4);
+}
+
 }  // namespace
 }  // namespace parcours::rules

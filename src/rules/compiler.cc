@@ -12,7 +12,6 @@
 namespace parcours::rules::detail {
 namespace {
 
-constexpr char kSlotMarker[] = "\x01slot";
 constexpr char kSituationSuffix[] = " . $SITUATION";
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
@@ -23,6 +22,30 @@ bool StartsWith(const std::string& s, const std::string& prefix) {
 }
 
 }  // namespace
+
+Status RejectReservedKeys(const std::string& key, const RawNode& value, const std::string& rule) {
+  auto reject = [&rule](const std::string& reserved) {
+    const std::string message =
+        "la clé \"" + reserved.substr(1) + "\" commence par le caractère de contrôle U+0001, réservé";
+    if (rule.empty()) return InvalidArgument("rules.reserved_key", message);  // the caller names the slot
+    return InvalidArgument("rules.reserved_key", "Règle « " + rule + " » : " + message).WithField(rule, "clé réservée");
+  };
+  if (!key.empty() && key[0] == '\x01') return reject(key);
+  std::vector<const RawNode*> stack{&value};  // models nest deeply: no recursion
+  while (!stack.empty()) {
+    const RawNode* node = stack.back();
+    stack.pop_back();
+    if (node->is_array()) {
+      for (const RawNode& item : *node) stack.push_back(&item);
+    } else if (node->is_object()) {
+      for (auto it = node->begin(); it != node->end(); ++it) {
+        if (!it.key().empty() && it.key()[0] == '\x01') return reject(it.key());
+        stack.push_back(&it.value());
+      }
+    }
+  }
+  return Status::Ok();
+}
 
 const RawNode& FieldOrNull(const RawNode& obj, const char* key) {
   static const RawNode kNull;
@@ -380,6 +403,7 @@ Result<int> Compiler::ParseSituationValue(const RawNode& value, int slot_rule) {
   context_name_ = g_.rule(slot_rule).name;
   RawNode body;
   if (value.is_object()) {
+    RETURN_IF_ERROR(RejectReservedKeys("", value, ""));
     body = RawNode::object();
     for (auto it = value.begin(); it != value.end(); ++it) {
       if (IsMechanismKey(it.key())) body[it.key()] = it.value();

@@ -14,6 +14,18 @@
 
 namespace parcours::rules::detail {
 
+// Keys of the marker objects the compiler writes into the raw values it synthesises: a node
+// already parsed, a non applicable value, the undefined value of a situation slot. They begin
+// with '\x01', which no model, situation or expression may use (RejectReservedKeys).
+inline constexpr char kNodeMarker[] = "\x01node";
+inline constexpr char kNotApplicableMarker[] = "\x01na";
+inline constexpr char kSlotMarker[] = "\x01slot";
+
+// An error ("rules.reserved_key", naming `rule`; "" for a situation value) if `key` or a key of
+// an object of `value`, at any depth, begins with '\x01': read as a marker, it would stand for
+// a node of the compiler's.
+Status RejectReservedKeys(const std::string& key, const RawNode& value, const std::string& rule);
+
 class Compiler {
  public:
   Compiler(Graph* graph, const ModelOptions& options, std::vector<std::string>* warnings)

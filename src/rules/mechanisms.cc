@@ -11,9 +11,6 @@ namespace {
 
 constexpr int kMaxParseDepth = 400;
 
-// Marker objects used to embed already-parsed nodes in synthesized raw values.
-constexpr char kNodeMarker[] = "\x01node";
-constexpr char kNotApplicableMarker[] = "\x01na";
 
 const std::vector<std::string>& ChainedKeys() {
   static const std::vector<std::string> keys = {
@@ -210,7 +207,7 @@ int Compiler::ParseObject(const RawNode& obj, unsigned consumed) {
   if (consumed == 0) {
     if (obj.contains(kNodeMarker)) return obj[kNodeMarker].get<int>();
     if (obj.contains(kNotApplicableMarker)) return NotApplicable();
-    if (auto slot = obj.find("\x01slot"); slot != obj.end()) {
+    if (auto slot = obj.find(kSlotMarker); slot != obj.end()) {
       Node n;  // the undefined value of a situation slot
       n.kind = NodeKind::kConstant;
       n.explicit_nullable = slot->get<bool>() ? Tri::kTrue : Tri::kFalse;

@@ -347,6 +347,11 @@ Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions
   model->core.nodes.reserve(64 * rules.size() + 64);
   model->core.rules.reserve(5 * rules.size() + 64);
   Compiler compiler(&graph, options, &model->warnings);
+  if (rules.is_object()) {
+    for (auto it = rules.begin(); it != rules.end(); ++it) {
+      RETURN_IF_ERROR(RejectReservedKeys(it.key(), it.value(), it.key()));
+    }
+  }
   RETURN_IF_ERROR(compiler.ParseRules(std::move(rules), -1, order));
   const int rule_count = static_cast<int>(model->core.rules.size());
   model->root_refs.assign(rule_count, -1);

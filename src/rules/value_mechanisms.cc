@@ -5,9 +5,6 @@
 namespace parcours::rules::detail {
 namespace {
 
-const char kNodeMarker[] = "\x01node";
-const char kNotApplicableMarker[] = "\x01na";
-
 RawNode NodeRef(int id) { return RawNode{{kNodeMarker, id}}; }
 
 bool ToOp(const std::string& key, Op* op) {

@@ -89,6 +89,15 @@ TEST(JsonTest, ParseErrorsAreStatuses) {
   EXPECT_EQ(ParseJson(deep).status().reason(), "json.too_deep");
 }
 
+TEST(Utf8Test, ExcerptsCutBetweenCharacters) {
+  EXPECT_EQ(Excerpt("salaire net", 11), "salaire net");
+  EXPECT_EQ(Excerpt("salaire net", 7), "salaire…");
+  EXPECT_EQ(Excerpt("durée", 4), "dur…");  // "é" is two bytes: not cut in half
+  EXPECT_EQ(Excerpt("dur\xC3\xA9" "e", 5), "dur\xC3\xA9" "…");
+  EXPECT_EQ(Excerpt(std::string(100000, 'x')).size(), 160u + std::string("…").size());
+  EXPECT_EQ(Excerpt("", 0), "");
+}
+
 TEST(Utf8Test, FindsTheFirstMalformedByte) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("salaire net à payer, 1 000 €, \xF0\x9F\x98\x80, \xEF\xBF\xBF, \xF4\x8F\xBF\xBF"));

@@ -7,12 +7,13 @@
 
 #include "compiler.h"
 #include "fold.h"
+#include "parcours/base/utf8.h"
 
 namespace parcours::rules::detail {
 namespace {
 
 Status SituationError(const std::string& rule, const std::string& reason, const std::string& message) {
-  return InvalidArgument(reason, "Situation « " + rule + " » : " + message).WithField(rule, message);
+  return InvalidArgument(reason, "Situation « " + Excerpt(rule) + " » : " + message).WithField(rule, message);
 }
 
 bool ValueMatchesOption(const Graph& g, const Node& possibilities, const Res& value) {
@@ -90,7 +91,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
     const int found = compiled->FindRule(name);
     Status error;
     if (found < 0) {
-      error = SituationError(name, "rules.situation_unknown_rule", "'" + name + "' n'existe pas dans la base de règles.");
+      error = SituationError(name, "rules.situation_unknown_rule", "'" + Excerpt(name) + "' n'existe pas dans la base de règles.");
     } else if (!compiled->core.rules[found].root_accessible || compiled->core.rules[found].situation_rule < 0) {
       error = SituationError(name, "rules.situation_private_rule", "la règle " + name + " est une règle privée.");
     }
@@ -104,7 +105,7 @@ Status EngineCore::LoadSituation(const Json& situation) {
       } else if (v.is_string() || v.is_number() || v.is_object()) {
         raw = &v;
       } else {
-        error = SituationError(name, "rules.situation_invalid_value", "valeur invalide " + v.dump());
+        error = SituationError(name, "rules.situation_invalid_value", "valeur invalide " + Excerpt(v.dump()));
       }
     }
     if (error.ok()) {

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "parcours/base/utf8.h"
+
 namespace parcours::rules {
 namespace {
 
@@ -87,7 +89,7 @@ class Parser {
 
   void Fail(const std::string& what) {
     if (!error_.ok()) return;
-    error_ = InvalidArgument("rules.parse_error", "Expression invalide « " + s_ + " » (colonne " +
+    error_ = InvalidArgument("rules.parse_error", "Expression invalide « " + Excerpt(s_) + " » (colonne " +
                                                       std::to_string(Column(pos_)) + ") : " + what);
   }
   size_t Column(size_t byte) const {

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "compiler.h"
+#include "parcours/base/utf8.h"
 
 namespace parcours::rules::detail {
 namespace {
@@ -60,7 +61,7 @@ Status Compiler::ResolveReference(int node_id) {
   }
   bool exists = false;
   for (size_t c : contexts) exists |= g_.FindRule(JoinName(from.substr(0, c), std::string(partial))) >= 0;
-  const std::string name(partial);
+  const std::string name = Excerpt(partial);
   std::string message = exists ? "La règle \"" + name + "\" n'est pas accessible depuis \"" + from +
                                      "\" : elle est privée ou l'un de ses parents est privé"
                                : "La référence \"" + name +

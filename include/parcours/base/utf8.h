@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace parcours {
@@ -13,5 +14,9 @@ namespace parcours {
 size_t InvalidUtf8At(std::string_view text);
 
 inline bool IsValidUtf8(std::string_view text) { return InvalidUtf8At(text) == std::string_view::npos; }
+
+// `text` as quoted in a message for people: whole up to `max_bytes`, else its first characters
+// within `max_bytes` (never half of one) followed by "…".
+std::string Excerpt(std::string_view text, size_t max_bytes = 160);
 
 }  // namespace parcours

@@ -323,7 +323,7 @@ int Compiler::ParsePossibilities(const RawNode& raw_rule, RawNode* avec) {
     }
     type = option_type;
     n.kids.push_back(id);
-    n.kids2.push_back(not_applicable);
+    n.rare.Mutable().kids2.push_back(not_applicable);
   }
   n.name = type;
   n.unit = ref_unit;

@@ -79,7 +79,7 @@ class DependencyWalker {
       }
       for (int k : {n.a, n.b, n.c}) Push(k);
       for (int k : n.kids) Push(k);
-      for (int k : n.kids2) Push(k);
+      for (int k : n.rare->kids2) Push(k);
     }
   }
 
@@ -224,7 +224,7 @@ void FoldCache::BuildNodeRefs() {
     const detail::Node& n = core.nodes[id];
     for (int k : {n.a, n.b, n.c}) each(k);
     for (int k : n.kids) each(k);
-    for (int k : n.kids2) each(k);
+    for (int k : n.rare->kids2) each(k);
   };
   for (int root = 0; root < node_count_; ++root) {
     if (visit[root] != 0) continue;

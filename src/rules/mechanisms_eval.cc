@@ -378,12 +378,12 @@ Res EvalState::Texte(const Node& n) {
   Res r;
   std::string text;
   for (size_t i = 0; i < n.kids.size(); ++i) {
-    text += n.texts[i];
+    text += n.rare->texts[i];
     const Res& part = EvalNode(n.kids[i]);
     text += FormatResult(part);
     r.missing = MergeMissing(r.missing, part.missing);
   }
-  text += n.texts.back();
+  text += n.rare->texts.back();
   r.value.kind = Value::Kind::kString;
   r.value.string = shared_->Keep(std::move(text));
   return r;
@@ -400,7 +400,7 @@ Res EvalState::Possibilities(const Node& n) {
   const bool filter = model_->options.filter_not_applicable_possibilities;
   for (size_t i = 0; i < n.kids.size(); ++i) {
     if (filter) {
-      const Res& na = EvalNode(n.kids2[i]);
+      const Res& na = EvalNode(n.rare->kids2[i]);
       r.missing = MergeMissing(r.missing, na.missing);
       if (IsTrue(na.value)) continue;
     }

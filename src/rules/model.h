@@ -56,7 +56,7 @@ struct NodeType {
 };
 
 // What evaluation reads of most nodes, in an array of its own beside the nodes (Overlay::hot):
-// 32 bytes where a Node takes 192, so that the nodes an evaluation visits share cache lines
+// 32 bytes where a Node takes 136, so that the nodes an evaluation visits share cache lines
 // (a node's fields were a cache miss at nearly every visit). Written once the node is final
 // (Graph::PublishHot); its children are `kid_count` ids at `kids_begin` of Overlay::hot_kids.
 struct HotNode {
@@ -73,6 +73,38 @@ static_assert(sizeof(HotNode) == 32);
 
 enum class DureeUnit : unsigned char { kJour, kMois, kAn, kTrimestre, kTrimestreCivil, kAnneeCivile };
 
+// What three kinds of nodes add (`une possibilité`, `texte`, `inversion`), apart from the node so
+// that the others do not carry it: 136 bytes a node instead of 192 (a model load's time is mostly
+// first touches of memory). Copied with its node.
+struct NodeRare {
+  std::vector<int> kids2;          // UnePossibilite: the options' "est non applicable" nodes
+  std::vector<std::string> texts;  // Texte: the texts around the kids (texts.size() = kids + 1)
+  double min = -1000000, max = 100000000;  // Inversion: the bounds of the search
+};
+
+// A node's NodeRare: absent for most nodes (read as the defaults), created by the first write.
+class NodeRareBox {
+ public:
+  NodeRareBox() = default;
+  NodeRareBox(const NodeRareBox& o) : p_(o.p_ ? std::make_unique<NodeRare>(*o.p_) : nullptr) {}
+  NodeRareBox& operator=(const NodeRareBox& o) {
+    p_ = o.p_ ? std::make_unique<NodeRare>(*o.p_) : nullptr;
+    return *this;
+  }
+  NodeRareBox(NodeRareBox&&) noexcept = default;
+  NodeRareBox& operator=(NodeRareBox&&) noexcept = default;
+  const NodeRare* operator->() const { return p_ ? p_.get() : &kNone; }
+  NodeRare& Mutable() {
+    if (!p_) p_ = std::make_unique<NodeRare>();
+    return *p_;
+  }
+  NodeRare* IfPresent() { return p_.get(); }
+
+ private:
+  static inline const NodeRare kNone{};
+  std::unique_ptr<NodeRare> p_;
+};
+
 // What evaluation reads of every node (kind, children, rule, unit) comes first.
 struct Node {
   NodeKind kind = NodeKind::kConstant;
@@ -87,28 +119,27 @@ struct Node {
   //  Contexte: a=valeur, kids=[ref0, value0, ref1, value1...].
   //  Variations: kids=[cond0, cons0, ...]. Tranche mechanisms: a=assiette,
   //  b=multiplicateur (-1 = 1), kids=[taux|montant, plafond (-1 = infinity)]...
-  //  Duree: a=depuis, b=jusqu'à (-1 = today). Texte: kids, texts (texts.size() = kids+1).
-  //  Inversion: kids = candidate references. UnePossibilite: kids = options, kids2 = their
-  //  "est non applicable" nodes (-1 for constants).
+  //  Duree: a=depuis, b=jusqu'à (-1 = today). Texte: kids, rare->texts (kids + 1 texts).
+  //  Inversion: kids = candidate references, rare->min / max. UnePossibilite: kids = options,
+  //  rare->kids2 = their "est non applicable" nodes (-1 for constants).
   int a = -1, b = -1, c = -1;
   int rule = -1;          // reference target, rule to solve/invert, missing variable
   UnitId unit = kNoUnit;  // constant unit, target of kUnite, unit of a possibility list
   int context_rule = -1;  // rule in whose context the node was parsed (-1 = root)
   std::vector<int> kids;
-  std::vector<int> kids2;
-  std::vector<std::string> texts;
+  NodeRareBox rare;
   // Constant value (kConstant), or the chosen value of a possibility.
   Value value;
-  double min = -1000000, max = 100000000;  // inversion bounds
   const char* label = nullptr;  // mechanism name for explanations ("plafond", "somme"...)
   std::string name;             // reference: name as written; possibility: option name
 };
+static_assert(sizeof(Node) <= 136);
 
 // Appends the children of `n` (-1 where a child is absent) to `out`.
 inline void AppendChildren(const Node& n, std::vector<int>* out) {
   out->insert(out->end(), {n.a, n.b, n.c});
   out->insert(out->end(), n.kids.begin(), n.kids.end());
-  out->insert(out->end(), n.kids2.begin(), n.kids2.end());
+  out->insert(out->end(), n.rare->kids2.begin(), n.rare->kids2.end());
 }
 
 struct Replacement {

@@ -148,7 +148,9 @@ void Compiler::ForwardSharedReplacements() {
     fix(n.b);
     fix(n.c);
     for (int& kid : n.kids) fix(kid);
-    for (int& kid : n.kids2) fix(kid);
+    if (NodeRare* rare = n.rare.IfPresent()) {
+      for (int& kid : rare->kids2) fix(kid);
+    }
   }
   for (int r = first_rule_; r < g_.rule_count(); ++r) {
     Rule& rule = g_.mutable_rule(r);
@@ -256,12 +258,14 @@ void Compiler::UnfoldSharedNodes(const std::vector<int>& rebuilt) {
         g_.mutable_node(id).*field = unfolded;
       }
     }
-    for (std::vector<int> Node::*list : {&Node::kids, &Node::kids2}) {
-      for (size_t i = 0; i < (g_.node(id).*list).size(); ++i) {
-        const int kid = (g_.node(id).*list)[i];
+    for (bool rare : {false, true}) {
+      auto kids = [rare](const Node& n) -> const std::vector<int>& { return rare ? n.rare->kids2 : n.kids; };
+      for (size_t i = 0; i < kids(g_.node(id)).size(); ++i) {
+        const int kid = kids(g_.node(id))[i];
         if (kid >= 0) {
           const int unfolded = self(self, kid, rule);
-          (g_.mutable_node(id).*list)[i] = unfolded;
+          Node& n = g_.mutable_node(id);
+          (rare ? n.rare.Mutable().kids2 : n.kids)[i] = unfolded;
         }
       }
     }

@@ -178,10 +178,10 @@ Res EvalState::Inversion(const Node& n) {
     };
     double below = y2_defined && y2 < target && (y2 > y1 || y1 > target)   ? x2
                    : y1_defined && y1 < target && (y1 > y2 || y2 > target) ? x1
-                                                                          : n.min;
+                                                                          : n.rare->min;
     double above = y2_defined && y2 > target && (y2 < y1 || y1 < target)   ? x2
                    : y1_defined && y1 > target && (y1 < y2 || y2 < target) ? x1
-                                                                          : n.max;
+                                                                          : n.rare->max;
     value = Uniroot(test, below, above, 0.1, 10, 1);
   }
   if (!value) shared_->inversion_fail = true;

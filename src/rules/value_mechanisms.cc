@@ -252,11 +252,11 @@ int Compiler::ParseMechanism(const std::string& key, const RawNode& param) {
       size_t close = text.find("}}", open + 2);
       if (close == std::string::npos) break;
       std::string inner = text.substr(open + 2, close - open - 2);
-      n.texts.push_back(text.substr(last, open - last));
+      n.rare.Mutable().texts.push_back(text.substr(last, open - last));
       n.kids.push_back(Parse(RawNode(inner)));
       last = close + 2;
     }
-    n.texts.push_back(text.substr(last));
+    n.rare.Mutable().texts.push_back(text.substr(last));
     return Add(std::move(n));
   }
   if (key == "inversion numérique") {
@@ -271,8 +271,8 @@ int Compiler::ParseMechanism(const std::string& key, const RawNode& param) {
     n.label = "inversion numérique";
     n.rule = context_rule_;
     const RawNode& avec = param.is_object() && param.contains("avec") ? param["avec"] : param;
-    if (param.is_object() && param.contains("min") && param["min"].is_number()) n.min = param["min"].get<double>();
-    if (param.is_object() && param.contains("max") && param["max"].is_number()) n.max = param["max"].get<double>();
+    if (param.is_object() && param.contains("min") && param["min"].is_number()) n.rare.Mutable().min = param["min"].get<double>();
+    if (param.is_object() && param.contains("max") && param["max"].is_number()) n.rare.Mutable().max = param["max"].get<double>();
     for (int candidate : ParseList(avec)) {
       if (status_.ok() && g_.node(candidate).kind != NodeKind::kReference) {
         Fail("rules.invalid_inversion", "Les objectifs d'une inversion doivent être des règles");

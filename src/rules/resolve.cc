@@ -290,8 +290,12 @@ Status Compiler::Finish() {
 void Graph::PublishHot(int first_node, int first_rule) {
   const size_t first_ext_rule = static_cast<size_t>(std::max(first_rule - rule_offset_, 0));
   if (ext_->hot_rules.size() > first_ext_rule) ext_->hot_rules.resize(first_ext_rule);
-  // Sized once: copies grown by doubling would touch their memory twice (see Compile).
-  ext_->hot_rules.reserve(ext_->rules.size());
+  // Sized at once for what is added (a model's whole graph: growing by doubling would touch its
+  // memory twice, see Compile), and still by doubling when a situation's values come one by one.
+  auto make_room = [](auto& v, size_t n) {
+    if (v.capacity() < n) v.reserve(std::max(n, 2 * v.capacity()));
+  };
+  make_room(ext_->hot_rules, ext_->rules.size());
   for (size_t i = ext_->hot_rules.size(); i < ext_->rules.size(); ++i) {
     const Rule& r = ext_->rules[i];
     ext_->hot_rules.push_back(
@@ -299,10 +303,10 @@ void Graph::PublishHot(int first_node, int first_rule) {
   }
   const size_t first = static_cast<size_t>(std::max(first_node - node_offset_, 0));
   if (ext_->hot.size() > first) ext_->hot.resize(first);  // their children stay in hot_kids, unused
-  ext_->hot.reserve(ext_->nodes.size());
+  make_room(ext_->hot, ext_->nodes.size());
   size_t kids = ext_->hot_kids.size();
   for (size_t i = ext_->hot.size(); i < ext_->nodes.size(); ++i) kids += ext_->nodes[i].kids.size();
-  ext_->hot_kids.reserve(kids);
+  make_room(ext_->hot_kids, kids);
   for (size_t i = ext_->hot.size(); i < ext_->nodes.size(); ++i) {
     const Node& n = ext_->nodes[i];
     HotNode h;

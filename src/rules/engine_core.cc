@@ -91,7 +91,8 @@ Status EngineCore::LoadSituation(const Json& situation) {
     const int found = compiled->FindRule(name);
     Status error;
     if (found < 0) {
-      error = SituationError(name, "rules.situation_unknown_rule", "'" + Excerpt(name) + "' n'existe pas dans la base de règles.");
+      error = SituationError(name, "rules.situation_unknown_rule",
+                             "'" + Excerpt(name) + "' n'existe pas dans la base de règles.");
     } else if (!compiled->core.rules[found].root_accessible || compiled->core.rules[found].situation_rule < 0) {
       error = SituationError(name, "rules.situation_private_rule", "la règle " + name + " est une règle privée.");
     }

@@ -11,7 +11,6 @@ namespace {
 
 constexpr int kMaxParseDepth = 400;
 
-
 const std::vector<std::string>& ChainedKeys() {
   static const std::vector<std::string> keys = {
       "contexte",  "variable manquante", "avec",       "applicable si",

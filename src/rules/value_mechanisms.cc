@@ -271,8 +271,12 @@ int Compiler::ParseMechanism(const std::string& key, const RawNode& param) {
     n.label = "inversion numérique";
     n.rule = context_rule_;
     const RawNode& avec = param.is_object() && param.contains("avec") ? param["avec"] : param;
-    if (param.is_object() && param.contains("min") && param["min"].is_number()) n.rare.Mutable().min = param["min"].get<double>();
-    if (param.is_object() && param.contains("max") && param["max"].is_number()) n.rare.Mutable().max = param["max"].get<double>();
+    if (param.is_object() && param.contains("min") && param["min"].is_number()) {
+      n.rare.Mutable().min = param["min"].get<double>();
+    }
+    if (param.is_object() && param.contains("max") && param["max"].is_number()) {
+      n.rare.Mutable().max = param["max"].get<double>();
+    }
     for (int candidate : ParseList(avec)) {
       if (status_.ok() && g_.node(candidate).kind != NodeKind::kReference) {
         Fail("rules.invalid_inversion", "Les objectifs d'une inversion doivent être des règles");

@@ -366,17 +366,22 @@ bool FoldCache::EvaluateFolded(Run run) {
   return ok;
 }
 
-template <typename Run>
-bool FoldCache::CheckFresh(Run run, const Res& kept, const FoldCone** cone) {
-  EvalState& fresh = state_->FreshProbe();
+template <typename Probe>
+bool FoldCache::ProbeQuietly(Probe probe) {
   const size_t warnings = shared_.warnings.size();
-  bool same = false;
+  bool answer = false;
   try {
-    same = state_->SameResult(run(fresh), kept) && shared_.warnings.size() == warnings && !shared_.inversion_fail;
+    answer = probe() && shared_.warnings.size() == warnings;
   } catch (const std::exception&) {
   }
   shared_.warnings.resize(std::min(shared_.warnings.size(), warnings));
-  if (!same) return false;
+  return answer;
+}
+
+template <typename Run>
+bool FoldCache::CheckFresh(Run run, const Res& kept, const FoldCone** cone) {
+  EvalState& fresh = state_->FreshProbe();
+  if (!ProbeQuietly([&] { return state_->SameResult(run(fresh), kept) && !shared_.inversion_fail; })) return false;
   auto sorted = [](std::vector<int> ids) {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -400,20 +405,16 @@ bool FoldCache::CheckFresh(Run run, const Res& kept, const FoldCone** cone) {
 bool FoldCache::HistorySensitive(int rule, int node) {
   signed char& known = rule >= 0 ? rule_sensitive_[rule] : node_sensitive_[node];
   if (known >= 0) return known;
-  const size_t warnings = shared_.warnings.size();
-  bool sensitive = true;
-  try {
-    // "est non applicable" once evaluated: from the value (EvalState::NotApplicable).
+  // Insensitive when "est non applicable" answered from the value (as EvalState::NotApplicable
+  // does once it is evaluated) is the fresh state's answer, without warning or error.
+  const bool sensitive = !ProbeQuietly([&] {
     const Res& value = rule >= 0 ? state_->FreshProbe().EvalRule(rule) : state_->FreshProbe().EvalNode(node);
     Res from_value;
     from_value.value = BoolValue(value.value.is_null());
     from_value.missing = value.missing;
     EvalState& fresh = state_->FreshProbe();
-    const Res fresh_answer = rule >= 0 ? fresh.RuleApplicability(rule) : fresh.NotApplicable(node);
-    sensitive = !state_->SameResult(from_value, fresh_answer) || shared_.warnings.size() != warnings;
-  } catch (const std::exception&) {
-  }
-  shared_.warnings.resize(std::min(shared_.warnings.size(), warnings));
+    return state_->SameResult(from_value, rule >= 0 ? fresh.RuleApplicability(rule) : fresh.NotApplicable(node));
+  });
   known = sensitive ? 1 : 0;
   return sensitive;
 }

@@ -134,6 +134,10 @@ class FoldCache {
   // evaluation evaluated. Under mutex_.
   template <typename Run>
   bool CheckFresh(Run run, const Res& kept, const FoldCone** cone);
+  // Runs `probe` (a question to the fresh state) without keeping the warnings it records: true
+  // when it returned true and recorded none; false when it threw. Under mutex_.
+  template <typename Probe>
+  bool ProbeQuietly(Probe probe);
   void Never(int rule);  // under mutex_
 
   const CompiledModel* model_;

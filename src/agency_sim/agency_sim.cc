@@ -11,10 +11,10 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <thread>
 
 #include "parcours/base/clock.h"
+#include "parcours/base/file.h"
 #include "parcours/base/json.h"
 #include "parcours/base/log.h"
 #include "parcours/exchange/webhook.h"
@@ -140,11 +140,9 @@ http::Response Answer(int status, const std::string& code, const std::string& me
 }  // namespace
 
 Result<std::map<std::string, std::string>> LoadSecretsFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return InvalidArgument("agency_sim.no_secrets", "Fichier de secrets illisible : " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  ASSIGN_OR_RETURN(Json j, ParseJson(ss.str()));
+  const std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) return InvalidArgument("agency_sim.no_secrets", "Fichier de secrets illisible : " + path);
+  ASSIGN_OR_RETURN(Json j, ParseJson(*text));
   if (!j.is_object()) return InvalidArgument("agency_sim.bad_secrets", "Le fichier de secrets doit être un objet JSON.");
   std::map<std::string, std::string> out;
   for (auto it = j.begin(); it != j.end(); ++it) {

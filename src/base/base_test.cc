@@ -1,9 +1,14 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "parcours/base/clock.h"
+#include "parcours/base/file.h"
 #include "parcours/base/id.h"
 #include "parcours/base/json.h"
 #include "parcours/base/status.h"
@@ -112,6 +117,25 @@ TEST(Utf8Test, FindsTheFirstMalformedByte) {
   EXPECT_EQ(InvalidUtf8At("\xF4\x90\x80\x80"), 0u);      // past U+10FFFF
   EXPECT_EQ(InvalidUtf8At("\xF5\x80\x80\x80"), 0u);
   EXPECT_EQ(InvalidUtf8At("\xE2\x82\xAC\xFF"), 3u);
+}
+
+TEST(FileTest, ReadsWholeFilesAndRefusesWhatIsNotOne) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("parcours-file-" + NewId());
+  std::filesystem::create_directories(dir);
+  std::string bytes(100000, 'x');
+  bytes[5] = '\0';  // binary content is kept as it is
+  std::ofstream(dir / "data", std::ios::binary) << bytes;
+  EXPECT_EQ(ReadWholeFile(dir / "data"), bytes);
+  std::ofstream(dir / "empty").close();
+  EXPECT_EQ(ReadWholeFile(dir / "empty"), "");
+  EXPECT_EQ(ReadWholeFile(dir / "absent"), std::nullopt);
+  EXPECT_EQ(ReadWholeFile(dir), std::nullopt);  // a directory
+  const std::filesystem::path fifo = dir / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(fifo) << "a: 1\n"; });
+  EXPECT_EQ(ReadWholeFile(fifo), "a: 1\n");  // a pipe: read to its end, no size known
+  writer.join();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 #include "yaml_reader.h"
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
+
+#include "parcours/base/file.h"
 
 namespace parcours::catalog::detail {
 
@@ -130,15 +130,13 @@ std::string YamlReader::Date(const YAML::Node& node, std::string_view key, bool 
 
 std::optional<YAML::Node> ParseYamlFile(const std::filesystem::path& path, const std::string& display,
                                         std::vector<Diagnostic>* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) {
     out->push_back({display, 0, 0, "Fichier illisible."});
     return std::nullopt;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
   try {
-    return YAML::Load(buffer.str());
+    return YAML::Load(*text);
   } catch (const YAML::Exception& e) {
     out->push_back({display, e.mark.line + 1, e.mark.column + 1, "YAML mal formé : " + e.msg});
     return std::nullopt;

@@ -45,12 +45,7 @@ EvalState::Disabling EvalState::DisablingParent(int rule_id) {
     // The parent was read before: its answers come from that result and evaluate nothing, so
     // the parent stack needs no entry.
     const bool null = p->value.is_null(), is_false = p->value.is_boolean() && !p->value.boolean;
-    if (track_warned_path_ && t.nullable == Tri::kTrue) {
-      Res answer;
-      answer.value = BoolValue(null);
-      answer.missing = p->missing;
-      CheckHistory(answer, parent);
-    }
+    if (track_warned_path_ && t.nullable == Tri::kTrue) CheckHistory(NotApplicableFromValue(*p), parent);
     if ((t.nullable == Tri::kTrue && null) || (t.type == VType::kBoolean && (null || is_false))) {
       d.disabled = true;
       d.missing = p->missing;
@@ -151,9 +146,7 @@ void EvalState::CheckHistory(const Res& answer, int node, int value_of) {
     if (node >= 0) {
       other = probe.NotApplicable(node);
     } else {
-      const Res& value = probe.EvalRule(value_of);
-      other.value = BoolValue(value.value.is_null());
-      other.missing = value.missing;
+      other = NotApplicableFromValue(probe.EvalRule(value_of));
     }
     known = fresh_answers_.emplace(key, other).first;
   }
@@ -174,8 +167,7 @@ Res EvalState::NotApplicable(int id) {
   // state had.
   if (c == nullptr && n.kind != NodeKind::kReference && NodeInFoldCone(id)) c = &EvalNode(id);
   if (c != nullptr) {
-    r.value = BoolValue(c->value.is_null());
-    r.missing = c->missing;
+    r = NotApplicableFromValue(*c);
     if (track_warned_path_ && (n.kind == NodeKind::kReference || n.kind == NodeKind::kCondition)) CheckHistory(r, id);
     return r;
   }
@@ -186,8 +178,7 @@ Res EvalState::NotApplicable(int id) {
     if (value == nullptr && RuleInFoldCone(n.rule)) value = &EvalRule(n.rule);
     if (value != nullptr) {
       // As the reference: a rule already evaluated is not applicable when its value is null.
-      r.value = BoolValue(value->value.is_null());
-      r.missing = value->missing;
+      r = NotApplicableFromValue(*value);
       if (track_warned_path_) CheckHistory(r, id);
     } else if (const Res* folded = FoldedApplicability(n.rule)) {
       r = *folded;

@@ -3,12 +3,11 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "conformance.h"
+#include "parcours/base/file.h"
 #include "parcours/base/json.h"
 #include "parcours/rules/engine.h"
 
@@ -45,11 +44,9 @@ void RunCheck(const Options& o) {
 
 Json ReadSituation(const std::string& path) {
   if (path.empty()) return Json::object();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) Fail("situation introuvable : " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto parsed = ParseJson(ss.str());
+  const std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) Fail("situation introuvable : " + path);
+  auto parsed = ParseJson(*text);
   if (!parsed.ok()) Fail("situation illisible : " + parsed.status().message());
   return *parsed;
 }

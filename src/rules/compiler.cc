@@ -23,14 +23,14 @@ bool StartsWith(const std::string& s, const std::string& prefix) {
 
 }  // namespace
 
-Status RejectReservedKeys(const std::string& key, const RawNode& value, const std::string& rule) {
+Status RejectReservedKeys(const std::string& rule, const RawNode& value) {
   auto reject = [&rule](const std::string& reserved) {
     const std::string message =
         "la clé \"" + reserved.substr(1) + "\" commence par le caractère de contrôle U+0001, réservé";
     if (rule.empty()) return InvalidArgument("rules.reserved_key", message);  // the caller names the slot
     return InvalidArgument("rules.reserved_key", "Règle « " + rule + " » : " + message).WithField(rule, "clé réservée");
   };
-  if (!key.empty() && key[0] == '\x01') return reject(key);
+  if (!rule.empty() && rule[0] == '\x01') return reject(rule);
   std::vector<const RawNode*> stack{&value};  // models nest deeply: no recursion
   while (!stack.empty()) {
     const RawNode* node = stack.back();
@@ -403,7 +403,7 @@ Result<int> Compiler::ParseSituationValue(const RawNode& value, int slot_rule) {
   context_name_ = g_.rule(slot_rule).name;
   RawNode body;
   if (value.is_object()) {
-    RETURN_IF_ERROR(RejectReservedKeys("", value, ""));
+    RETURN_IF_ERROR(RejectReservedKeys("", value));
     body = RawNode::object();
     for (auto it = value.begin(); it != value.end(); ++it) {
       if (IsMechanismKey(it.key())) body[it.key()] = it.value();

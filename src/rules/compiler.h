@@ -21,10 +21,10 @@ inline constexpr char kNodeMarker[] = "\x01node";
 inline constexpr char kNotApplicableMarker[] = "\x01na";
 inline constexpr char kSlotMarker[] = "\x01slot";
 
-// An error ("rules.reserved_key", naming `rule`; "" for a situation value) if `key` or a key of
-// an object of `value`, at any depth, begins with '\x01': read as a marker, it would stand for
-// a node of the compiler's.
-Status RejectReservedKeys(const std::string& key, const RawNode& value, const std::string& rule);
+// An error ("rules.reserved_key", naming `rule`) if the name of `rule` ("" for a situation
+// value, which its caller names) or a key of an object of `value`, at any depth, begins with
+// '\x01': read as a marker, it would stand for a node of the compiler's.
+Status RejectReservedKeys(const std::string& rule, const RawNode& value);
 
 class Compiler {
  public:

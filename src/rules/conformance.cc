@@ -3,13 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sstream>
 
 #include "loader.h"
 #include "model.h"
+#include "parcours/base/file.h"
 #include "parcours/rules/engine.h"
 
 namespace parcours::rules {
@@ -119,10 +118,7 @@ std::vector<std::filesystem::path> ListCaseFiles(const std::filesystem::path& di
 CaseFileReport RunCaseFile(const std::filesystem::path& file) {
   CaseFileReport report;
   report.file = file.filename().string();
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::string text = ReadWholeFile(file).value_or("");
   ModelOptions options;
   options.filter_not_applicable_possibilities = true;
   auto model = LoadModelFromYaml(text, file.string(), options);

@@ -577,6 +577,14 @@ inline Val NullValue() {
   v.kind = Value::Kind::kNull;
   return v;
 }
+// "est non applicable" answered from a value already evaluated, as the reference does once it
+// holds one: not applicable when the value is null, with the value's missing variables.
+inline Res NotApplicableFromValue(const Res& value) {
+  Res r;
+  r.value = BoolValue(value.value.is_null());
+  r.missing = value.missing;
+  return r;
+}
 std::string FormatResult(const Res& r);
 
 }  // namespace parcours::rules::detail

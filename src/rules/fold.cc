@@ -408,10 +408,8 @@ bool FoldCache::HistorySensitive(int rule, int node) {
   // Insensitive when "est non applicable" answered from the value (as EvalState::NotApplicable
   // does once it is evaluated) is the fresh state's answer, without warning or error.
   const bool sensitive = !ProbeQuietly([&] {
-    const Res& value = rule >= 0 ? state_->FreshProbe().EvalRule(rule) : state_->FreshProbe().EvalNode(node);
-    Res from_value;
-    from_value.value = BoolValue(value.value.is_null());
-    from_value.missing = value.missing;
+    const Res from_value = NotApplicableFromValue(rule >= 0 ? state_->FreshProbe().EvalRule(rule)
+                                                             : state_->FreshProbe().EvalNode(node));
     EvalState& fresh = state_->FreshProbe();
     return state_->SameResult(from_value, rule >= 0 ? fresh.RuleApplicability(rule) : fresh.NotApplicable(node));
   });

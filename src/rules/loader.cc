@@ -5,11 +5,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "json_reader.h"
+#include "parcours/base/file.h"
 #include "parcours/base/utf8.h"
 
 namespace parcours::rules::detail {
@@ -69,24 +68,12 @@ Result<RawNode> Convert(const YAML::Node& node, int depth) {
 }
 
 Result<std::string> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("rules.file_not_found", "Fichier introuvable : " + path.string());
-  // Read at once into a string of the file's size: a stream buffer grown by doubling, then
-  // copied out, would touch three times the memory (a load's time is mostly first touches).
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) {  // a pipe: no size known
-    in.clear();
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+  if (std::optional<std::string> text = ReadWholeFile(path)) return std::move(*text);
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    return NotFound("rules.file_not_found", "Fichier introuvable : " + path.string());
   }
-  std::string text(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
-    return InvalidArgument("rules.file_unreadable", "Fichier illisible : " + path.string());
-  }
-  return text;
+  return InvalidArgument("rules.file_unreadable", "Fichier illisible : " + path.string());
 }
 
 bool IsRuleFile(const std::filesystem::path& p) {

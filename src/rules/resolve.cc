@@ -354,7 +354,7 @@ Result<std::unique_ptr<CompiledModel>> Compile(RawNode rules, const ModelOptions
   Compiler compiler(&graph, options, &model->warnings);
   if (rules.is_object()) {
     for (auto it = rules.begin(); it != rules.end(); ++it) {
-      RETURN_IF_ERROR(RejectReservedKeys(it.key(), it.value(), it.key()));
+      RETURN_IF_ERROR(RejectReservedKeys(it.key(), it.value()));
     }
   }
   RETURN_IF_ERROR(compiler.ParseRules(std::move(rules), -1, order));

@@ -7,9 +7,9 @@
 
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <sstream>
 
+#include "parcours/base/file.h"
 #include "parcours/base/id.h"
 
 namespace parcours::vault {
@@ -72,13 +72,11 @@ Result<KeyRing> KeyRing::Parse(std::string_view text) {
 }
 
 Result<KeyRing> KeyRing::LoadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) {
     return Unavailable("vault.key_file_unreadable", "Impossible de lire le fichier de clés " + path.string() + ".");
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return Parse(buf.str());
+  return Parse(*text);
 }
 
 Result<KeyRing> KeyRing::FromEnvironment() {

@@ -5,10 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "parcours/base/file.h"
 #include "parcours/http/message.h"
 
 namespace parcours::web {
@@ -19,13 +18,9 @@ namespace mustache = kainjow::mustache;
 using nlohmann::json;
 
 Result<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return InvalidArgument("web.file_unreadable", "Fichier illisible : " + path.string());
-  }
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) return InvalidArgument("web.file_unreadable", "Fichier illisible : " + path.string());
+  return std::move(*text);
 }
 
 // JSON -> mustache data. Numbers print as JSON does; null is falsy.

@@ -2,8 +2,8 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "parcours/base/file.h"
 
 namespace parcours::web {
 namespace {
@@ -58,15 +58,11 @@ Status LoadDir(const fs::path& dir, std::map<std::string, StaticFile, std::less<
       return InvalidArgument("web.static_too_large",
                              "Fichier statique trop gros (8 Mio au plus) : " + it->path().string());
     }
-    std::ifstream in(it->path(), std::ios::binary);
-    if (!in) {
-      return InvalidArgument("web.file_unreadable", "Fichier illisible : " + it->path().string());
-    }
-    std::ostringstream body;
-    body << in.rdbuf();
+    std::optional<std::string> body = ReadWholeFile(it->path());
+    if (!body) return InvalidArgument("web.file_unreadable", "Fichier illisible : " + it->path().string());
     StaticFile file;
     file.content_type = ContentTypeFor(it->path());
-    file.body = body.str();
+    file.body = std::move(*body);
     file.etag = "\"" + Hex(Fnv1a(file.body)) + "\"";
     (*files)[fs::relative(it->path(), dir).generic_string()] = std::move(file);
   }

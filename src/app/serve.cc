@@ -20,8 +20,10 @@
 #include "parcours/http/server.h"
 #include "parcours/insight/service.h"
 #include "parcours/journeys/journeys.h"
+#include "parcours/journeys/sync.h"
 #include "parcours/proactive/offers.h"
 #include "parcours/proactive/triggers.h"
+#include "parcours/store/follow.h"
 #include "parcours/store/migrations.h"
 #include "parcours/store/store.h"
 #include "parcours/web/renderer.h"
@@ -141,6 +143,15 @@ int Serve(const Config& input, const std::string& port_file) {
       journeys::NewVaultSituationSource(*services.vault, *life_events, SystemClock::Get());
   journeys::JourneyService journey_service(**db, *life_events, *situation, SystemClock::Get());
   services.journeys = &journey_service;
+  // Steps fulfilled through the exchange (a declaration sent, an agency's status or life-event
+  // signal) move forward from the event log, off the request path (journeys/sync.h).
+  const store::FollowOptions sync_options;
+  store::FollowingThread journey_sync(
+      [&db, &journey_service, &sync_options] {
+        Result<journeys::SyncReport> r = journeys::RunJourneySync(**db, journey_service, SystemClock::Get(), sync_options);
+        if (!r.ok()) log::Warn("journey sync", {{"reason", r.status().reason()}, {"error", r.status().message()}});
+      },
+      sync_options.poll_ms);
   // Complaints with a deadline: the organisation in charge comes from the catalogue, the
   // person's dossiers and journeys; the SLA from the configuration (complaint_sla_days).
   complaints::ComplaintService complaint_service(
@@ -232,7 +243,9 @@ int Serve(const Config& input, const std::string& port_file) {
                         {"migrations_applied", applied},
                         {"base_url", config.base_url}});
   trigger_worker.Start();
+  journey_sync.Start();
   server->Run();
+  journey_sync.Stop();
   trigger_worker.Stop();
   log::Info("stopped");
   return kExitOk;

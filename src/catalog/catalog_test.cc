@@ -178,6 +178,29 @@ TEST_F(BrokenCatalog, UnknownAdministrationAttributeAndChannel) {
   EXPECT_THAT(all, HasSubstr("source officielle"));
 }
 
+TEST_F(BrokenCatalog, AStepIsFulfilledByOneKnownDeclarationServiceOrSignal) {
+  std::ofstream(dir_ / "exchange.yaml") << "services:\n  caf.adresse:\n    organisation: caf\n"
+                                           "bundles:\n  changement-adresse:\n    services: [caf.adresse]\n";
+  WriteEvent(Event(Step("a", "    fulfilled_by: {declaration: changement-adresse}\n") +
+                   Step("b", "    fulfilled_by: {service: caf.adresse}\n") +
+                   Step("c", "    fulfilled_by: {signal: fr.gouv.etat-civil.naissance.enregistree}\n")));
+  Result<CatalogPtr> loaded = LoadCatalog(dir_);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const auto& steps = (*loaded)->FindEvent("test")->steps;
+  EXPECT_EQ(steps[0].fulfilled_by->declaration, "changement-adresse");
+  EXPECT_EQ(steps[1].fulfilled_by->service, "caf.adresse");
+  EXPECT_EQ(steps[2].fulfilled_by->signal, "fr.gouv.etat-civil.naissance.enregistree");
+
+  WriteEvent(Event(Step("a", "    fulfilled_by: {declaration: demenagement}\n") +
+                   Step("b", "    fulfilled_by: {service: cpam.adresse}\n") +
+                   Step("c", "    fulfilled_by: {service: caf.adresse, signal: x}\n")));
+  std::vector<Diagnostic> diags = Load();
+  ASSERT_EQ(diags.size(), 3u);
+  EXPECT_THAT(diags[0].message, HasSubstr("« demenagement »"));
+  EXPECT_THAT(diags[1].message, HasSubstr("« cpam.adresse »"));
+  EXPECT_THAT(diags[2].message, HasSubstr("exactement une"));
+}
+
 TEST_F(BrokenCatalog, ExchangeServicesNameAKnownOrganisation) {
   WriteEvent(Event(Step("a")));
   std::ofstream(dir_ / "exchange.yaml") << "services:\n"

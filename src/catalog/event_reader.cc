@@ -113,7 +113,7 @@ Step ReadStep(YamlReader& r, const YAML::Node& s, const EventContext& ctx, Json*
   if (!r.ExpectMap(s, "étape",
                    {"id", "kind", "title", "summary", "administration", "applicable_if", "why", "deadline",
                     "needs", "questions", "channels", "references", "amounts", "depends_on", "aid",
-                    "online_url"})) {
+                    "online_url", "fulfilled_by"})) {
     return step;
   }
   step.id = r.RequiredString(s, "id");
@@ -192,6 +192,21 @@ Step ReadStep(YamlReader& r, const YAML::Node& s, const EventContext& ctx, Json*
   step.online_url = r.OptionalString(s, "online_url");
   if (!step.online_url.empty() && step.online_url.rfind("https://", 0) != 0) {
     r.Error(s["online_url"], "« online_url » doit commencer par https://.");
+  }
+  if (const YAML::Node f = s["fulfilled_by"]; f && r.ExpectMap(f, "fulfilled_by", {"declaration", "service", "signal"})) {
+    Fulfilment fulfilment{r.OptionalString(f, "declaration"), r.OptionalString(f, "service"),
+                          r.OptionalString(f, "signal")};
+    const int given = !fulfilment.declaration.empty() + !fulfilment.service.empty() + !fulfilment.signal.empty();
+    if (given != 1) {
+      r.Error(f, "« fulfilled_by » nomme exactement une déclaration, un service ou un signal.");
+    } else if (!fulfilment.declaration.empty() && !ctx.exchange_bundles.contains(fulfilment.declaration)) {
+      r.Error(f["declaration"], "Déclaration inconnue « " + fulfilment.declaration + " » (bundles de exchange.yaml).");
+    } else if (!fulfilment.service.empty() && !ctx.exchange_services.contains(fulfilment.service)) {
+      r.Error(f["service"], "Service d'échange inconnu « " + fulfilment.service + " » (services de exchange.yaml).");
+    } else if (fulfilment.signal.size() > 200) {
+      r.Error(f["signal"], "Type de signal trop long (200 caractères au plus).");
+    }
+    step.fulfilled_by = std::move(fulfilment);
   }
   return step;
 }

@@ -19,6 +19,9 @@ struct EventContext {
   const Json* situation_rules = nullptr;  // null when the rules failed to load
   std::set<std::string, std::less<>> administrations;
   std::map<std::string, rules::ModelPtr, std::less<>> models;
+  // Ids of exchange.yaml (a step's fulfilled_by names them).
+  std::set<std::string, std::less<>> exchange_services;
+  std::set<std::string, std::less<>> exchange_bundles;
 };
 
 struct ReadEventResult {

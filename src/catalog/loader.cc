@@ -59,7 +59,8 @@ class CatalogBuilder {
   // exchange.yaml (read by the exchange module) names, for each service agencies receive
   // declarations through, the organisation that runs it: its agency credentials, its console
   // and indicator grouping and the name shown to people all hang on that id, so it must be one
-  // of administrations.yaml, the same id the events' steps use.
+  // of administrations.yaml, the same id the events' steps use. Its service and bundle ids are
+  // kept for the steps' fulfilled_by.
   void CheckExchangeOrganisations() {
     const std::string name = "exchange.yaml";
     auto root = ParseOptional(name);  // a catalogue may exchange with no agency
@@ -67,7 +68,11 @@ class CatalogBuilder {
     YamlReader r(name, diags_);
     const YAML::Node services = (*root)["services"];
     if (!services || !services.IsMap()) return;  // its shape is the exchange module's to check
+    if (const YAML::Node bundles = (*root)["bundles"]; bundles && bundles.IsMap()) {
+      for (const auto& entry : bundles) ctx_.exchange_bundles.insert(entry.first.as<std::string>());
+    }
     for (const auto& entry : services) {
+      ctx_.exchange_services.insert(entry.first.as<std::string>());
       const YAML::Node organisation = entry.second.IsMap() ? entry.second["organisation"] : YAML::Node();
       if (!organisation || !organisation.IsScalar()) continue;
       const std::string id = organisation.as<std::string>();

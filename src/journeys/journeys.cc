@@ -247,4 +247,25 @@ Result<JourneyView> JourneyService::SetStepStatus(const Actor& actor, const std:
   return View(actor, std::move(view.journey), &view.answers);
 }
 
+Result<bool> JourneyService::AdvanceStep(const Actor& actor, const std::string& person_id, std::string_view journey_id,
+                                         std::string_view step_id, StepStatus status) {
+  auto rank = [](StepStatus s) {
+    switch (s) {
+      case StepStatus::kTodo: return 0;
+      case StepStatus::kInProgress: return 1;
+      case StepStatus::kSent: return 2;
+      case StepStatus::kDone: return 3;
+      case StepStatus::kNotConcerned: return 4;  // the person's word: kept
+    }
+    return 4;
+  };
+  ASSIGN_OR_RETURN(Journey journey, LoadJourney(person_id, journey_id));
+  auto recorded = journey.statuses.find(step_id);
+  if (recorded != journey.statuses.end() && rank(recorded->second) >= rank(status)) return false;
+  Result<JourneyView> set = SetStepStatus(actor, person_id, journey_id, step_id, status);
+  if (!set.ok() && set.status().reason() == "journeys.step_not_applicable") return false;
+  RETURN_IF_ERROR(set.status());
+  return true;
+}
+
 }  // namespace parcours::journeys

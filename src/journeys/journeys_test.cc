@@ -8,6 +8,7 @@
 #include "parcours/base/clock.h"
 #include "parcours/base/id.h"
 #include "parcours/base/json.h"
+#include "parcours/journeys/sync.h"
 #include "parcours/store/events.h"
 #include "parcours/store/migrations.h"
 #include "parcours/store/testing.h"
@@ -225,6 +226,105 @@ TEST_F(JourneyServiceTest, StartedEventCarriesTheCommune) {
       EXPECT_EQ((*ParseJson(e.data_json))["commune"], "33063");
     }
   }
+}
+
+// The exchange's events as it appends them (exchange/outbox.cc, inbound.cc; the whole path
+// through HTTP is tests/integration/exchange_test.cc).
+class JourneySyncTest : public JourneyServiceTest {
+ protected:
+  void Append(const std::string& type, const Json& data) {
+    store::Event e;
+    e.type = type;
+    e.source = "/exchange";
+    e.subject = NewId();
+    e.person_id = camille_id_;
+    e.actor = "usager:" + camille_id_;
+    e.channel = "web";
+    e.data_json = data.dump();
+    ASSERT_TRUE(scratch_->db().InTransaction([&](store::Transaction& tx) {
+      return store::AppendEvent(tx, e, &clock_).status();
+    }).ok());
+  }
+  // Runs the sync once every event has settled; returns the steps it moved.
+  int64_t Sync() {
+    clock_.Advance(std::chrono::seconds(5));
+    Result<SyncReport> r = RunJourneySync(scratch_->db(), *service_, clock_);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->moved : -1;
+  }
+  StepStatus StatusOf(const std::string& journey, const std::string& step) {
+    Result<JourneyView> view = service_->Get(camille_, camille_id_, journey);
+    EXPECT_TRUE(view.ok());
+    return view.ok() ? view->plan.Find(step)->status : StepStatus::kNotConcerned;
+  }
+};
+
+TEST_F(JourneySyncTest, ADeclarationAndTheAgenciesStatusesMoveTheMovesSteps) {
+  Result<JourneyView> move = service_->Start(camille_, camille_id_, "demenager", "2026-03-20",
+                                             {{"foyer . allocataire caf", "oui"}, {"personne . retraité", "non"}});
+  ASSERT_TRUE(move.ok()) << move.status().ToString();
+  const std::string id = move->journey.id;
+  ASSERT_TRUE(service_->SetStepStatus(camille_, camille_id_, id, "adresse-impots", StepStatus::kDone).ok());
+  clock_.Advance(std::chrono::seconds(1));
+  Append("fr.parcours.declaration.submitted",
+         {{"bundle", "changement-adresse"},
+          {"recipients", Json::array({{{"service", "caf.adresse"}, {"attributes", {"adresse . commune"}}},
+                                      {{"service", "cpam.adresse"}, {"attributes", Json::array()}},  // consented nothing
+                                      {{"service", "impots.adresse"}, {"attributes", {"adresse . commune"}}},
+                                      {{"service", "retraite.adresse"}, {"attributes", {"adresse . commune"}}}})}});
+  EXPECT_EQ(Sync(), 2);
+  EXPECT_EQ(StatusOf(id, "declaration-adresse"), StepStatus::kDone);
+  EXPECT_EQ(StatusOf(id, "adresse-caf"), StepStatus::kSent);
+  EXPECT_EQ(StatusOf(id, "adresse-assurance-maladie"), StepStatus::kTodo);  // nothing sent
+  EXPECT_EQ(StatusOf(id, "adresse-impots"), StepStatus::kDone);             // never moved back
+  EXPECT_EQ(StatusOf(id, "adresse-retraite"), StepStatus::kNotConcerned);   // does not apply
+
+  Append("fr.parcours.delivery.status_changed", {{"service", "caf.adresse"}, {"from", "envoyee"}, {"to", "acceptee"}});
+  Append("fr.parcours.delivery.status_changed", {{"service", "impots.adresse"}, {"from", "envoyee"}, {"to", "recue"}});
+  EXPECT_EQ(Sync(), 1);
+  EXPECT_EQ(StatusOf(id, "adresse-caf"), StepStatus::kDone);
+  EXPECT_EQ(StatusOf(id, "adresse-impots"), StepStatus::kDone);
+
+  // Each move is a step event of the platform's, as the indicators count them.
+  std::vector<store::Event> events = Events(camille_id_);
+  std::vector<std::string> moved;
+  for (const store::Event& e : events) {
+    if (e.type != "fr.parcours.journey.step.status_changed" || e.actor != "platform:journeys") continue;
+    Result<Json> data = ParseJson(e.data_json);
+    ASSERT_TRUE(data.ok());
+    moved.push_back((*data)["step_id"].get<std::string>() + ":" + (*data)["to"].get<std::string>());
+    EXPECT_EQ(e.channel, "system");
+  }
+  EXPECT_THAT(moved, ElementsAre("declaration-adresse:terminee", "adresse-caf:envoyee", "adresse-caf:terminee"));
+
+  // The same events read again (a crash before the cursor moved) change nothing more.
+  ASSERT_TRUE(scratch_->db().InTransaction([](store::Transaction& tx) {
+    return tx.Execute("DELETE FROM event_cursors WHERE name = 'journeys'").status();
+  }).ok());
+  EXPECT_EQ(Sync(), 0);
+}
+
+TEST_F(JourneySyncTest, TheMairiesBirthSignalDoesTheDeclarationOfTheJourneysStartedBefore) {
+  Result<JourneyView> birth = service_->Start(camille_, camille_id_, "devenir-parent", "2026-04-20", {});
+  ASSERT_TRUE(birth.ok()) << birth.status().ToString();
+  clock_.Advance(std::chrono::seconds(1));
+  const Json signal = {{"signal", {{"specversion", "1.0"}, {"type", "fr.gouv.etat-civil.naissance.enregistree"},
+                                   {"data", {{"date", "2026-04-19"}}}}}};
+  Append("fr.parcours.signal.received", signal);
+  Append("fr.parcours.signal.received", {{"signal", {{"type", "fr.gouv.autre.signal"}}}});
+  EXPECT_EQ(Sync(), 1);
+  EXPECT_EQ(StatusOf(birth->journey.id, "declaration-naissance"), StepStatus::kDone);
+
+  // A journey started after the signal is not the one it fulfilled.
+  ASSERT_TRUE(service_->SetStepStatus(camille_, camille_id_, birth->journey.id, "declaration-naissance",
+                                      StepStatus::kTodo).ok());
+  Result<JourneyView> later = service_->Start(camille_, camille_id_, "devenir-parent", "2027-01-10", {});
+  ASSERT_TRUE(later.ok());
+  ASSERT_TRUE(scratch_->db().InTransaction([](store::Transaction& tx) {
+    return tx.Execute("DELETE FROM event_cursors").status();
+  }).ok());
+  EXPECT_EQ(Sync(), 1);  // the first journey again, from its "à faire"
+  EXPECT_EQ(StatusOf(later->journey.id, "declaration-naissance"), StepStatus::kTodo);
 }
 
 TEST(RegisterCatalogAttributes, EveryQuestionBecomesAnAttribute) {

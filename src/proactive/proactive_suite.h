@@ -178,7 +178,7 @@ TEST_P(ProactiveTest, TriggerMakesTheOfferOnce) {
   clock_.Advance(std::chrono::seconds(5));
   ASSERT_TRUE(RunTriggers(scratch_->db(), *offers_, clock_).ok());
   ASSERT_TRUE(scratch_->db().InTransaction([](store::Transaction& tx) {
-    return tx.Execute("DELETE FROM proactive_cursor").status();
+    return tx.Execute("DELETE FROM event_cursors").status();
   }).ok());
   Result<TriggerReport> again = RunTriggers(scratch_->db(), *offers_, clock_);
   ASSERT_TRUE(again.ok());

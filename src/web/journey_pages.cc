@@ -427,6 +427,12 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
   }
   data["has_needs"] = !step.needs.empty();
   if (!step.online_url.empty()) data["online_url"] = step.online_url;
+  // Done through Parcours itself: one declaration to every agency chosen, followed on its page.
+  if (step.fulfilled_by && !step.fulfilled_by->declaration.empty()) {
+    data["declare_url"] = "/mes-declarations/nouvelle?demarche=" + step.fulfilled_by->declaration;
+  } else if (step.fulfilled_by && !step.fulfilled_by->service.empty()) {
+    data["declarations_url"] = "/mes-declarations";
+  }
   for (const catalog::Amount& am : step.amounts) {
     data["amounts"].push_back({{"label", am.label.In(lang)}, {"value", am.value}, {"source", am.source}, {"date", am.date}});
   }

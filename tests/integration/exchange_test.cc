@@ -13,6 +13,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <thread>
@@ -195,6 +196,15 @@ class ExchangeE2E : public ::testing::Test {
 };
 
 TEST_F(ExchangeE2E, ChangeOfAddressReachesSixAgenciesEachWithWhatItNeedsAndStatusesComeBack) {
+  // Karim's move, started before he declares it.
+  auto journey = usager_->PostJson("/api/v1/me/journeys",
+                                   {{"event_id", "demenager"},
+                                    {"event_date", "2026-12-20"},
+                                    {"answers", {{"foyer . allocataire caf", true}, {"personne . retraité", true},
+                                                 {"personne . demandeur d'emploi", false}}}},
+                                   {{"X-CSRF-Token", csrf_}});
+  ASSERT_EQ(journey.status, 201) << journey.body;
+  const std::string journey_path = "/api/v1/me/journeys/" + journey.Json()["id"].get<std::string>();
   auto r = Declare("karim-demenagement-1");
   ASSERT_EQ(r.status, 201) << r.body;
   const json decl = r.Json();
@@ -241,6 +251,25 @@ TEST_F(ExchangeE2E, ChangeOfAddressReachesSixAgenciesEachWithWhatItNeedsAndStatu
   auto page = usager_->Get("/mes-declarations");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("Acceptée"), std::string::npos);
+
+  // And in his plan (journeys/sync.h, a few seconds behind): the declaration and the steps of the
+  // agencies that accepted it are done; France Travail's does not concern him.
+  std::map<std::string, std::string> steps;
+  for (int i = 0; i < 100; ++i) {
+    steps.clear();
+    auto plan = usager_->Get(journey_path);
+    ASSERT_EQ(plan.status, 200) << plan.body;
+    const json body = plan.Json();
+    for (const auto& s : body["steps"]) steps[s["id"]] = s["status"];
+    if (steps["adresse-caf"] == "terminee" && steps["energie"] == "terminee") break;
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(steps["declaration-adresse"], "terminee");
+  for (const char* step : {"adresse-caf", "adresse-assurance-maladie", "adresse-impots", "adresse-retraite", "energie"}) {
+    EXPECT_EQ(steps[step], "terminee") << step;
+  }
+  EXPECT_EQ(steps["adresse-france-travail"], "non_concernee");
+  EXPECT_EQ(steps["reexpedition-courrier"], "a_faire");  // fulfilled by nothing in Parcours
 }
 
 TEST_F(ExchangeE2E, AgenciesCannotForgeOrSkipStatusesAndSignalsAreCheckedCloudEvents) {

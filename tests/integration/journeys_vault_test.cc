@@ -175,8 +175,12 @@ TEST_F(JourneysVault, SecondJourneyAsksNothingAlreadyKnown) {
   static const std::regex new_address("<li>Votre nouvelle adresse[^<]*<span class=\"pc-tag[^\"]*\">À fournir");
   EXPECT_TRUE(std::regex_search(step.body, new_address)) << step.body;
   EXPECT_THAT(step.body, Not(HasSubstr("adresse . nouvelle")));
+  // A step done through Parcours's own declaration links to it; an agency's step, to its follow-up.
+  EXPECT_THAT(step.body, HasSubstr("href=\"/mes-declarations\">Suivre mes déclarations"));
   // The current address is known once the vault holds its street, postcode and commune.
   auto declaration = client_->Get(journey + "/etapes/declaration-adresse");
+  EXPECT_THAT(declaration.body,
+              HasSubstr("href=\"/mes-declarations/nouvelle?demarche=changement-adresse\">Déclarer avec Parcours"));
   static const std::regex current_unknown("<li>Votre adresse actuelle[^<]*<span class=\"pc-tag[^\"]*\">À fournir");
   EXPECT_TRUE(std::regex_search(declaration.body, current_unknown)) << declaration.body;
   auto address = client_->PutJson(

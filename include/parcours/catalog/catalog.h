@@ -106,6 +106,16 @@ struct AidSpec {
   std::string rules_prefix;  // "aides . "
 };
 
+// What, recorded elsewhere in Parcours, moves a step forward without anyone saying so
+// (journeys/sync.h): exactly one of a declaration of an exchange bundle (the step is done once
+// it is sent), a delivery to an exchange service (sent, then done once the agency accepts it),
+// or an agency's life-event signal of a CloudEvents type (done).
+struct Fulfilment {
+  std::string declaration;  // bundle id of exchange.yaml
+  std::string service;      // service id of exchange.yaml
+  std::string signal;       // the signal's CloudEvents type
+};
+
 struct Step {
   std::string id;
   StepKind kind = StepKind::kInformation;
@@ -127,6 +137,7 @@ struct Step {
   std::vector<std::string> depends_on;  // step ids of the same event
   std::optional<AidSpec> aid;
   std::string online_url;  // the téléservice, when there is one
+  std::optional<Fulfilment> fulfilled_by;
   SourcePos pos;
 };
 

@@ -151,6 +151,11 @@ class JourneyService {
   // journeys.step_not_applicable (Conflict) for a step that does not apply.
   Result<JourneyView> SetStepStatus(const Actor& actor, const std::string& person_id, std::string_view journey_id,
                                     std::string_view step_id, StepStatus status);
+  // Moves a step forward to `status` (à faire < en cours < envoyée < faite), unless it is there
+  // or further already, was said not to concern the person, or does not apply: what the sync
+  // with the exchange records (sync.h). Returns whether it moved. Errors: as SetStepStatus.
+  Result<bool> AdvanceStep(const Actor& actor, const std::string& person_id, std::string_view journey_id,
+                           std::string_view step_id, StepStatus status);
 
  private:
   Result<Journey> LoadJourney(const std::string& person_id, std::string_view journey_id);

@@ -91,8 +91,12 @@ class Callbacks {
         log::Warn("agency-sim has no API key for this organisation", {{"organisation", next.organisation}});
         continue;
       }
-      for (const char* status : {"recue", "en_instruction", "acceptee"}) {
-        Post(next.url, key, {{"status", status}, {"message", std::string("Simulateur : statut ") + status}});
+      // What an agency would write to the person at each step (shown as the organisation's message).
+      for (const auto& [status, message] :
+           {std::pair{"recue", "Votre demande a bien été reçue."},
+            std::pair{"en_instruction", "Votre demande est en cours d'examen."},
+            std::pair{"acceptee", "Votre changement a été pris en compte."}}) {
+        Post(next.url, key, {{"status", status}, {"message", std::string("Simulateur : ") + message}});
         std::unique_lock<std::mutex> lock(mu_);
         if (cv_.wait_for(lock, std::chrono::milliseconds(delay_ms_), [this] { return stop_; })) return;
       }

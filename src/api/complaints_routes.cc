@@ -4,6 +4,7 @@
 #include "parcours/api/complaints.h"
 #include "parcours/auth/principal.h"
 #include "parcours/base/clock.h"
+#include "parcours/base/paris_time.h"
 
 namespace parcours::api {
 namespace {
@@ -183,7 +184,7 @@ void RegisterComplaintRoutes(http::Router& router, const Services& services) {
             {"received", Time(c->filed_ms)},
             {"due", Time(c->due_ms)},
             {"message", "Votre réclamation est enregistrée sous la référence " + c->id +
-                            ". L'organisme vous répondra au plus tard le " + Time(c->due_ms).substr(0, 10) + "."}};
+                            ". L'organisme vous répondra au plus tard le " + ParisDate(c->due_ms) + "."}};
         auto res = http::Response::Json(out, 201);
         res.SetHeader("Location", "/api/v1/persons/" + person + "/complaints/" + c->id);
         return res;

@@ -14,6 +14,7 @@
 #include "parcours/console/console.h"
 #include "parcours/exchange/inbound.h"
 #include "parcours/exchange/outbox.h"
+#include "parcours/exchange/registry.h"
 #include "parcours/journeys/journeys.h"
 #include "parcours/store/store.h"
 
@@ -113,7 +114,18 @@ ActorLabel ActorNamer::Resolve(const std::string& actor) {
   const auto colon = actor.find(':');
   const std::string kind = colon == std::string::npos ? actor : actor.substr(0, colon);
   const std::string id = colon == std::string::npos ? "" : actor.substr(colon + 1);
-  if (kind == "organisation") return {"organisation", id};
+  if (kind == "organisation") {
+    const catalog::Administration* a =
+        services_.journeys != nullptr ? services_.journeys->catalog().FindAdministration(id) : nullptr;
+    return {"organisation", a != nullptr ? a->name.In(lang_) : id};
+  }
+  if (kind == "service" && services_.db != nullptr) {
+    if (auto tx = services_.db->BeginRead(); tx.ok()) {
+      if (auto service = exchange::GetService(**tx, id); service.ok()) {
+        return {"service", lang_ == "en" ? service->name_en : service->name_fr};
+      }
+    }
+  }
   if (kind == "service") return {"service", id};
   if (kind == "system" || kind == "platform") return {"platform", "Parcours"};
   if (kind == "usager" && id == person_id_) return {"self", ""};

@@ -72,17 +72,34 @@ void RegisterOwnRoutes(http::Router& router, const Services& s) {
                  return Fail(InvalidArgument("vault.bad_body", "Corps attendu : {\"attributes\": {nom: valeur}}."), r);
                }
                std::vector<vault::AttributeWrite> writes;
+               Status wrong_types = InvalidArgument("vault.invalid_values", "Certaines informations ne sont pas valides.");
                for (const auto& [name, value] : (*body)["attributes"].items()) {
                  if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
                    return Fail(InvalidArgument("vault.bad_body", "Chaque valeur est un texte, un nombre ou un booléen.")
                                    .WithField(name, "Valeur attendue."),
                                r);
                  }
+                 // A number or a boolean only where the attribute is one (a text may always be given).
+                 const vault::AttributeDef* def = v.registry().Find(name);
+                 const bool number_ok = def == nullptr || def->type == vault::AttributeType::kNumber;
+                 const bool boolean_ok = def == nullptr || def->type == vault::AttributeType::kBoolean;
+                 if ((value.is_number() && !number_ok) || (value.is_boolean() && !boolean_ok)) {
+                   const bool number = def->type == vault::AttributeType::kNumber;
+                   const bool boolean = def->type == vault::AttributeType::kBoolean;
+                   wrong_types.WithField(FieldError{
+                       name,
+                       std::string("Type invalide : ") +
+                           (number ? "un nombre" : boolean ? "un booléen" : "un texte") + " est attendu.",
+                       "wrong_type",
+                       {{"expected", number ? "number" : boolean ? "boolean" : "string"}}});
+                   continue;
+                 }
                  vault::AttributeWrite w;
                  w.name = name;
                  w.value = value.is_string() ? value.get<std::string>() : value.is_boolean() ? (value.get<bool>() ? "oui" : "non") : value.dump();
                  writes.push_back(std::move(w));
                }
+               if (!wrong_types.field_errors().empty()) return Fail(wrong_types, r);
                Status st = v.Write(a, person, writes, PurposeOf(r, *body, "self", "Mise à jour de vos informations"));
                if (!st.ok()) return Fail(st, r);
                auto records = v.Read(a, person, {}, {"self", "", "api"});

@@ -126,6 +126,14 @@ int Serve(const Config& input, const std::string& port_file) {
   }
   insight::InsightService insight_service(**db, SystemClock::Get());  // indicators and feedback
   services.insight = &insight_service;
+  const catalog::Catalog& known = **life_events;
+  insight_service.feedback().SetReferences(
+      {.life_event = [&known](std::string_view id) { return known.FindEvent(id) != nullptr; },
+       .step = [&known](std::string_view event, std::string_view step) {
+         const catalog::Event* e = known.FindEvent(event);
+         return e != nullptr && e->FindStep(step) != nullptr;
+       },
+       .service = [&known](std::string_view id) { return known.FindAdministration(id) != nullptr; }});
 
   // The once-only data vault: keys from PARCOURS_VAULT_KEY_FILE / PARCOURS_VAULT_KEYS, else
   // var/vault.keys. Its attributes are the built-in ones plus every question of the catalogue.

@@ -253,7 +253,7 @@ TEST_P(AuthTest, PeopleGrantScopedBoundedMandatesByCodeAndRevokeThem) {
 
   const std::string actor = "usager:" + *usager;
   EXPECT_EQ(auth_->GrantMandateByCode(person, *code, {"vault"}, 366, actor).status().reason(), "auth.mandate_too_long");
-  EXPECT_EQ(auth_->GrantMandateByCode(person, *code, {"vault"}, 0, actor).status().reason(), "auth.mandate_too_long");
+  EXPECT_EQ(auth_->GrantMandateByCode(person, *code, {"vault"}, 0, actor).status().reason(), "auth.mandate_too_short");
   EXPECT_EQ(auth_->GrantMandateByCode(person, *code, {"tout"}, 30, actor).status().reason(), "auth.mandate_scope");
   EXPECT_EQ(auth_->GrantMandateByCode(person, *code, {}, 30, actor).status().reason(), "auth.mandate_scope");
   EXPECT_TRUE(auth_->LoadPrincipal(*aidant).value()->mandates.empty());

@@ -62,12 +62,22 @@ Status UnknownHolder() {
 
 bool IsHolderRole(std::string_view role) { return role == "aidant" || role == "agent"; }
 
+// Each scope once, in the order asked (a mandate for ["vault", "vault"] is one for ["vault"]).
+std::vector<std::string> UniqueScopes(const std::vector<std::string>& asked) {
+  std::vector<std::string> scopes;
+  for (const std::string& s : asked) {
+    if (std::find(scopes.begin(), scopes.end(), s) == scopes.end()) scopes.push_back(s);
+  }
+  return scopes;
+}
+
 }  // namespace
 
 Result<std::string> Auth::GrantMandate(const std::string& holder_user_id, const std::string& person_id,
-                                       const std::vector<std::string>& scopes, int64_t ends_ms,
+                                       const std::vector<std::string>& asked_scopes, int64_t ends_ms,
                                        const std::string& actor) {
   const int64_t now = clock_.NowMillis();
+  const std::vector<std::string> scopes = UniqueScopes(asked_scopes);
   if (person_id.empty() || ends_ms <= now) {
     return InvalidArgument("auth.mandate_invalid", "Un mandat désigne une personne et une date de fin future.");
   }
@@ -157,7 +167,7 @@ Result<MandateInfo> Auth::GrantMandateByCode(const std::string& person_id, std::
                                              const std::vector<std::string>& scopes, int days,
                                              const std::string& actor) {
   if (days < 1 || days > options_.mandate_max_days) {
-    return InvalidArgument("auth.mandate_too_long", "Un mandat dure de 1 à " +
+    return InvalidArgument(days < 1 ? "auth.mandate_too_short" : "auth.mandate_too_long", "Un mandat dure de 1 à " +
                                                         std::to_string(options_.mandate_max_days) + " jours.")
         .WithField("duration_days", "Durée de 1 à " + std::to_string(options_.mandate_max_days) + " jours.");
   }
@@ -172,7 +182,7 @@ Result<MandateInfo> Auth::GrantMandateByCode(const std::string& person_id, std::
   for (const auto& g : holder.roles) {
     if (!g.organisation_id.empty()) m.holder_organisation = g.organisation_id;
   }
-  m.scopes = scopes;
+  m.scopes = UniqueScopes(scopes);
   m.starts_ms = now;
   m.ends_ms = now + days * kDayMs;
   m.granted_by = actor;

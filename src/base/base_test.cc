@@ -11,6 +11,7 @@
 #include "parcours/base/file.h"
 #include "parcours/base/id.h"
 #include "parcours/base/json.h"
+#include "parcours/base/paris_time.h"
 #include "parcours/base/status.h"
 #include "parcours/base/utf8.h"
 
@@ -136,6 +137,16 @@ TEST(FileTest, ReadsWholeFilesAndRefusesWhatIsNotOne) {
   EXPECT_EQ(ReadWholeFile(fifo), "a: 1\n");  // a pipe: read to its end, no size known
   writer.join();
   std::filesystem::remove_all(dir);
+}
+
+TEST(ParisTimeTest, DaysAsReadInParisAcrossSummerTime) {
+  // 2027-01-05 23:30 UTC is the 6th in Paris (UTC+1); 2026-07-01 22:30 UTC the 2nd (UTC+2).
+  EXPECT_EQ(ParisDate(1799191800000), "06/01/2027");
+  EXPECT_EQ(ParisDate(1782945000000), "02/07/2026");
+  EXPECT_EQ(ParisDate(1782941400000), "01/07/2026");  // 21:30 UTC: 23:30 in Paris
+  // The change: 2026-03-29 01:00 UTC (02:00 -> 03:00 in Paris).
+  EXPECT_EQ(ParisTime(1774745940000).tm_hour, 1);  // 00:59 UTC: 01:59 in Paris, winter time
+  EXPECT_EQ(ParisTime(1774746000000).tm_hour, 3);  // 01:00 UTC: 03:00 in Paris, summer time
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ void CheckAttribute(YamlReader& r, const EventContext& ctx, const YAML::Node& at
 Question ReadQuestion(YamlReader& r, const YAML::Node& q, const EventContext& ctx) {
   Question out;
   out.pos = r.Pos(q);
-  if (!r.ExpectMap(q, "question", {"rule", "label", "hint", "type", "unit", "min", "max", "choices", "sensitive"})) {
+  if (!r.ExpectMap(q, "question", {"rule", "label", "hint", "type", "unit", "min", "max", "integer", "choices", "sensitive"})) {
     return out;
   }
   out.rule = r.RequiredString(q, "rule");
@@ -44,6 +44,12 @@ Question ReadQuestion(YamlReader& r, const YAML::Node& q, const EventContext& ct
     const std::string v = sensitive.IsScalar() ? sensitive.Scalar() : "";
     if (v != "true" && v != "false") r.Error(sensitive, "« sensitive » vaut true ou false.");
     out.sensitive = v == "true";
+  }
+  if (const YAML::Node integer = q["integer"]) {
+    const std::string v = integer.IsScalar() ? integer.Scalar() : "";
+    if (v != "true" && v != "false") r.Error(integer, "« integer » vaut true ou false.");
+    if (out.type != QuestionType::kNumber) r.Error(integer, "« integer » ne vaut que pour une question de type number.");
+    out.integer = v == "true";
   }
   if (const YAML::Node choices = q["choices"]) {
     if (!choices.IsSequence()) {

@@ -115,13 +115,13 @@ Result<Complaint> LoadForOrganisations(store::Transaction& tx, const std::vector
 Status Validate(const NewComplaint& in) {
   Status bad = InvalidArgument("complaints.invalid", "La réclamation contient des erreurs : corrigez-les.");
   bool any = false;
-  auto field = [&](const char* name, std::string message) {
-    bad.WithField(name, std::move(message));
-    any = true;
-  };
   const auto& cats = Categories();
   if (std::find(cats.begin(), cats.end(), in.category) == cats.end()) {
-    field("category", "Choisissez le motif de votre réclamation.");
+    std::string known;
+    for (const auto& c : cats) known += (known.empty() ? "" : ", ") + std::string(c);
+    bad.WithField(FieldError{"category", "Choisissez le motif de votre réclamation.", "unknown_category",
+                             {{"choices", known}}});
+    any = true;
   }
   for (auto e : {detail::CheckText("text", in.text, kMinTextChars, kMaxTextChars, "Le texte de la réclamation"),
                  detail::CheckText("reference", in.reference, 0, kMaxReferenceChars, "La référence")}) {

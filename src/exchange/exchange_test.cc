@@ -527,6 +527,13 @@ TEST_F(ExchangeTest, SignalsAreValidatedAndAcceptedOnce) {
   broken["data"] = {{"blob", std::string(70000, 'a')}};
   EXPECT_EQ(AcceptSignal(*db_, clock_, "m", broken).status().code(), StatusCode::kResourceExhausted);
   EXPECT_EQ(AcceptSignal(*db_, clock_, "m", nlohmann::json::array()).status().reason(), "exchange.bad_cloudevent");
+  // The subject must be a person of Parcours.
+  broken = ce;
+  broken["id"] = "naissance-inconnue";
+  broken["subject"] = "01a25294-0000-7000-8000-000000000000";
+  Result<SignalResult> unknown = AcceptSignal(*db_, clock_, "mairie-bordeaux", broken);
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(unknown.status().reason(), "exchange.unknown_person");
   EXPECT_EQ(CountEvents("fr.parcours.signal.received"), 1);
 }
 

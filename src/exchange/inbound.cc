@@ -7,6 +7,7 @@
 #include "parcours/base/clock.h"
 #include "parcours/store/events.h"
 #include "parcours/store/store.h"
+#include "parcours/vault/vault.h"
 
 namespace parcours::exchange {
 namespace {
@@ -146,6 +147,12 @@ Result<SignalResult> AcceptSignal(store::Database& db, const Clock& clock, const
     if (!seen.empty()) {
       result = {seen.front().Text(0), true};
       return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(const bool known, vault::IsLivePerson(tx, subject));
+    if (!known) {
+      return NotFound("exchange.unknown_person",
+                      "Personne inconnue : « subject » doit être l'identifiant Parcours d'une personne.")
+          .WithField("subject", "personne inconnue");
     }
     const int64_t now = clock.NowMillis();
     store::Event ev;

@@ -52,9 +52,20 @@ Result<std::string> FeedbackService::Submit(const std::string& client, const std
                           std::map<std::string, std::string> params = {}) {
     errors.WithField(FieldError{field, std::move(message), reason, std::move(params)});
   };
-  if (!std::regex_match(in.life_event, kCode)) refuse("parcours", "unknown_journey", "Parcours inconnu.");
-  if (!in.step_id.empty() && !std::regex_match(in.step_id, kCode)) refuse("etape", "malformed", "Étape mal formée.");
-  if (!in.service.empty() && !std::regex_match(in.service, kCode)) refuse("service", "malformed", "Service mal formé.");
+  const auto& known = references_;
+  if (!std::regex_match(in.life_event, kCode) || (known.life_event && !known.life_event(in.life_event))) {
+    refuse("parcours", "unknown_journey", "Parcours inconnu.");
+  }
+  if (!in.step_id.empty() && !std::regex_match(in.step_id, kCode)) {
+    refuse("etape", "malformed", "Étape mal formée.");
+  } else if (!in.step_id.empty() && known.step && !known.step(in.life_event, in.step_id)) {
+    refuse("etape", "unknown_step", "Étape inconnue dans ce parcours.");
+  }
+  if (!in.service.empty() && !std::regex_match(in.service, kCode)) {
+    refuse("service", "malformed", "Service mal formé.");
+  } else if (!in.service.empty() && known.service && !known.service(in.service)) {
+    refuse("service", "unknown_service", "Service inconnu.");
+  }
   if (!in.journey_id.empty() && !std::regex_match(in.journey_id, kId)) {
     refuse("parcours_id", "malformed", "Identifiant mal formé.");
   }
@@ -68,10 +79,12 @@ Result<std::string> FeedbackService::Submit(const std::string& client, const std
   }
   const auto nps = IntIn(in.nps, 0, 10);
   if (!in.nps.empty() && !nps) {
-    refuse("recommandation", "out_of_range", "Choisissez une note de 0 à 10.", {{"min", "0"}, {"max", "10"}});
+    refuse("recommandation", "out_of_range", "Choisissez une note entière de 0 à 10.", {{"min", "0"}, {"max", "10"}});
   }
   const auto effort = IntIn(in.effort, 1, 7);
-  if (!in.effort.empty() && !effort) refuse("effort", "out_of_range", "Choisissez une note de 1 à 7.", {{"min", "1"}, {"max", "7"}});
+  if (!in.effort.empty() && !effort) {
+    refuse("effort", "out_of_range", "Choisissez une note entière de 1 à 7.", {{"min", "1"}, {"max", "7"}});
+  }
   if (in.comment.size() > 2000) {
     refuse("commentaire", "too_long", "Le commentaire ne peut pas dépasser 2000 caractères.", {{"max", "2000"}});
   } else if (!IsValidUtf8(in.comment)) {

@@ -388,6 +388,31 @@ TEST_P(InsightTest, ExportsSayUpToWhenTheCountsAreComplete) {
             "indicateur,dimension,valeur,periode_precedente\r\ndonnees_a_jour_au,,2026-03-02T00:00:07.000Z,\r\n");
 }
 
+// With the catalogue's references, answers about unknown journeys, steps or services are refused.
+TEST_P(InsightTest, FeedbackAboutWhatTheCatalogueDoesNotHoldIsRefused) {
+  FeedbackService checked(db(), clock_);
+  checked.SetReferences({.life_event = [](std::string_view id) { return id == "demenager"; },
+                         .step = [](std::string_view, std::string_view step) { return step == "adresse-caf"; },
+                         .service = [](std::string_view id) { return id == "caf"; }});
+  FeedbackInput unknown;
+  unknown.life_event = "nexiste-pas";
+  unknown.satisfaction = "bien";
+  EXPECT_EQ(checked.Submit("9.9.9.9", "", unknown).status().field_errors().at(0).reason, "unknown_journey");
+  unknown.life_event = "demenager";
+  unknown.step_id = "zzz";
+  unknown.service = "zzz";
+  unknown.nps = "7.5";
+  auto wrong = checked.Submit("9.9.9.9", "", unknown);
+  ASSERT_EQ(wrong.status().field_errors().size(), 3u);
+  EXPECT_EQ(wrong.status().field_errors()[0].reason, "unknown_step");
+  EXPECT_EQ(wrong.status().field_errors()[1].reason, "unknown_service");
+  EXPECT_EQ(wrong.status().field_errors()[2].message, "Choisissez une note entière de 0 à 10.");
+  unknown.step_id = "adresse-caf";
+  unknown.service = "caf";
+  unknown.nps = "7";
+  EXPECT_TRUE(checked.Submit("9.9.9.9", "", unknown).ok());
+}
+
 TEST_P(InsightTest, FeedbackIsValidatedAnonymousAndRateLimited) {
   FeedbackService service(db(), clock_, {.per_window = 2, .window_ms = 3'600'000});
   FeedbackInput bad;

@@ -58,6 +58,9 @@ Result<std::string> CanonicalNumber(const Question& q, std::string_view raw, std
   if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) {
     return AnswerError(field, kNotANumber, "« " + q.label.fr + " » : saisissez un nombre (par exemple 1200 ou 1200,50).");
   }
+  if (q.integer && v != std::trunc(v)) {
+    return AnswerError(field, kNotInteger, "« " + q.label.fr + " » : saisissez un nombre entier, sans virgule.");
+  }
   if ((q.min && v < *q.min) || (q.max && v > *q.max)) {
     std::string range = "« " + q.label.fr + " » : la valeur doit être";
     std::map<std::string, std::string> bounds;

@@ -46,6 +46,12 @@ TEST(AnswerReasons, NumbersSayWhyAndTheirBounds) {
   EXPECT_EQ(above.params, (std::map<std::string, std::string>{{"max", "12.5"}}));
   EXPECT_EQ(above.message, "« Revenu du foyer » : la valeur doit être au plus 12,5.");
   EXPECT_TRUE(CanonicalAnswer(q, "12,5", "revenu").ok());
+
+  // A count is a whole number.
+  q.integer = true;
+  EXPECT_EQ(Refused(q, "1,5").reason, kNotInteger);
+  EXPECT_TRUE(CanonicalAnswer(q, "2", "revenu").ok());
+  EXPECT_TRUE(CanonicalAnswer(q, "2.0", "revenu").ok());
 }
 
 TEST(AnswerReasons, EachTypeHasItsReason) {

@@ -191,6 +191,7 @@ Status RegisterCatalogAttributes(const catalog::Catalog& catalog, vault::Attribu
                                "La question « " + q.rule + " » a des types différents selon les événements.");
       }
       d.sensitive = d.sensitive || q.sensitive;
+      d.integer = inserted ? q.integer : d.integer && q.integer;  // whole only if every event says so
       no_min = no_min || !q.min;
       no_max = no_max || !q.max;
       if (q.min) d.min = d.min ? std::min(*d.min, *q.min) : *q.min;

@@ -112,6 +112,11 @@ TEST_P(ProactiveTest, AssessmentFollowsThePublishedRules) {
   Answers poorer = kLea;
   poorer["foyer . ressources mensuelles"] = "900";
   EXPECT_EQ(AssessOne("complementaire-sante-solidaire", poorer)->eligibility, Eligibility::kEligible);
+  // Nadia (story 3): 58, out of work, 500 € a month: the RSA as well as the CSS.
+  const Answers nadia = {{"personne . salarié", "non"}, {"personne . âge", "58"}, {"foyer . ressources mensuelles", "500"}};
+  EXPECT_EQ(AssessOne("rsa", nadia)->eligibility, Eligibility::kEligible);
+  EXPECT_EQ(AssessOne("complementaire-sante-solidaire", nadia)->eligibility, Eligibility::kEligible);
+  EXPECT_EQ(AssessOne("rsa", kLea)->eligibility, Eligibility::kNotEligible);
 
   Result<Assessment> unknown = AssessOne("prime-activite", {{"personne . salarié", "oui"}});
   ASSERT_TRUE(unknown.ok());

@@ -78,10 +78,12 @@ Result<ProvenanceKind> ParseProvenanceKind(std::string_view text) {
   return InvalidArgument("vault.bad_provenance", "Provenance inconnue.");
 }
 
-std::string DescribeProvenance(const Provenance& p, std::string_view lang) {
+std::string DescribeProvenance(const Provenance& p, std::string_view lang, bool to_person) {
   const bool en = lang == "en";
   switch (p.kind) {
-    case ProvenanceKind::kDeclared: return en ? "Declared by you" : "Déclaré par vous";
+    case ProvenanceKind::kDeclared:
+      if (!to_person) return en ? "Declared by the person" : "Déclaré par la personne";
+      return en ? "Declared by you" : "Déclaré par vous";
     case ProvenanceKind::kFranceConnect: return "FranceConnect";
     case ProvenanceKind::kAgency: return (en ? "Sent by " : "Transmis par ") + p.source;
     case ProvenanceKind::kAgent:

@@ -76,9 +76,9 @@ AttributeRegistry AttributeRegistry::Default() {
   };
   AttributeRegistry r;
   for (auto& d : defs) {
-    if (d.name == "individu . date de naissance" || d.name == "adresse . date d'emménagement") {
-      d.not_in_future = true;
-    }
+    if (d.name == "individu . date de naissance") d.max_days_ahead = 0;
+    // A move may be declared up to three months ahead, as on service-public.fr's téléservice.
+    if (d.name == "adresse . date d'emménagement") d.max_days_ahead = 92;
     if (d.name == "handicap . taux d'incapacité") {
       d.unit = "%";
       d.min = 0;

@@ -83,8 +83,11 @@ Result<std::string> ValidateDate(std::string_view text) {
   if (!parsed) {
     return Refusal("vault.invalid_date", kBadDate, "La date doit être au format JJ/MM/AAAA, par exemple 05/03/1994.");
   }
-  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, m)) {
+  if (m < 1 || m > 12 || d < 1 || d > DaysIn(y, m)) {
     return Refusal("vault.invalid_date", kNonexistentDate, "Cette date n'existe pas dans le calendrier.");
+  }
+  if (y < 1900 || y > 2200) {
+    return Refusal("vault.invalid_date", kDateOutOfRange, "La date doit être comprise entre 1900 et 2200.");
   }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);

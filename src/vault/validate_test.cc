@@ -126,6 +126,7 @@ TEST(Reasons, EveryRefusalSaysWhyWithoutTheMessage) {
   EXPECT_EQ(FieldReason(ValidateIban("FR76 3000 6000 0112 3456 7890 188").status()), kIbanChecksum);
   EXPECT_EQ(FieldReason(ValidateDate("5 mars").status()), kBadDate);
   EXPECT_EQ(FieldReason(ValidateDate("30/02/2001").status()), kNonexistentDate);
+  EXPECT_EQ(FieldReason(ValidateDate("1800-01-01").status()), kDateOutOfRange);  // real, out of bounds
   EXPECT_EQ(FieldReason(ValidateEmail("nom.domaine.fr").status()), kBadEmail);
   EXPECT_EQ(FieldReason(ValidatePhone("12").status()), kBadPhone);
   EXPECT_EQ(FieldReason(ValidatePostcode("3300").status()), kPostcodeFormat);

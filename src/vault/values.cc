@@ -47,6 +47,9 @@ Result<std::string> CanonicalNumber(const AttributeDef& def, std::string_view ra
   if (!digit) return bad;
   double v = std::strtod(s.c_str(), nullptr);
   if (!std::isfinite(v)) return bad;
+  if (def.integer && v != std::trunc(v)) {
+    return Refusal("vault.invalid_number", kNotInteger, "Saisissez un nombre entier, sans virgule.");
+  }
   if (def.min && v < *def.min) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g", *def.min);

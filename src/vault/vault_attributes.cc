@@ -97,7 +97,6 @@ Result<std::vector<std::string>> VaultImpl::ApplyWrites(store::Transaction& tx, 
   std::vector<Checked> checked;
   Status errors = InvalidArgument("vault.invalid_values", "Certaines informations ne sont pas valides.");
   std::set<std::string> seen;
-  const std::string today = DateOf(Now());
   for (const auto& raw : writes) {
     const AttributeDef* def = registry_->Find(raw.name);
     if (!def) {
@@ -114,8 +113,15 @@ Result<std::vector<std::string>> VaultImpl::ApplyWrites(store::Transaction& tx, 
       errors.WithField(FieldErrorOf(canonical.status(), def->name));
       continue;
     }
-    if (def->type == AttributeType::kDate && def->not_in_future && *canonical > today) {
-      errors.WithField(FieldError{def->name, "Cette date ne peut pas être dans le futur.", kFutureDate, {}});
+    if (def->type == AttributeType::kDate && def->max_days_ahead >= 0 &&
+        *canonical > DateOf(Now() + int64_t{def->max_days_ahead} * 86'400'000)) {
+      errors.WithField(def->max_days_ahead == 0
+                           ? FieldError{def->name, "Cette date ne peut pas être dans le futur.", kFutureDate, {}}
+                           : FieldError{def->name,
+                                        "Cette date ne peut pas être plus de " + std::to_string(def->max_days_ahead) +
+                                            " jours dans le futur.",
+                                        kDateTooFarAhead,
+                                        {{"max_days_ahead", std::to_string(def->max_days_ahead)}}});
       continue;
     }
     checked.push_back({def, std::move(canonical).value(), Attribute(actor, raw)});
@@ -213,6 +219,9 @@ Result<std::vector<AttributeRecord>> VaultImpl::ReadInTransaction(store::Transac
 
 Result<std::vector<AttributeRecord>> VaultImpl::History(const Actor& actor, const std::string& person_id,
                                                         const std::string& name) {
+  if (registry_->Find(name) == nullptr) {
+    return NotFound("vault.unknown_attribute", "Cette information n'est pas prévue par le coffre de données.");
+  }
   std::vector<AttributeRecord> out;
   Status s = db_.InTransaction([&](store::Transaction& tx) -> Status {
     RETURN_IF_ERROR(RequireLivePerson(tx, person_id));

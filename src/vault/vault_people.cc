@@ -190,4 +190,11 @@ Result<std::optional<Household>> VaultImpl::GetHousehold(const Actor& actor, con
 }
 
 }  // namespace detail
+
+Result<bool> IsLivePerson(store::Transaction& tx, const std::string& person_id) {
+  ASSIGN_OR_RETURN(store::Rows rows,
+                   tx.Query("SELECT 1 FROM vault_persons WHERE id = $1 AND erased_at_ms IS NULL", {person_id}));
+  return !rows.empty();
+}
+
 }  // namespace parcours::vault

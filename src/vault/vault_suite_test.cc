@@ -171,6 +171,12 @@ TEST_P(VaultSuite, RejectedWriteChangesNothing) {
   ASSERT_EQ(s.field_errors().size(), 1u);
   EXPECT_EQ(s.field_errors()[0].field, "individu . date de naissance");
   EXPECT_EQ(s.field_errors()[0].reason, kFutureDate);
+  // A move is declared up to three months ahead (92 days; today is 18/11/2026), not further.
+  EXPECT_TRUE(vault().Write(Camille(), camille_, {W("adresse . date d'emménagement", "18/02/2027")}, kJourney).ok());
+  s = vault().Write(Camille(), camille_, {W("adresse . date d'emménagement", "19/02/2027")}, kJourney);
+  ASSERT_EQ(s.field_errors().size(), 1u);
+  EXPECT_EQ(s.field_errors()[0].reason, kDateTooFarAhead);
+  EXPECT_EQ(s.field_errors()[0].params.at("max_days_ahead"), "92");
 }
 
 TEST_P(VaultSuite, ProvenanceHistoryAndEvents) {

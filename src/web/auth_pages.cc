@@ -266,7 +266,7 @@ void RegisterAuthPages(http::Router& router, const api::Services& services) {
           return LoginPage(s, r, ErrorFor(s, r, session.status(), "role"), "", 403);
         }
         if (!session.ok()) return RefusalPage(s, r, session.status(), kBackToLogin);
-        return LoggedIn(s, r, *session, "/compte");
+        return LoggedIn(s, r, *session, ReturnTo(FormValue(form, "retour")));
       },
       "web.auth.login_demo", "public");
 

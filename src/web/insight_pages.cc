@@ -1,6 +1,7 @@
 // Pilote dashboards, open data and the feedback form (see include/parcours/web/insight_pages.h).
 #include "parcours/web/insight_pages.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -13,6 +14,7 @@
 #include "parcours/auth/principal.h"
 #include "parcours/web/auth_pages.h"
 #include "parcours/catalog/catalog.h"
+#include "parcours/exchange/registry.h"
 #include "parcours/insight/export.h"
 #include "parcours/insight/service.h"
 #include "parcours/journeys/journeys.h"
@@ -23,11 +25,20 @@ namespace {
 
 using nlohmann::json;
 
-std::string Fmt(const std::optional<double>& v, const char* format, double scale = 1.0) {
+// A figure as the page's language writes it: "24,0 %" in French, "24.0 %" in English.
+std::string Fmt(const std::optional<double>& v, const char* format, double scale = 1.0, std::string_view lang = "fr") {
   if (!v) return "–";
   char buf[64];
   std::snprintf(buf, sizeof buf, format, *v * scale);
-  return buf;
+  std::string out = buf;
+  if (lang == "fr") std::replace(out.begin(), out.end(), '.', ',');
+  return out;
+}
+
+// A day of the filters as people read it: "07/12/2026" ("AAAA-MM-JJ" stays the query's form).
+std::string ShownDay(int64_t day) {
+  const std::string iso = insight::DayToIso(day);
+  return iso.size() == 10 ? iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4) : iso;
 }
 std::string Hours(const std::optional<int64_t>& h) {
   if (!h) return "–";
@@ -50,7 +61,8 @@ std::string Encode(const std::string& v) {
 
 
 // A horizontal bar chart (SVG): one bar per row, value / max of the rows.
-json BarChart(const std::string& title, const std::vector<std::pair<std::string, double>>& bars, const std::string& unit) {
+json BarChart(const std::string& title, const std::vector<std::pair<std::string, double>>& bars, const std::string& unit,
+              std::string_view lang) {
   double max = 0;
   for (const auto& [label, v] : bars) max = std::max(max, v);
   json items = json::array();
@@ -58,10 +70,9 @@ json BarChart(const std::string& title, const std::vector<std::pair<std::string,
   int y = 0;
   for (const auto& [label, v] : bars) {
     const double w = max > 0 ? 380.0 * v / max : 0;
-    char value[64];
-    std::snprintf(value, sizeof value, unit == "%" ? "%.1f %%" : "%.0f", v);
     items.push_back({{"label", label}, {"y", y + 18}, {"bar_y", y + 4}, {"width", static_cast<int>(w)},
-                     {"text_x", 232 + static_cast<int>(w)}, {"value", value}});
+                     {"text_x", 232 + static_cast<int>(w)},
+                     {"value", Fmt(v, unit == "%" ? "%.1f %%" : "%.0f", 1.0, lang)}});
     y += row;
   }
   return {{"title", title}, {"height", std::max(y, row)}, {"bars", items}};
@@ -114,8 +125,27 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
       label = a->name.In(PageLanguage(r));
     }
   }
+  const std::string lang = PageLanguage(r);
+  // Steps, administrations and exchange services by their names, not their ids.
+  const catalog::Catalog* catalog = s.journeys != nullptr ? &s.journeys->catalog() : nullptr;
+  auto step_title = [&](const std::string& step_id) {
+    if (catalog == nullptr) return step_id;
+    for (const catalog::Event& e : catalog->events()) {
+      if (journey && e.id != id) continue;
+      if (const catalog::Step* st = e.FindStep(step_id)) return st->title.In(lang);
+    }
+    return step_id;
+  };
+  auto service_name = [&](const std::string& service) {
+    if (const auto* a = catalog != nullptr ? catalog->FindAdministration(service) : nullptr) return a->name.In(lang);
+    if (auto tx = s.db->BeginRead(); tx.ok()) {
+      if (auto def = exchange::GetService(**tx, service); def.ok()) return lang == "en" ? def->name_en : def->name_fr;
+    }
+    return service;
+  };
   json rows = json::array();
-  auto Pct = [](const std::optional<double>& v) { return Fmt(v, "%.1f %%", 100.0); };
+  auto Pct = [&lang](const std::optional<double>& v) { return Fmt(v, "%.1f %%", 100.0, lang); };
+  auto Score = [&lang](const std::optional<double>& v, const char* format) { return Fmt(v, format, 1.0, lang); };
   rows.push_back(Row(Msg(s, r, "insight.started"), std::to_string(c.journeys_started), std::to_string(p.journeys_started)));
   rows.push_back(Row(Msg(s, r, "insight.completion"), Pct(c.completion_rate), Pct(p.completion_rate)));
   rows.push_back(Row(Msg(s, r, "insight.autonomy"), Pct(c.autonomy_rate), Pct(p.autonomy_rate)));
@@ -125,12 +155,12 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   rows.push_back(Row(Msg(s, r, "insight.dlnuf_reasked"), std::to_string(c.fields_reasked) + " (" + Pct(c.reasked_rate) + ")",
                      std::to_string(p.fields_reasked) + " (" + Pct(p.reasked_rate) + ")"));
   rows.push_back(Row(Msg(s, r, "insight.dlnuf_prefilled"), Pct(c.prefilled_rate), Pct(p.prefilled_rate)));
-  rows.push_back(Row(Msg(s, r, "insight.satisfaction"), Fmt(c.satisfaction, "%.1f / 10"), Fmt(p.satisfaction, "%.1f / 10")));
-  rows.push_back(Row(Msg(s, r, "insight.ease"), Fmt(c.ease, "%.1f / 10"), Fmt(p.ease, "%.1f / 10")));
-  rows.push_back(Row(Msg(s, r, "insight.clarity"), Fmt(c.clarity, "%.1f / 10"), Fmt(p.clarity, "%.1f / 10")));
+  rows.push_back(Row(Msg(s, r, "insight.satisfaction"), Score(c.satisfaction, "%.1f / 10"), Score(p.satisfaction, "%.1f / 10")));
+  rows.push_back(Row(Msg(s, r, "insight.ease"), Score(c.ease, "%.1f / 10"), Score(p.ease, "%.1f / 10")));
+  rows.push_back(Row(Msg(s, r, "insight.clarity"), Score(c.clarity, "%.1f / 10"), Score(p.clarity, "%.1f / 10")));
   rows.push_back(Row(Msg(s, r, "insight.help_reached"), Pct(c.help_reached_rate), Pct(p.help_reached_rate)));
-  rows.push_back(Row(Msg(s, r, "insight.nps"), Fmt(c.nps, "%.0f"), Fmt(p.nps, "%.0f")));
-  rows.push_back(Row(Msg(s, r, "insight.effort"), Fmt(c.effort, "%.1f / 7"), Fmt(p.effort, "%.1f / 7")));
+  rows.push_back(Row(Msg(s, r, "insight.nps"), Score(c.nps, "%.0f"), Score(p.nps, "%.0f")));
+  rows.push_back(Row(Msg(s, r, "insight.effort"), Score(c.effort, "%.1f / 7"), Score(p.effort, "%.1f / 7")));
   rows.push_back(Row(Msg(s, r, "insight.feedback"), std::to_string(c.feedback), std::to_string(p.feedback)));
   rows.push_back(Row(Msg(s, r, "insight.proactive"), Pct(c.proactive_take_up), Pct(p.proactive_take_up)));
   rows.push_back(Row(Msg(s, r, "insight.complaints"), std::to_string(c.complaints), std::to_string(p.complaints)));
@@ -139,8 +169,9 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   std::vector<std::pair<std::string, double>> drop;
   json funnel_rows = json::array();
   for (const auto& st : c.funnel) {
-    drop.push_back({st.step, st.dropoff_rate.value_or(0) * 100});
-    funnel_rows.push_back({{"cells", json::array({{{"value", st.step}, {"header", true}}, {{"value", st.service}},
+    drop.push_back({step_title(st.step), st.dropoff_rate.value_or(0) * 100});
+    funnel_rows.push_back({{"cells", json::array({{{"value", step_title(st.step)}, {"header", true}},
+                                                  {{"value", service_name(st.service)}},
                                                   {{"value", std::to_string(st.started)}, {"numeric", true}},
                                                   {{"value", std::to_string(st.done)}, {"numeric", true}},
                                                   {{"value", Pct(st.dropoff_rate)}, {"numeric", true}}})}});
@@ -148,8 +179,8 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   std::vector<std::pair<std::string, double>> delays;
   json agency_rows = json::array();
   for (const auto& a : c.agencies) {
-    delays.push_back({a.service, static_cast<double>(a.decision.median_hours.value_or(0)) / 24.0});
-    agency_rows.push_back({{"cells", json::array({{{"value", a.service}, {"header", true}},
+    delays.push_back({service_name(a.service), static_cast<double>(a.decision.median_hours.value_or(0)) / 24.0});
+    agency_rows.push_back({{"cells", json::array({{{"value", service_name(a.service)}, {"header", true}},
                                                   {{"value", std::to_string(a.delivered)}, {"numeric", true}},
                                                   {{"value", std::to_string(a.failed + a.dead_lettered)}, {"numeric", true}},
                                                   {{"value", Hours(a.decision.median_hours)}, {"numeric", true}},
@@ -158,7 +189,7 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   // What the background fold has counted so far.
   std::string as_of = Msg(s, r, "insight.as_of_none");
   if (auto when = s.insight->AsOf(); when.ok() && when->has_value()) {
-    as_of = Msg(s, r, "insight.as_of", {{"time", detail::VaultDateTime(**when, PageLanguage(r))}});
+    as_of = Msg(s, r, "insight.as_of", {{"time", detail::VaultDateTime(**when, lang)}});
   }
   auto comments = insight::Comments(s.insight->db(), filter, 20);
   json comment_list = json::array();
@@ -172,9 +203,9 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   if (!filter.channel.empty()) query += "&canal=" + filter.channel;
   if (!filter.departement.empty()) query += "&departement=" + filter.departement;
   if (!filter.commune.empty()) query += "&commune=" + filter.commune;
-  const std::string period = insight::DayToIso(filter.from_day) + " – " + insight::DayToIso(filter.to_day);
+  const std::string period = ShownDay(filter.from_day) + " – " + ShownDay(filter.to_day);
   const insight::Filter prev = insight::PreviousPeriod(filter);
-  const std::string prev_period = insight::DayToIso(prev.from_day) + " – " + insight::DayToIso(prev.to_day);
+  const std::string prev_period = ShownDay(prev.from_day) + " – " + ShownDay(prev.to_day);
   json data = {
       {"title", Msg(s, r, "insight.dashboard_title", {{"name", label}})},
       {"errors", errors},
@@ -190,7 +221,7 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
                                          {{"label", period}, {"numeric", true}},
                                          {{"label", prev_period}, {"numeric", true}}})},
                    {"rows", rows}}},
-      {"dropoff_chart", BarChart(Msg(s, r, "insight.dropoff_chart"), drop, "%")},
+      {"dropoff_chart", BarChart(Msg(s, r, "insight.dropoff_chart"), drop, "%", lang)},
       {"funnel", {{"caption", Msg(s, r, "insight.funnel_caption")},
                   {"head", json::array({{{"label", Msg(s, r, "insight.step")}}, {{"label", Msg(s, r, "insight.service")}},
                                         {{"label", Msg(s, r, "insight.step_started")}, {"numeric", true}},
@@ -198,7 +229,7 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
                                         {{"label", Msg(s, r, "insight.dropoff")}, {"numeric", true}}})},
                   {"rows", funnel_rows}}},
       {"has_funnel", !c.funnel.empty()},
-      {"delay_chart", BarChart(Msg(s, r, "insight.delay_chart"), delays, "j")},
+      {"delay_chart", BarChart(Msg(s, r, "insight.delay_chart"), delays, "j", lang)},
       {"agencies", {{"caption", Msg(s, r, "insight.agencies_caption")},
                     {"head", json::array({{{"label", Msg(s, r, "insight.service")}},
                                           {{"label", Msg(s, r, "insight.delivered")}, {"numeric", true}},

@@ -117,9 +117,11 @@ json ErrorsOf(const api::Services& s, const http::Request& r, const Status& st) 
     errors.push_back({{"field", field}, {"href", std::string("#") + field}, {"message", Msg(s, r, key)}});
   };
   const std::string reason(st.reason());
+  const bool duration =
+      reason == "auth.mandate_too_long" || reason == "auth.mandate_too_short" || reason == "auth.mandate_invalid";
   if (reason == "auth.holder_unknown") add("holder_code", "mandates.error_code");
   else if (reason == "auth.mandate_scope") add("scopes", "mandates.error_scopes");
-  else if (reason == "auth.mandate_too_long" || reason == "auth.mandate_invalid") add("duration_days", "mandates.error_duration");
+  else if (duration) add("duration_days", "mandates.error_duration");
   return errors;
 }
 

@@ -1,6 +1,7 @@
 #include "parcours/web/page.h"
 
 #include "parcours/app/config.h"
+#include "parcours/auth/principal.h"
 #include "parcours/base/log.h"
 #include "parcours/web/renderer.h"
 #include "parcours/web/static_files.h"
@@ -89,6 +90,11 @@ http::Response RenderPage(const api::Services& services, const http::Request& re
                    {"current", IsCurrent(request.path, item.href)}});
   }
   data["nav"] = std::move(nav);
+  // The staff spaces, for whoever may open them (and for staff not logged in yet): a usager,
+  // aidant or integrator would only meet a refusal there.
+  const auth::Principal* p = auth::PrincipalOf(request);
+  data["footer_agent"] = p == nullptr || p->HasRole(auth::Role::kAgent);
+  data["footer_pilot"] = p == nullptr || p->HasRole(auth::Role::kPilote);
 
   Result<std::string> html = renderer.RenderPage(page, data, lang);
   if (!html.ok()) return RenderFailure(html.status(), request);

@@ -16,6 +16,7 @@
 #include "parcours/console/console.h"
 #include "parcours/exchange/inbound.h"
 #include "parcours/exchange/outbox.h"
+#include "parcours/exchange/registry.h"
 #include "parcours/journeys/journeys.h"
 #include "parcours/vault/vault.h"
 #include "parcours/web/auth_pages.h"
@@ -74,29 +75,53 @@ json ChannelRadios(const api::Services& s, const http::Request& r, const std::st
           {"required", true}, {"options", options}};
 }
 
-// What the page shows of an event besides its label: the interaction's subject and note, the
-// step and its new status, the dossier's move.
+// What the page shows of an event besides its label, in words rather than ids: the interaction's
+// subject and note, the journey, the step and its new status, the declaration, the dossier's
+// move, what a life-event signal did.
 std::string EventDetail(const api::Services& s, const store::Event& e, const std::string& lang) {
   auto parsed = ParseJson(e.data_json);
   if (!parsed.ok() || !parsed->is_object()) return "";
   const json& d = *parsed;
+  const catalog::Catalog* catalog = s.journeys != nullptr ? &s.journeys->catalog() : nullptr;
+  auto event_title = [&](const std::string& id) {
+    const catalog::Event* event = catalog != nullptr ? catalog->FindEvent(id) : nullptr;
+    return event != nullptr ? event->title.In(lang) : id;
+  };
   if (e.type == "fr.parcours.interaction.recorded") {
     std::string note = d.value("note", "");
     return d.value("subject", "") + (note.empty() ? "" : " : " + note);
   }
   if (e.type == "fr.parcours.journey.step.status_changed") {
-    std::string step = d.value("step_id", "");
+    const std::string step_id = d.value("step_id", "");
+    const catalog::Event* event = catalog != nullptr ? catalog->FindEvent(d.value("event_id", "")) : nullptr;
+    const catalog::Step* step = event != nullptr ? event->FindStep(step_id) : nullptr;
     std::string to = d.value("to", "");
     auto status = journeys::ParseStepStatus(to);
-    return step + " → " + (status ? journeys::StepStatusLabel(*status).In(lang) : to);
+    return (step != nullptr ? step->title.In(lang) : step_id) + " → " +
+           (status ? journeys::StepStatusLabel(*status).In(lang) : to);
   }
-  if (e.type == "fr.parcours.delivery.status_changed") {
-    return d.value("service", "") + " : " + exchange::AgencyStatusLabel(d.value("from", ""), lang) + " → " +
+  if (e.type == "fr.parcours.delivery.status_changed" || e.type == "fr.parcours.declaration.submitted") {
+    auto tx = s.db->BeginRead();
+    if (!tx.ok()) return "";
+    if (e.type == "fr.parcours.declaration.submitted") {
+      auto bundle = exchange::GetBundle(**tx, d.value("bundle", ""));
+      return bundle.ok() ? (lang == "en" ? bundle->title_en : bundle->title_fr) : d.value("bundle", "");
+    }
+    auto service = exchange::GetService(**tx, d.value("service", ""));
+    return (service.ok() ? (lang == "en" ? service->name_en : service->name_fr) : d.value("service", "")) + " : " +
+           exchange::AgencyStatusLabel(d.value("from", ""), lang) + " → " +
            exchange::AgencyStatusLabel(d.value("to", ""), lang);
   }
-  if (e.type == "fr.parcours.declaration.submitted") return d.value("bundle", "");
-  if (e.type == "fr.parcours.journey.started") return d.value("event_id", d.value("evenement", ""));
-  (void)s;
+  if (e.type == "fr.parcours.journey.started") return event_title(d.value("event_id", d.value("evenement", "")));
+  if (e.type == "fr.parcours.signal.received" && catalog != nullptr) {
+    // The steps it does (journeys/sync.h): "Déclarer la naissance".
+    const std::string type = d.contains("signal") && d["signal"].is_object() ? d["signal"].value("type", "") : "";
+    for (const catalog::Event& event : catalog->events()) {
+      for (const catalog::Step& step : event.steps) {
+        if (step.fulfilled_by && step.fulfilled_by->signal == type) return step.title.In(lang);
+      }
+    }
+  }
   return "";
 }
 
@@ -134,7 +159,7 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
       if (rec.sensitive) display = detail::MaskSensitive(display);
       records.push_back({{"label", def ? (lang == "en" ? def->label_en : def->label_fr) : rec.name},
                          {"display", display},
-                         {"provenance", vault::DescribeProvenance(rec.provenance, lang)},
+                         {"provenance", vault::DescribeProvenance(rec.provenance, lang, /*to_person=*/false)},
                          {"updated", detail::VaultDate(rec.collected_at_ms)}});
     }
   }
@@ -191,7 +216,7 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
   auto events = console::Timeline(*s.db, person, 100,
                                   [&](std::string_view scope) { return p.HasMandateFor(person, now, scope); });
   if (!events.ok()) return RefusalPage(s, r, events.status());
-  api::ActorNamer namer(s, person);
+  api::ActorNamer namer(s, person, lang);
   for (const auto& e : *events) {
     const api::ActorLabel& who = namer.Name(e.actor);
     std::string by = who.kind == "self" ? Msg(s, r, "console.by_self", {{"person", name}})

@@ -419,7 +419,7 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
                                          : Msg(s, r, "vault.who_aidant", {{"name", label.name}});
               break;
             }
-            case vault::ActorKind::kPlatform: who = Msg(s, r, "vault.who_platform", {{"id", e.actor.id}}); break;
+            case vault::ActorKind::kPlatform: who = Msg(s, r, "vault.who_platform"); break;  // the purpose says why
           }
           const std::string action = Msg(s, r, "vault.action_" + std::string(vault::AccessActionName(e.action)));
           rows.push_back({{"when", detail::VaultDateTime(e.time_ms, c->lang)},

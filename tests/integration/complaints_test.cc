@@ -65,6 +65,7 @@ TEST_F(ComplaintsTest, FiledByTheUsagerResolvedByTheAgentCountedForThePilote) {
   EXPECT_EQ(bad.Header("Content-Type"), "application/problem+json");
   EXPECT_EQ(bad.Json()["code"], "complaints.invalid");
   EXPECT_EQ(bad.Json()["errors"].size(), 3u) << bad.body;
+  for (const auto& e : bad.Json()["errors"]) EXPECT_FALSE(e.value("reason", "").empty()) << e.dump();
   HttpResponse unknown = usager.PostJson(base, {{"service", "poudlard"}, {"category", "delai"},
                                                 {"text", "Je n'ai jamais reçu de réponse."}}, u);
   EXPECT_EQ(unknown.status, 404) << unknown.body;
@@ -85,6 +86,10 @@ TEST_F(ComplaintsTest, FiledByTheUsagerResolvedByTheAgentCountedForThePilote) {
   EXPECT_EQ(c["sla_days"], 45);
   EXPECT_EQ(Millis(c["acknowledgement"]["due"]) - Millis(c["acknowledgement"]["received"]),
             int64_t{45} * 24 * 3600 * 1000);
+  // The message gives the date as people read it (JJ/MM/AAAA), not as the field does.
+  static const std::regex french_date("au plus tard le [0-9]{2}/[0-9]{2}/[0-9]{4}\\.$");
+  EXPECT_TRUE(std::regex_search(c["acknowledgement"]["message"].get<std::string>(), french_date))
+      << c["acknowledgement"]["message"];
   EXPECT_EQ(usager.Get(base).Json()["complaints"].size(), 1u);
   // The usager cannot handle it.
   EXPECT_EQ(usager.Post("/api/v1/organisations/caf/complaints/" + id + "/take", "", "application/json", u).status,

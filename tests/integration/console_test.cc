@@ -173,8 +173,16 @@ TEST_F(ConsoleTest, AgentWorksTheQueueAndThePersonSeesTheSameStatus) {
   }
   EXPECT_EQ(moves_by_agent, 2);
 
-  // The person view reads the vault as the agent: the person sees it in the access log.
-  EXPECT_EQ(agent.Get("/agent/personnes/" + decl.person).status, 200);
+  // The person view reads the vault as the agent: the person sees it in the access log. It speaks
+  // of the person, not to them, and in words rather than ids.
+  HttpResponse view = agent.Get("/agent/personnes/" + decl.person);
+  EXPECT_EQ(view.status, 200);
+  EXPECT_NE(view.body.find("Déclaré par la personne"), std::string::npos);
+  EXPECT_EQ(view.body.find("Déclaré par vous"), std::string::npos);
+  EXPECT_EQ(view.body.find("elle-même"), std::string::npos);
+  EXPECT_NE(view.body.find("Déclarer mon changement"), std::string::npos);  // the bundle's title
+  EXPECT_EQ(view.body.find("caf.adresse"), std::string::npos);
+  EXPECT_EQ(view.body.find("fr.parcours."), std::string::npos);
   bool agent_read = false;
   const json log = usager.Get("/api/v1/me/vault/access-log").Json();
   for (const auto& e : log["entries"]) {

@@ -160,6 +160,9 @@ TEST_F(JourneysVault, SecondJourneyAsksNothingAlreadyKnown) {
   // Feedback links at the end of the journey and of each step.
   auto plan = client_->Get(journey);
   EXPECT_THAT(plan.body, HasSubstr("href=\"/avis?parcours=demenager\""));
+  // The staff spaces are not offered to a usager (the anonymous home page offers them: SiteTest).
+  EXPECT_THAT(plan.body, Not(HasSubstr("href=\"/agent\"")));
+  EXPECT_THAT(plan.body, Not(HasSubstr("href=\"/pilote\"")));
   auto step = client_->Get(journey + "/etapes/adresse-impots");
   EXPECT_THAT(step.body, HasSubstr("/avis?parcours=demenager&amp;etape=adresse-impots&amp;service=dgfip"));
 

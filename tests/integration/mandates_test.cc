@@ -79,8 +79,10 @@ TEST_F(MandatesTest, WhatTheAidantReachesFollowsThePersonsMandates) {
 
   // A new mandate limited to declarations: declarations yes, the vault no.
   HttpResponse granted =
-      usager.PostJson(mandates, {{"holder_code", code}, {"scopes", {"declarations"}}, {"duration_days", 7}}, u_headers);
+      usager.PostJson(mandates, {{"holder_code", code}, {"scopes", {"declarations", "declarations"}}, {"duration_days", 7}},
+                      u_headers);
   ASSERT_EQ(granted.status, 201) << granted.body;
+  EXPECT_EQ(granted.Json()["scopes"], json::array({"declarations"}));  // each scope once
   EXPECT_EQ(granted.Json()["holder"]["name"], "Aidant (démonstration)");
   EXPECT_EQ(aidant.Get(declarations).status, 200);
   EXPECT_EQ(aidant.Get(vault).status, 403);
@@ -91,6 +93,9 @@ TEST_F(MandatesTest, WhatTheAidantReachesFollowsThePersonsMandates) {
   EXPECT_EQ(too_long.status, 422);  // field errors: the http layer's 422
   EXPECT_THAT(too_long.Header("content-type"), HasSubstr("application/problem+json"));
   EXPECT_EQ(too_long.Json()["code"], "auth.mandate_too_long");
+  EXPECT_EQ(usager.PostJson(mandates, {{"holder_code", code}, {"scopes", {"vault"}}, {"duration_days", 0}}, u_headers)
+                .Json()["code"],
+            "auth.mandate_too_short");
   HttpResponse unknown =
       usager.PostJson(mandates, {{"holder_code", "0000-0000"}, {"scopes", {"vault"}}, {"duration_days", 1}}, u_headers);
   EXPECT_EQ(unknown.status, 404);

@@ -60,6 +60,17 @@ TEST_F(VaultTest, OwnerWritesReadsExportsThroughTheApi) {
   EXPECT_EQ(bad.Json()["errors"][0]["field"], "banque . IBAN");
   EXPECT_EQ(bad.Json()["errors"][0]["reason"], "iban_checksum");  // for pages in other languages
   EXPECT_EQ(client.Get("/api/v1/me/vault").Json()["attributes"].size(), 0u);
+  EXPECT_EQ(client.Get("/api/v1/me/vault/history/zzz").status, 404);
+  // A number where a text is expected, a count with decimals: refused too, with their reasons.
+  HttpResponse typed = client.PutJson(
+      "/api/v1/me/vault/attributes", {{"attributes", {{"individu . nom", 42}, {"foyer . enfants à charge", 1.5}}}},
+      headers);
+  EXPECT_EQ(typed.status, 422) << typed.body;
+  EXPECT_EQ(typed.Json()["errors"][0]["reason"], "wrong_type");
+  EXPECT_EQ(client.PutJson("/api/v1/me/vault/attributes", {{"attributes", {{"foyer . enfants à charge", 1.5}}}}, headers)
+                .Json()["errors"][0]["reason"],
+            "not_integer");
+  EXPECT_EQ(client.Get("/api/v1/me/vault").Json()["attributes"].size(), 0u);
 
   HttpResponse ok = client.PutJson(
       "/api/v1/me/vault/attributes",

@@ -61,18 +61,20 @@ struct ActorLabel {
   std::string name;  // display name ("" for self: the page says "vous" / "la personne")
 };
 
-// Names the actors of `person_id`'s events (users through auth, organisations and services by
-// id), remembering each answer. One per request; not thread-safe.
+// Names the actors of `person_id`'s events (users through auth, organisations by the catalogue's
+// name, services by the registry's, in `lang`), remembering each answer. One per request; not
+// thread-safe.
 class ActorNamer {
  public:
-  ActorNamer(const Services& services, std::string person_id)
-      : services_(services), person_id_(std::move(person_id)) {}
+  ActorNamer(const Services& services, std::string person_id, std::string lang = "fr")
+      : services_(services), person_id_(std::move(person_id)), lang_(std::move(lang)) {}
   const ActorLabel& Name(const std::string& actor);
 
  private:
   ActorLabel Resolve(const std::string& actor);
   const Services& services_;
   std::string person_id_;
+  std::string lang_;
   std::map<std::string, ActorLabel> cache_;
 };
 

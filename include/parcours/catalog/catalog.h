@@ -68,6 +68,7 @@ struct Question {
   std::string unit;  // Publicodes unit of a number ("€/mois", "an"), may be empty
   std::optional<double> min;
   std::optional<double> max;
+  bool integer = false;         // kNumber: whole numbers only (a count, an age): `integer: true`
   std::vector<Choice> choices;  // kChoice only
   // Sealed at rest in the vault (income, health, disability): `sensitive: true` in YAML.
   bool sensitive = false;

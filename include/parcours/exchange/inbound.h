@@ -62,7 +62,8 @@ struct SignalResult {
 // Validates a CloudEvent (specversion "1.0", id, source, type, subject = the person id, time
 // optional, data an object, at most 64 KiB serialised) posted by `organisation`, records it
 // once per (source, id) as the event "fr.parcours.signal.received" whose data carries the
-// signal, so that journeys and proactive triggers react to it.
+// signal, so that journeys and proactive triggers react to it. A subject that is not a person
+// of the vault (unknown or erased) is refused: exchange.unknown_person (NotFound).
 Result<SignalResult> AcceptSignal(store::Database& db, const Clock& clock, const std::string& organisation,
                                   const nlohmann::json& cloud_event);
 

@@ -7,10 +7,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "parcours/base/status.h"
 #include "parcours/store/store.h"
@@ -40,6 +42,14 @@ struct FeedbackInput {
   bool link_identity = false; // the person consents to link this answer to them
 };
 
+// What the catalogue holds, for Submit to refuse answers about a journey, a step or a service
+// it does not know (set by `parcours serve`; without it, only their form is checked).
+struct FeedbackReferences {
+  std::function<bool(std::string_view life_event)> life_event;
+  std::function<bool(std::string_view life_event, std::string_view step)> step;
+  std::function<bool(std::string_view service)> service;  // an administration
+};
+
 struct FeedbackLimits {
   int per_window = 5;             // answers accepted per client and window
   int64_t window_ms = 3'600'000;  // one hour
@@ -55,6 +65,8 @@ class FeedbackService {
   // kResourceExhausted "insight.feedback_rate_limited" past the per-client limit.
   // Returns the event id.
   Result<std::string> Submit(const std::string& client, const std::string& person_id, const FeedbackInput& input);
+  // Before serving (not thread-safe with Submit).
+  void SetReferences(FeedbackReferences references) { references_ = std::move(references); }
 
  private:
   Status Admit(const std::string& client, int64_t now);
@@ -62,6 +74,7 @@ class FeedbackService {
   store::Database& db_;
   const Clock& clock_;
   FeedbackLimits limits_;
+  FeedbackReferences references_;
   std::mutex mu_;
   struct Window {
     int64_t start_ms = 0;

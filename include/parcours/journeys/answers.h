@@ -18,6 +18,7 @@ namespace parcours::journeys {
 // The reasons of the field errors below (FieldError::reason), stable and language-free, so a
 // page words them in its own language; their parameters (FieldError::params) are listed.
 inline constexpr char kNotANumber[] = "not_a_number";
+inline constexpr char kNotInteger[] = "not_integer";         // a count or an age with decimals
 inline constexpr char kOutOfRange[] = "out_of_range";        // "min" and/or "max" (canonical numbers)
 inline constexpr char kNotBoolean[] = "not_boolean";
 inline constexpr char kUnknownChoice[] = "unknown_choice";

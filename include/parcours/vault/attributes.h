@@ -43,7 +43,8 @@ struct AttributeDef {
   bool sensitive = false;  // encrypted at rest (NIR, IBAN, health, disability, income)
   std::string unit;        // numbers: Publicodes unit appended in the situation
   std::optional<double> min, max;    // numbers
-  bool not_in_future = false;        // dates
+  bool integer = false;              // numbers: whole numbers only
+  int max_days_ahead = -1;           // dates: latest accepted, in days after today (0: not in the future; -1: no limit)
   std::vector<std::string> choices;  // enums
   // Retention: values are valid for this many days after collection (0 = no limit).
   int valid_days = 0;
@@ -78,8 +79,9 @@ struct Provenance {
 };
 std::string_view ProvenanceKindName(ProvenanceKind kind);  // "declared", "franceconnect", ...
 Result<ProvenanceKind> ParseProvenanceKind(std::string_view text);
-// "Déclaré par vous", "FranceConnect", "Transmis par CAF", "Saisi par un agent (<id>)".
-std::string DescribeProvenance(const Provenance& p, std::string_view lang = "fr");
+// "Déclaré par vous", "FranceConnect", "Transmis par CAF", "Saisi par un agent (<id>)"; to
+// someone other than the person (`to_person` false: an agent), "Déclaré par la personne".
+std::string DescribeProvenance(const Provenance& p, std::string_view lang = "fr", bool to_person = true);
 
 enum class Verification { kUnverified, kVerified };
 std::string_view VerificationName(Verification v);  // "unverified", "verified"

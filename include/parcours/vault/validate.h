@@ -17,6 +17,7 @@ namespace parcours::vault {
 // The reasons of the vault's field errors (FieldError::reason), stable and language-free, so
 // a page words them in its own language; their parameters (FieldError::params) are listed.
 inline constexpr char kNotANumber[] = "not_a_number";
+inline constexpr char kNotInteger[] = "not_integer";
 inline constexpr char kOutOfRange[] = "out_of_range";  // "min" or "max" (canonical number)
 inline constexpr char kNotBoolean[] = "not_boolean";
 inline constexpr char kEmptyValue[] = "empty";
@@ -25,7 +26,9 @@ inline constexpr char kForbiddenCharacters[] = "forbidden_characters";
 inline constexpr char kUnknownChoice[] = "unknown_choice";  // "choices" (", "-separated)
 inline constexpr char kBadDate[] = "bad_date";              // not JJ/MM/AAAA nor AAAA-MM-JJ
 inline constexpr char kNonexistentDate[] = "nonexistent_date";
+inline constexpr char kDateOutOfRange[] = "date_out_of_range";  // before 1900 or after 2200
 inline constexpr char kFutureDate[] = "future_date";
+inline constexpr char kDateTooFarAhead[] = "date_too_far_ahead";  // "max_days_ahead"
 inline constexpr char kFutureBirthDate[] = "future_birth_date";
 inline constexpr char kNirFormat[] = "nir_format";
 inline constexpr char kNirFirstDigit[] = "nir_first_digit";

@@ -182,6 +182,8 @@ class Vault {
                                                                  const std::string& person_id,
                                                                  const std::vector<std::string>& names,
                                                                  const Purpose& purpose) = 0;
+  // Every version of `name`, newest first. Errors: vault.unknown_attribute (NotFound) for a name
+  // the registry does not hold.
   virtual Result<std::vector<AttributeRecord>> History(const Actor& actor, const std::string& person_id,
                                                        const std::string& name) = 0;
   virtual Status Delete(const Actor& actor, const std::string& person_id, const std::string& name) = 0;
@@ -222,6 +224,10 @@ class Vault {
   explicit Vault(std::shared_ptr<const AttributeRegistry> registry) : registry_(std::move(registry)) {}
   std::shared_ptr<const AttributeRegistry> registry_;
 };
+
+// True when `person_id` is a person of the vault, not erased: for the modules that accept data
+// about a person from outside (an agency's signal), checked in their own transaction.
+Result<bool> IsLivePerson(store::Transaction& tx, const std::string& person_id);
 
 // `db` and `clock` must outlive the vault; the vault keeps its own copy of `keys`.
 std::unique_ptr<Vault> NewVault(store::Database& db, const Clock& clock, KeyRing keys,

@@ -72,7 +72,8 @@ void RegisterOwnRoutes(http::Router& router, const Services& s) {
                  return Fail(InvalidArgument("vault.bad_body", "Corps attendu : {\"attributes\": {nom: valeur}}."), r);
                }
                std::vector<vault::AttributeWrite> writes;
-               Status wrong_types = InvalidArgument("vault.invalid_values", "Certaines informations ne sont pas valides.");
+               Status wrong_types =
+                   InvalidArgument("vault.invalid_values", "Certaines informations ne sont pas valides.");
                for (const auto& [name, value] : (*body)["attributes"].items()) {
                  if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
                    return Fail(InvalidArgument("vault.bad_body", "Chaque valeur est un texte, un nombre ou un booléen.")

@@ -156,7 +156,8 @@ int Serve(const Config& input, const std::string& port_file) {
   const store::FollowOptions sync_options;
   store::FollowingThread journey_sync(
       [&db, &journey_service, &sync_options] {
-        Result<journeys::SyncReport> r = journeys::RunJourneySync(**db, journey_service, SystemClock::Get(), sync_options);
+        Result<journeys::SyncReport> r =
+            journeys::RunJourneySync(**db, journey_service, SystemClock::Get(), sync_options);
         if (!r.ok()) log::Warn("journey sync", {{"reason", r.status().reason()}, {"error", r.status().message()}});
       },
       sync_options.poll_ms);

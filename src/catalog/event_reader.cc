@@ -23,7 +23,8 @@ void CheckAttribute(YamlReader& r, const EventContext& ctx, const YAML::Node& at
 Question ReadQuestion(YamlReader& r, const YAML::Node& q, const EventContext& ctx) {
   Question out;
   out.pos = r.Pos(q);
-  if (!r.ExpectMap(q, "question", {"rule", "label", "hint", "type", "unit", "min", "max", "integer", "choices", "sensitive"})) {
+  if (!r.ExpectMap(q, "question",
+                   {"rule", "label", "hint", "type", "unit", "min", "max", "integer", "choices", "sensitive"})) {
     return out;
   }
   out.rule = r.RequiredString(q, "rule");
@@ -48,7 +49,9 @@ Question ReadQuestion(YamlReader& r, const YAML::Node& q, const EventContext& ct
   if (const YAML::Node integer = q["integer"]) {
     const std::string v = integer.IsScalar() ? integer.Scalar() : "";
     if (v != "true" && v != "false") r.Error(integer, "« integer » vaut true ou false.");
-    if (out.type != QuestionType::kNumber) r.Error(integer, "« integer » ne vaut que pour une question de type number.");
+    if (out.type != QuestionType::kNumber) {
+      r.Error(integer, "« integer » ne vaut que pour une question de type number.");
+    }
     out.integer = v == "true";
   }
   if (const YAML::Node choices = q["choices"]) {
@@ -199,7 +202,8 @@ Step ReadStep(YamlReader& r, const YAML::Node& s, const EventContext& ctx, Json*
   if (!step.online_url.empty() && step.online_url.rfind("https://", 0) != 0) {
     r.Error(s["online_url"], "« online_url » doit commencer par https://.");
   }
-  if (const YAML::Node f = s["fulfilled_by"]; f && r.ExpectMap(f, "fulfilled_by", {"declaration", "service", "signal"})) {
+  const YAML::Node f = s["fulfilled_by"];
+  if (f && r.ExpectMap(f, "fulfilled_by", {"declaration", "service", "signal"})) {
     Fulfilment fulfilment{r.OptionalString(f, "declaration"), r.OptionalString(f, "service"),
                           r.OptionalString(f, "signal")};
     const int given = !fulfilment.declaration.empty() + !fulfilment.service.empty() + !fulfilment.signal.empty();

@@ -269,7 +269,8 @@ TEST_F(JourneySyncTest, ADeclarationAndTheAgenciesStatusesMoveTheMovesSteps) {
   Append("fr.parcours.declaration.submitted",
          {{"bundle", "changement-adresse"},
           {"recipients", Json::array({{{"service", "caf.adresse"}, {"attributes", {"adresse . commune"}}},
-                                      {{"service", "cpam.adresse"}, {"attributes", Json::array()}},  // consented nothing
+                                      // consented nothing:
+                                      {{"service", "cpam.adresse"}, {"attributes", Json::array()}},
                                       {{"service", "impots.adresse"}, {"attributes", {"adresse . commune"}}},
                                       {{"service", "retraite.adresse"}, {"attributes", {"adresse . commune"}}}})}});
   EXPECT_EQ(Sync(), 2);

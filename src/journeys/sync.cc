@@ -45,7 +45,9 @@ std::vector<Advance> AdvancesOf(const store::Event& e) {
       out.push_back({{{}, {}, TextAt(*signal, "type")}, StepStatus::kDone});
     }
   }
-  std::erase_if(out, [](const Advance& a) { return a.by.declaration.empty() && a.by.service.empty() && a.by.signal.empty(); });
+  std::erase_if(out, [](const Advance& a) {
+    return a.by.declaration.empty() && a.by.service.empty() && a.by.signal.empty();
+  });
   return out;
 }
 

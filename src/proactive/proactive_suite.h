@@ -113,7 +113,8 @@ TEST_P(ProactiveTest, AssessmentFollowsThePublishedRules) {
   poorer["foyer . ressources mensuelles"] = "900";
   EXPECT_EQ(AssessOne("complementaire-sante-solidaire", poorer)->eligibility, Eligibility::kEligible);
   // Nadia (story 3): 58, out of work, 500 € a month: the RSA as well as the CSS.
-  const Answers nadia = {{"personne . salarié", "non"}, {"personne . âge", "58"}, {"foyer . ressources mensuelles", "500"}};
+  const Answers nadia = {
+      {"personne . salarié", "non"}, {"personne . âge", "58"}, {"foyer . ressources mensuelles", "500"}};
   EXPECT_EQ(AssessOne("rsa", nadia)->eligibility, Eligibility::kEligible);
   EXPECT_EQ(AssessOne("complementaire-sante-solidaire", nadia)->eligibility, Eligibility::kEligible);
   EXPECT_EQ(AssessOne("rsa", kLea)->eligibility, Eligibility::kNotEligible);

@@ -61,8 +61,8 @@ std::string Encode(const std::string& v) {
 
 
 // A horizontal bar chart (SVG): one bar per row, value / max of the rows.
-json BarChart(const std::string& title, const std::vector<std::pair<std::string, double>>& bars, const std::string& unit,
-              std::string_view lang) {
+json BarChart(const std::string& title, const std::vector<std::pair<std::string, double>>& bars,
+              const std::string& unit, std::string_view lang) {
   double max = 0;
   for (const auto& [label, v] : bars) max = std::max(max, v);
   json items = json::array();
@@ -155,9 +155,12 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   rows.push_back(Row(Msg(s, r, "insight.dlnuf_reasked"), std::to_string(c.fields_reasked) + " (" + Pct(c.reasked_rate) + ")",
                      std::to_string(p.fields_reasked) + " (" + Pct(p.reasked_rate) + ")"));
   rows.push_back(Row(Msg(s, r, "insight.dlnuf_prefilled"), Pct(c.prefilled_rate), Pct(p.prefilled_rate)));
-  rows.push_back(Row(Msg(s, r, "insight.satisfaction"), Score(c.satisfaction, "%.1f / 10"), Score(p.satisfaction, "%.1f / 10")));
-  rows.push_back(Row(Msg(s, r, "insight.ease"), Score(c.ease, "%.1f / 10"), Score(p.ease, "%.1f / 10")));
-  rows.push_back(Row(Msg(s, r, "insight.clarity"), Score(c.clarity, "%.1f / 10"), Score(p.clarity, "%.1f / 10")));
+  rows.push_back(Row(Msg(s, r, "insight.satisfaction"), Score(c.satisfaction, "%.1f / 10"),
+                     Score(p.satisfaction, "%.1f / 10")));
+  rows.push_back(Row(Msg(s, r, "insight.ease"), Score(c.ease, "%.1f / 10"),
+                     Score(p.ease, "%.1f / 10")));
+  rows.push_back(Row(Msg(s, r, "insight.clarity"), Score(c.clarity, "%.1f / 10"),
+                     Score(p.clarity, "%.1f / 10")));
   rows.push_back(Row(Msg(s, r, "insight.help_reached"), Pct(c.help_reached_rate), Pct(p.help_reached_rate)));
   rows.push_back(Row(Msg(s, r, "insight.nps"), Score(c.nps, "%.0f"), Score(p.nps, "%.0f")));
   rows.push_back(Row(Msg(s, r, "insight.effort"), Score(c.effort, "%.1f / 7"), Score(p.effort, "%.1f / 7")));

@@ -265,7 +265,8 @@ TEST_F(ExchangeE2E, ChangeOfAddressReachesSixAgenciesEachWithWhatItNeedsAndStatu
     std::this_thread::sleep_for(200ms);
   }
   EXPECT_EQ(steps["declaration-adresse"], "terminee");
-  for (const char* step : {"adresse-caf", "adresse-assurance-maladie", "adresse-impots", "adresse-retraite", "energie"}) {
+  for (const char* step :
+       {"adresse-caf", "adresse-assurance-maladie", "adresse-impots", "adresse-retraite", "energie"}) {
     EXPECT_EQ(steps[step], "terminee") << step;
   }
   EXPECT_EQ(steps["adresse-france-travail"], "non_concernee");

@@ -79,7 +79,8 @@ TEST_F(MandatesTest, WhatTheAidantReachesFollowsThePersonsMandates) {
 
   // A new mandate limited to declarations: declarations yes, the vault no.
   HttpResponse granted =
-      usager.PostJson(mandates, {{"holder_code", code}, {"scopes", {"declarations", "declarations"}}, {"duration_days", 7}},
+      usager.PostJson(mandates,
+                      {{"holder_code", code}, {"scopes", {"declarations", "declarations"}}, {"duration_days", 7}},
                       u_headers);
   ASSERT_EQ(granted.status, 201) << granted.body;
   EXPECT_EQ(granted.Json()["scopes"], json::array({"declarations"}));  // each scope once

@@ -67,9 +67,9 @@ TEST_F(VaultTest, OwnerWritesReadsExportsThroughTheApi) {
       headers);
   EXPECT_EQ(typed.status, 422) << typed.body;
   EXPECT_EQ(typed.Json()["errors"][0]["reason"], "wrong_type");
-  EXPECT_EQ(client.PutJson("/api/v1/me/vault/attributes", {{"attributes", {{"foyer . enfants à charge", 1.5}}}}, headers)
-                .Json()["errors"][0]["reason"],
-            "not_integer");
+  HttpResponse decimals =
+      client.PutJson("/api/v1/me/vault/attributes", {{"attributes", {{"foyer . enfants à charge", 1.5}}}}, headers);
+  EXPECT_EQ(decimals.Json()["errors"][0]["reason"], "not_integer");
   EXPECT_EQ(client.Get("/api/v1/me/vault").Json()["attributes"].size(), 0u);
 
   HttpResponse ok = client.PutJson(

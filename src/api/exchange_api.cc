@@ -22,7 +22,7 @@ nlohmann::json DeliveryJson(const exchange::DeliveryView& d, const std::string& 
   nlohmann::json j = {{"id", d.id},
             {"person_id", d.person_id},
             {"service", d.service_id},
-            {"service_name", d.service_name},
+            {"service_name", d.ServiceName(lang)},
             {"organisation", d.organisation},
             {"transport_state", d.state},
             {"attempts", d.attempts},

@@ -1,5 +1,6 @@
 // The complaints suite on SQLite, and the text checks.
 #include "complaints_suite.h"
+#include "parcours/base/utf8.h"
 #include "text.h"
 
 namespace parcours::complaints {
@@ -10,7 +11,7 @@ namespace {
 
 TEST(ComplaintText, TrimsCountsCharactersAndNamesTheProblem) {
   EXPECT_EQ(detail::Trim("  \n bonjour\t "), "bonjour");
-  EXPECT_EQ(detail::CountChars("été"), 3u);
+  EXPECT_EQ(Utf8Length("été"), 3u);
   auto check = [](std::string_view text, std::size_t min, std::size_t max, std::string_view what) {
     auto e = detail::CheckText("texte", text, min, max, what);
     return e ? e->message + " [" + e->reason + "]" : std::string();

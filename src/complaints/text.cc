@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <map>
 
+#include "parcours/base/utf8.h"
+
 namespace parcours::complaints::detail {
 namespace {
 
@@ -48,12 +50,6 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(b, e - b));
 }
 
-std::size_t CountChars(std::string_view text) {
-  std::size_t n = 0;
-  for (char ch : text) n += (static_cast<unsigned char>(ch) & 0xc0) != 0x80;
-  return n;
-}
-
 std::optional<FieldError> CheckText(std::string_view field, std::string_view text, std::size_t min, std::size_t max,
                                     std::string_view what) {
   const std::string w(what);
@@ -61,7 +57,7 @@ std::optional<FieldError> CheckText(std::string_view field, std::string_view tex
     return FieldError{std::string(field), std::move(message), reason, std::move(params)};
   };
   if (!CleanUtf8(text)) return error(w + " contient des caractères non autorisés.", "invalid_characters");
-  const std::size_t n = CountChars(text);
+  const std::size_t n = Utf8Length(text);
   if (n == 0 && min > 0) return error(w + " est obligatoire.", "required");
   if (n < min) {
     return error(w + " doit compter au moins " + std::to_string(min) + " caractères.", "too_short",

@@ -21,7 +21,5 @@ std::string Trim(std::string_view text);
 std::optional<FieldError> CheckText(std::string_view field, std::string_view text, std::size_t min, std::size_t max,
                                     std::string_view what);
 
-// The number of characters (code points) of valid UTF-8 `text`.
-std::size_t CountChars(std::string_view text);
 
 }  // namespace parcours::complaints::detail

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "parcours/base/clock.h"
+#include "parcours/base/utf8.h"
 #include "parcours/store/store.h"
 
 namespace parcours::console {
@@ -33,8 +34,8 @@ Result<std::string> RecordInteraction(store::Database& db, const Clock& clock, c
   const std::string subject = Trim(in.subject);
   const std::string note = Trim(in.note);
   if (subject.empty()) return Bad("objet", "Indiquez l'objet de l'échange.");
-  if (subject.size() > kMaxSubject) return Bad("objet", "L'objet compte 200 caractères au plus.");
-  if (note.size() > kMaxNote) return Bad("note", "La note compte 2000 caractères au plus.");
+  if (Utf8Length(subject) > kMaxSubject) return Bad("objet", "L'objet compte 200 caractères au plus.");
+  if (Utf8Length(note) > kMaxNote) return Bad("note", "La note compte 2000 caractères au plus.");
   std::string id;
   Status st = db.InTransaction([&](store::Transaction& tx) -> Status {
     store::Event ev;

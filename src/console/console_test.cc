@@ -120,6 +120,13 @@ TEST_F(ConsoleTest, RefusesBadInteractionsWithTheField) {
     EXPECT_EQ(id.status().field_errors()[0].field, field);
   }
   EXPECT_TRUE(Timeline(*db_, "p-1")->empty());  // nothing recorded
+  // The limits count characters: 2000 accented ones (4000 bytes) are a note of 2000 characters.
+  Interaction accented = Valid();
+  accented.subject.clear();
+  accented.note.clear();
+  for (int i = 0; i < 200; ++i) accented.subject += "é";
+  for (int i = 0; i < 2000; ++i) accented.note += "é";
+  EXPECT_TRUE(RecordInteraction(*db_, clock_, accented).ok());
 }
 
 }  // namespace

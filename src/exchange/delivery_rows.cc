@@ -8,7 +8,8 @@ Result<std::vector<DeliveryView>> QueryDeliveries(store::Transaction& tx, const 
                                                   std::initializer_list<store::Value> params) {
   ASSIGN_OR_RETURN(
       store::Rows rows,
-      tx.Query("SELECT d.id, d.request_id, d.person_id, d.service_id, s.name_fr, s.organisation, s.expected_delay_days, d.state, "
+      tx.Query("SELECT d.id, d.request_id, d.person_id, d.service_id, s.name_fr, s.name_en, s.organisation, "
+               "s.expected_delay_days, d.state, "
                "d.attempts, d.last_error, d.next_attempt_ms, d.delivered_ms, d.agency_status, d.agency_message, "
                "d.agency_reference, d.attributes, d.created_ms, d.updated_ms "
                "FROM exchange_deliveries d JOIN exchange_services s ON s.id = d.service_id WHERE " +
@@ -23,6 +24,7 @@ Result<std::vector<DeliveryView>> QueryDeliveries(store::Transaction& tx, const 
     v.person_id = r.Text("person_id");
     v.service_id = r.Text("service_id");
     v.service_name = r.Text("name_fr");
+    v.service_name_en = r.Text("name_en");
     v.organisation = r.Text("organisation");
     v.expected_delay_days = static_cast<int>(r.Int("expected_delay_days"));
     v.state = r.Text("state");

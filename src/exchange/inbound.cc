@@ -5,6 +5,7 @@
 #include <set>
 
 #include "parcours/base/clock.h"
+#include "parcours/base/utf8.h"
 #include "parcours/store/events.h"
 #include "parcours/store/store.h"
 #include "parcours/vault/vault.h"
@@ -58,11 +59,11 @@ Result<bool> UpdateDeliveryStatus(store::Database& db, const Clock& clock, const
                            "Statut inconnu : recue, en_instruction, informations_demandees, acceptee, refusee ou payee.")
         .WithField("status", "Statut inconnu.");
   }
-  if (update.message.size() > 2000) {
+  if (Utf8Length(update.message) > 2000) {
     return InvalidArgument("exchange.message_too_long", "Le message dépasse 2000 caractères.")
         .WithField("message", "2000 caractères au plus.");
   }
-  if (update.reference.size() > 100) {
+  if (Utf8Length(update.reference) > 100) {
     return InvalidArgument("exchange.reference_too_long", "La référence dépasse 100 caractères.")
         .WithField("reference", "100 caractères au plus.");
   }

@@ -85,7 +85,7 @@ Result<std::string> FeedbackService::Submit(const std::string& client, const std
   if (!in.effort.empty() && !effort) {
     refuse("effort", "out_of_range", "Choisissez une note entière de 1 à 7.", {{"min", "1"}, {"max", "7"}});
   }
-  if (in.comment.size() > 2000) {
+  if (Utf8Length(in.comment) > 2000) {
     refuse("commentaire", "too_long", "Le commentaire ne peut pas dépasser 2000 caractères.", {{"max", "2000"}});
   } else if (!IsValidUtf8(in.comment)) {
     refuse("commentaire", "invalid_characters", "Le commentaire contient des caractères invalides.");

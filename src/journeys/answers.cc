@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "parcours/base/utf8.h"
+
 namespace parcours::journeys {
 namespace {
 
@@ -101,7 +103,7 @@ Result<std::string> CanonicalAnswer(const Question& q, std::string_view raw_in, 
       if (CivilDate::Parse(raw)) return raw;
       return AnswerError(field, kBadDate, "« " + q.label.fr + " » : saisissez une date existante au format AAAA-MM-JJ.");
     case QuestionType::kText:
-      if (raw.size() > kMaxTextAnswer) {
+      if (Utf8Length(raw) > kMaxTextAnswer) {
         return AnswerError(field, kTooLong,
                            "« " + q.label.fr + " » : " + std::to_string(kMaxTextAnswer) + " caractères au plus.",
                            {{"max", std::to_string(kMaxTextAnswer)}});

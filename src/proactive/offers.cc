@@ -267,6 +267,36 @@ Result<Accepted> OfferService::Accept(const journeys::Actor& actor, const std::s
   return Accepted{offer, offer.journey_id, e.step_id};
 }
 
+Result<int> OfferService::TakenUpThroughStep(const journeys::Actor& actor, const std::string& person_id,
+                                             std::string_view event_id, std::string_view step_id,
+                                             const std::string& journey_id) {
+  int closed = 0;
+  for (const Entitlement& e : entitlements_.list()) {
+    if (e.event_id != event_id || e.step_id != step_id) continue;
+    RETURN_IF_ERROR(db_.InTransaction([&](store::Transaction& tx) -> Status {
+      ASSIGN_OR_RETURN(store::Rows rows, tx.Query("SELECT id FROM proactive_offers WHERE person_id = $1 AND "
+                                                  "entitlement_id = $2 AND status = 'proposee'",
+                                                  {person_id, e.id}));
+      for (const store::Row& row : rows) {
+        const int64_t now = clock_.NowMillis();
+        ASSIGN_OR_RETURN(int64_t n, tx.Execute("UPDATE proactive_offers SET status = 'acceptee', journey_id = $1, "
+                                               "decided_ms = $2 WHERE id = $3 AND status = 'proposee'",
+                                               {journey_id, now, row.Text(0)}));
+        if (n == 0) continue;
+        Offer offer;
+        offer.id = row.Text(0);
+        offer.person_id = person_id;
+        offer.entitlement_id = e.id;
+        RETURN_IF_ERROR(AppendOfferEvent(tx, clock_, "accepted", offer, e.administration, actor,
+                                         {{"journey_id", journey_id}, {"step_id", e.step_id}, {"through", "step"}}));
+        ++closed;
+      }
+      return Status::Ok();
+    }));
+  }
+  return closed;
+}
+
 Result<Offer> OfferService::Decline(const journeys::Actor& actor, const std::string& person_id,
                                     std::string_view offer_id) {
   ASSIGN_OR_RETURN(Offer offer, Get(person_id, offer_id));

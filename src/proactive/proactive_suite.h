@@ -193,6 +193,34 @@ TEST_P(ProactiveTest, TriggerMakesTheOfferOnce) {
   EXPECT_EQ(Events("fr.parcours.proactive.offer.made").size(), 1u);
 }
 
+TEST_P(ProactiveTest, AClaimStartedAnotherWayTakesTheOfferUp) {
+  auto started = journeys_->Start(lea_, kLeaId, "faire-valoir-ses-droits", "2026-03-01", kLea);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  clock_.Advance(std::chrono::seconds(5));
+  ASSERT_EQ(RunTriggers(scratch_->db(), *offers_, clock_)->offered, 1);
+  // An agent at the counter starts the claim's step: the offer is not left open beside it.
+  const journeys::Actor agent{"agent:sophie", "counter"};
+  ASSERT_TRUE(journeys_->SetStepStatus(agent, kLeaId, started->journey.id, "prime-activite",
+                                       journeys::StepStatus::kInProgress).ok());
+  clock_.Advance(std::chrono::seconds(5));
+  ASSERT_TRUE(RunTriggers(scratch_->db(), *offers_, clock_).ok());
+  auto offers = offers_->List(kLeaId);
+  ASSERT_TRUE(offers.ok());
+  ASSERT_EQ(offers->size(), 1u);
+  EXPECT_EQ((*offers)[0].status, OfferStatus::kAccepted);
+  EXPECT_EQ((*offers)[0].journey_id, started->journey.id);
+  auto accepted = Events("fr.parcours.proactive.offer.accepted");
+  ASSERT_EQ(accepted.size(), 1u);
+  EXPECT_EQ(accepted[0].actor, "agent:sophie");
+  EXPECT_EQ(nlohmann::json::parse(accepted[0].data_json)["through"], "step");
+  // Read again (the cursor reset): nothing more.
+  ASSERT_TRUE(scratch_->db().InTransaction([](store::Transaction& tx) {
+    return tx.Execute("DELETE FROM event_cursors").status();
+  }).ok());
+  ASSERT_TRUE(RunTriggers(scratch_->db(), *offers_, clock_).ok());
+  EXPECT_EQ(Events("fr.parcours.proactive.offer.accepted").size(), 1u);
+}
+
 TEST_P(ProactiveTest, EventsYoungerThanTheSettleWindowWait) {
   ASSERT_TRUE(journeys_->Start(lea_, kLeaId, "faire-valoir-ses-droits", "2026-03-01", kLea).ok());
   Result<TriggerReport> early = RunTriggers(scratch_->db(), *offers_, clock_);

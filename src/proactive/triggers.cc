@@ -23,6 +23,17 @@ Result<TriggerReport> RunTriggers(store::Database& db, OfferService& offers, con
     std::set<std::string> persons;  // sorted: a stable order across nodes
     for (const store::Event& e : events) {
       if (IsTrigger(e.type) && !e.person_id.empty()) persons.insert(e.person_id);
+      if (e.type == "fr.parcours.journey.step.status_changed" && !e.person_id.empty()) {
+        // A claim's step started another way: its open offer is taken up, not offered on.
+        const nlohmann::json data = nlohmann::json::parse(e.data_json, nullptr, /*allow_exceptions=*/false);
+        const std::string to = data.is_object() ? data.value("to", "") : "";
+        if (to != "en_cours" && to != "envoyee" && to != "terminee") continue;
+        Result<int> closed = offers.TakenUpThroughStep({e.actor, e.channel}, e.person_id, data.value("event_id", ""),
+                                                       data.value("step_id", ""), e.subject);
+        if (!closed.ok()) {
+          log::Warn("proactive take-up", {{"reason", closed.status().reason()}, {"error", closed.status().message()}});
+        }
+      }
     }
     for (const std::string& person : persons) {
       Result<ConsiderReport> r = offers.Consider(person, "trigger");

@@ -258,6 +258,18 @@ TEST(Engine, ExplanationTextTakesLabelsAndALanguage) {
   fr.label = en.label;
   const std::string french = Eval(model, "aide").ExplanationText(fr);
   EXPECT_NE(french.find("« Do you get benefits? » : Pas encore défini"), std::string::npos) << french;
+
+  // Durations as people say them (the engine's own text keeps Publicodes' "58 an").
+  auto ages = Load("âge: 58 an\nan: 1 an\nloyer: 6000 €/an\nduree: 3 mois\n");
+  EXPECT_NE(Eval(ages, "âge").ExplanationText(fr).find("« âge » : 58\u00A0ans"), std::string::npos);
+  EXPECT_NE(Eval(ages, "an").ExplanationText(fr).find("« an » : 1\u00A0an\n"), std::string::npos);
+  EXPECT_NE(Eval(ages, "âge").ExplanationText(en).find("“âge”: 58\u00A0years"), std::string::npos);
+  EXPECT_NE(Eval(ages, "an").ExplanationText(en).find("“an”: 1\u00A0year\n"), std::string::npos);
+  const std::string rent = Eval(ages, "loyer").ExplanationText(en);
+  EXPECT_NE(rent.find("€/year"), std::string::npos) << rent;
+  EXPECT_NE(Eval(ages, "loyer").ExplanationText(fr).find("€/an"), std::string::npos);
+  EXPECT_NE(Eval(ages, "duree").ExplanationText(en).find("3\u00A0months"), std::string::npos);
+  EXPECT_EQ(Eval(ages, "âge").FormattedValue(), "58\u00A0an");
 }
 
 TEST(Engine, ExplanationTextShowsAnUnansweredInputOnce) {

@@ -1,4 +1,6 @@
 // Explanations of evaluations: the evaluated part of the graph as JSON and French text.
+#include <cmath>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
@@ -121,12 +123,41 @@ bool Plumbing(const Json& j) {
   return name.find("$SITUATION") != std::string::npos || name.find("$INTERNAL") != std::string::npos;
 }
 
+// Durations as people say them: "58 ans" (the engine writes "58 an", as the reference does:
+// Publicodes units take no plural), "58 years", "€/year". Other units are left as they are.
+std::string PeopleUnits(const std::string& text, double number, const std::string& lang) {
+  static const std::map<std::string, std::pair<std::string, std::string>> kDurations = {
+      {"an", {"ans", "year"}},           {"année", {"années", "year"}},   {"mois", {"mois", "month"}},
+      {"semaine", {"semaines", "week"}}, {"jour", {"jours", "day"}},       {"heure", {"heures", "hour"}},
+      {"minute", {"minutes", "minute"}}, {"trimestre", {"trimestres", "quarter"}}};
+  const std::string space = "\u00A0";
+  const size_t at = text.rfind(space);
+  if (at == std::string::npos) return text;
+  std::string unit = text.substr(at + space.size());
+  const size_t slash = unit.rfind('/');
+  const std::string word = slash == std::string::npos ? unit : unit.substr(slash + 1);
+  auto found = kDurations.find(word);
+  if (found == kDurations.end()) return text;
+  const auto& [french_plural, english] = found->second;
+  if (slash != std::string::npos) {  // a rate: per year, per month
+    if (lang != "en") return text;
+    unit = unit.substr(0, slash + 1) + english;
+  } else if (lang == "en") {
+    unit = english + (std::fabs(number) == 1 ? "" : "s");
+  } else {
+    unit = std::fabs(number) >= 2 ? french_plural : word;
+  }
+  return text.substr(0, at + space.size()) + unit;
+}
+
 // A value's text in the style's language: the words of yes, no, not yet known and not
-// applicable (numbers, units and strings as the engine formats them).
+// applicable, durations as people say them (numbers and other units as the engine formats them).
 std::string ValueText(const Json& j, const ExplanationStyle& style) {
   const std::string& text = j["texte"].get_ref<const std::string&>();
-  if (style.lang != "en" || !j.contains("valeur")) return text;
+  if (!j.contains("valeur")) return text;
   const Json& v = j["valeur"];
+  if (v.is_number()) return PeopleUnits(text, v.get<double>(), style.lang);
+  if (style.lang != "en") return text;
   if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
   if (v.is_null()) return "not applicable";
   if (v.is_string() && v.get_ref<const std::string&>() == "undefined" && text == "Pas encore défini") {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "parcours/base/utf8.h"
 #include "parcours/vault/attributes.h"
 #include "parcours/vault/validate.h"
 #include "refusal.h"
@@ -80,7 +81,7 @@ Result<std::string> CanonicalText(std::string_view raw) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   if (s.empty()) return Refusal("vault.empty_value", kEmptyValue, "Ce champ ne peut pas être vide.");
-  if (s.size() > 500) {
+  if (Utf8Length(s) > 500) {
     return Refusal("vault.too_long", kTooLong, "Le texte ne doit pas dépasser 500 caractères.", {{"max", "500"}});
   }
   for (unsigned char c : s) {

@@ -1,4 +1,5 @@
 // People and households.
+#include "parcours/base/utf8.h"
 #include "parcours/vault/validate.h"
 #include "vault_impl.h"
 
@@ -92,7 +93,7 @@ Result<std::string> VaultImpl::CreateHousehold(const Actor& actor, const std::st
                                            Operation::kManage));
     ASSIGN_OR_RETURN(auto existing, LoadHousehold(tx, person_id));
     if (existing) return Conflict("vault.household_exists", "Vous faites déjà partie d'un foyer.");
-    if (label.size() > 200) {
+    if (Utf8Length(label) > 200) {
       return InvalidArgument("vault.too_long", "Le nom du foyer ne doit pas dépasser 200 caractères.")
           .WithField("label", "200 caractères au plus.");
     }
@@ -117,7 +118,7 @@ Result<std::string> VaultImpl::AddMember(const Actor& actor, const std::string& 
     ASSIGN_OR_RETURN(auto household, LoadHousehold(tx, person_id));
     if (!household) return NotFound("vault.no_household", "Créez d'abord votre foyer.");
     Status errors = InvalidArgument("vault.invalid_member", "Certaines informations sur la personne ne sont pas valides.");
-    if (member.first_name.empty() || member.first_name.size() > 100) {
+    if (member.first_name.empty() || Utf8Length(member.first_name) > 100) {
       errors.WithField(FieldError{"first_name", "Indiquez le prénom (100 caractères au plus).", kBadFirstName,
                                   {{"max", "100"}}});
     }

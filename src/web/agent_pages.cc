@@ -79,7 +79,7 @@ http::Response QueuePage(const api::Services& s, const http::Request& r) {
       const int age = api::AgeInDays(d.created_ms, now);
       const bool overdue = d.expected_delay_days > 0 && age > d.expected_delay_days;
       rows.push_back({{"href", "/agent/dossiers/" + d.id},
-                      {"service", d.service_name},
+                      {"service", d.ServiceName(lang)},
                       {"reference", Short(d.id)},
                       {"received", detail::VaultDate(d.created_ms)},
                       {"age", Msg(s, r, "console.age_days", {{"n", std::to_string(age)}})},
@@ -133,7 +133,7 @@ http::Response DossierPage(const api::Services& s, const http::Request& r, const
     return false;
   };
   json summary = json::array(
-      {{{"label", Msg(s, r, "console.col_service")}, {"value", d.service_name}},
+      {{{"label", Msg(s, r, "console.col_service")}, {"value", d.ServiceName(lang)}},
        {{"label", Msg(s, r, "console.col_reference")}, {"value", d.id}},
        {{"label", Msg(s, r, "console.col_received")}, {"value", detail::VaultDateTime(d.created_ms, lang)}},
        {{"label", Msg(s, r, "console.col_age")},
@@ -165,8 +165,8 @@ http::Response DossierPage(const api::Services& s, const http::Request& r, const
                          {"who", who.name.empty() ? Msg(s, r, "console.who_" + who.kind) : who.name}});
     }
   }
-  json data = {{"title", Msg(s, r, "console.dossier_title", {{"service", d.service_name}})},
-               {"service", d.service_name},
+  json data = {{"title", Msg(s, r, "console.dossier_title", {{"service", d.ServiceName(lang)}})},
+               {"service", d.ServiceName(lang)},
                {"action", "/agent/dossiers/" + d.id + "/statut"},
                {"csrf_token", p.csrf_token},
                {"tag", detail::DeliveryTag(d, lang)},

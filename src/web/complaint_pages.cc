@@ -86,8 +86,9 @@ json SubjectGroups(const api::Services& s, const http::Request& r, const std::st
     if (declarations.ok()) {
       for (const auto& d : *declarations) {
         for (const auto& v : d.deliveries) {
-          dossiers.push_back(option("dossier:" + v.id, v.service_name + " (" + Msg(s, r, "complaints.declared_on") +
-                                                           " " + detail::VaultDate(d.created_ms) + ")"));
+          dossiers.push_back(option("dossier:" + v.id, v.ServiceName(lang) + " (" +
+                                                           Msg(s, r, "complaints.declared_on") + " " +
+                                                           detail::VaultDate(d.created_ms) + ")"));
         }
       }
     }

@@ -43,7 +43,7 @@ json DeclarationView(const api::Services& s, const exchange::Declaration& d, con
   }
   json rows = json::array();
   for (const auto& v : d.deliveries) {
-    rows.push_back({{"agency", v.service_name},
+    rows.push_back({{"agency", v.ServiceName(lang)},
                     {"sent", v.attributes.empty() ? (lang == "en" ? "Nothing was sent" : "Rien n'a été transmis")
                                                   : AttributeLabels(*s.vault, v.attributes, lang)},
                     {"tag", DeliveryTag(v, lang)},

@@ -370,7 +370,8 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
                            {"kind", detail::StepStatusKind(sp.status)}}},
                {"summary", step.summary.In(lang)},
                {"why_title", Msg(s, r, applies ? "journeys.step_why_title" : "journeys.step_why_not_title")},
-               {"why", step.why.In(lang)},
+               // `why` says why the step applies: when it does not, it is the case it is for.
+               {"why", applies ? step.why.In(lang) : Msg(s, r, "journeys.step_why_not", {{"why", step.why.In(lang)}})},
                {"explanation", sp.explanation.In(lang)},
                {"is_aid", step.aid.has_value()},
                {"channels", json::array()},

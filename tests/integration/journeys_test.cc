@@ -107,6 +107,10 @@ TEST_F(JourneysApi, CamillesPlanFollowsHerSituation) {
   ASSERT_EQ(married.status, 200) << married.body;
   EXPECT_EQ((*Step(married.Json(), "reconnaissance-anticipee"))["applicability"], "not_applicable");
   EXPECT_EQ((*Step(married.Json(), "reconnaissance-anticipee"))["status"], "non_concernee");
+  // Its page says whom it is for and that this is not her case, not why it would apply.
+  const std::string page = client_->Get("/mes-parcours/" + id + "/etapes/reconnaissance-anticipee").body;
+  EXPECT_THAT(page, ::testing::HasSubstr("Pourquoi elle ne vous concerne pas"));
+  EXPECT_THAT(page, ::testing::HasSubstr("est pas votre situation"));
 
   auto done = Send("PUT", "/api/v1/me/journeys/" + id + "/steps/declaration-naissance/status", {{"status", "terminee"}});
   ASSERT_EQ(done.status, 200) << done.body;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parcours/base/status.h"
@@ -43,7 +44,11 @@ struct DeliveryView {
   std::string request_id;
   std::string person_id;
   std::string service_id;
-  std::string service_name;
+  std::string service_name;     // French
+  std::string service_name_en;  // English
+  const std::string& ServiceName(std::string_view lang) const {
+    return lang == "en" && !service_name_en.empty() ? service_name_en : service_name;
+  }
   std::string organisation;
   std::string state;  // pending | delivered | dead | skipped
   int attempts = 0;

@@ -103,6 +103,12 @@ class OfferService {
   // Declines an offer (never offered again). Declining twice is a no-op.
   // Errors: proactive.offer_not_found, proactive.offer_accepted (Conflict).
   Result<Offer> Decline(const journeys::Actor& actor, const std::string& person_id, std::string_view offer_id);
+  // The claim's step of journey `journey_id` went forward another way (the person, an agent at
+  // the counter, an aidant): the open offer whose claim it is is taken up, accepted with that
+  // journey (`fr.parcours.proactive.offer.accepted`, data "through": "step"). Returns the offers
+  // it closed (0 or 1); idempotent.
+  Result<int> TakenUpThroughStep(const journeys::Actor& actor, const std::string& person_id,
+                                 std::string_view event_id, std::string_view step_id, const std::string& journey_id);
 
  private:
   store::Database& db_;

@@ -14,11 +14,20 @@
 #include "parcours/exchange/registry.h"
 #include "parcours/journeys/journeys.h"
 #include "parcours/web/admin_pages.h"
+#include "console_format.h"
 #include "parcours/web/auth_pages.h"
 #include "parcours/web/page.h"
 #include "vault_format.h"
 
 namespace parcours::web {
+
+std::string OrganisationName(const api::Services& s, const std::string& id, const std::string& lang) {
+  if (s.journeys != nullptr) {
+    if (const catalog::Administration* a = s.journeys->catalog().FindAdministration(id)) return a->name.In(lang);
+  }
+  return id;
+}
+
 namespace {
 
 using nlohmann::json;
@@ -33,13 +42,6 @@ std::string Back(const std::multimap<std::string, std::string>& form, const std:
   const std::string target = First(form, "retour");
   if (target.size() < 2 || target[0] != '/' || target[1] == '/' || target[1] == '\\') return fallback;
   return target;
-}
-
-std::string OrganisationName(const api::Services& s, const std::string& id, const std::string& lang) {
-  if (s.journeys != nullptr) {
-    if (const catalog::Administration* a = s.journeys->catalog().FindAdministration(id)) return a->name.In(lang);
-  }
-  return id;
 }
 
 std::vector<exchange::ServiceDef> ServicesOf(const api::Services& s, const std::string& organisation_id) {

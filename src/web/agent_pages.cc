@@ -96,7 +96,7 @@ http::Response QueuePage(const api::Services& s, const http::Request& r) {
                        {"ends", detail::VaultDate(m.ends_ms)}});
   }
   std::string org_list;
-  for (const auto& o : orgs) org_list += (org_list.empty() ? "" : ", ") + o;
+  for (const auto& o : orgs) org_list += (org_list.empty() ? "" : ", ") + OrganisationName(s, o, lang);
   json data = {{"title", Msg(s, r, "console.queue_title")},
                {"organisation", org_list.empty() ? json(false) : json(org_list)},
                {"filter_options", options},

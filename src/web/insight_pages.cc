@@ -35,14 +35,14 @@ std::string Fmt(const std::optional<double>& v, const char* format, double scale
   return out;
 }
 
-// A day of the filters as people read it: "07/12/2026" ("AAAA-MM-JJ" stays the query's form).
-std::string ShownDay(int64_t day) {
-  const std::string iso = insight::DayToIso(day);
+// A day as people read it: "07/12/2026" for "2026-12-07" (which stays the query's form).
+std::string ShownIso(const std::string& iso) {
   return iso.size() == 10 ? iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4) : iso;
 }
-std::string Hours(const std::optional<int64_t>& h) {
+std::string ShownDay(int64_t day) { return ShownIso(insight::DayToIso(day)); }
+std::string Hours(const std::optional<int64_t>& h, std::string_view lang) {
   if (!h) return "–";
-  return *h <= 48 ? std::to_string(*h) + " h" : std::to_string(*h / 24) + " j";
+  return *h <= 48 ? std::to_string(*h) + " h" : std::to_string(*h / 24) + (lang == "en" ? " d" : " j");
 }
 
 std::string Encode(const std::string& v) {
@@ -146,12 +146,13 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   json rows = json::array();
   auto Pct = [&lang](const std::optional<double>& v) { return Fmt(v, "%.1f %%", 100.0, lang); };
   auto Score = [&lang](const std::optional<double>& v, const char* format) { return Fmt(v, format, 1.0, lang); };
+  auto Dur = [&lang](const std::optional<int64_t>& h) { return Hours(h, lang); };
   rows.push_back(Row(Msg(s, r, "insight.started"), std::to_string(c.journeys_started), std::to_string(p.journeys_started)));
   rows.push_back(Row(Msg(s, r, "insight.completion"), Pct(c.completion_rate), Pct(p.completion_rate)));
   rows.push_back(Row(Msg(s, r, "insight.autonomy"), Pct(c.autonomy_rate), Pct(p.autonomy_rate)));
-  rows.push_back(Row(Msg(s, r, "insight.time_median"), Hours(c.time_to_complete.median_hours), Hours(p.time_to_complete.median_hours)));
-  rows.push_back(Row(Msg(s, r, "insight.time_p90"), Hours(c.time_to_complete.p90_hours), Hours(p.time_to_complete.p90_hours)));
-  rows.push_back(Row(Msg(s, r, "insight.benefit_median"), Hours(c.time_to_benefit.median_hours), Hours(p.time_to_benefit.median_hours)));
+  rows.push_back(Row(Msg(s, r, "insight.time_median"), Dur(c.time_to_complete.median_hours), Dur(p.time_to_complete.median_hours)));
+  rows.push_back(Row(Msg(s, r, "insight.time_p90"), Dur(c.time_to_complete.p90_hours), Dur(p.time_to_complete.p90_hours)));
+  rows.push_back(Row(Msg(s, r, "insight.benefit_median"), Dur(c.time_to_benefit.median_hours), Dur(p.time_to_benefit.median_hours)));
   rows.push_back(Row(Msg(s, r, "insight.dlnuf_reasked"), std::to_string(c.fields_reasked) + " (" + Pct(c.reasked_rate) + ")",
                      std::to_string(p.fields_reasked) + " (" + Pct(p.reasked_rate) + ")"));
   rows.push_back(Row(Msg(s, r, "insight.dlnuf_prefilled"), Pct(c.prefilled_rate), Pct(p.prefilled_rate)));
@@ -167,7 +168,7 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   rows.push_back(Row(Msg(s, r, "insight.feedback"), std::to_string(c.feedback), std::to_string(p.feedback)));
   rows.push_back(Row(Msg(s, r, "insight.proactive"), Pct(c.proactive_take_up), Pct(p.proactive_take_up)));
   rows.push_back(Row(Msg(s, r, "insight.complaints"), std::to_string(c.complaints), std::to_string(p.complaints)));
-  rows.push_back(Row(Msg(s, r, "insight.complaint_delay"), Hours(c.complaint_delay.median_hours), Hours(p.complaint_delay.median_hours)));
+  rows.push_back(Row(Msg(s, r, "insight.complaint_delay"), Dur(c.complaint_delay.median_hours), Dur(p.complaint_delay.median_hours)));
 
   std::vector<std::pair<std::string, double>> drop;
   json funnel_rows = json::array();
@@ -186,8 +187,8 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
     agency_rows.push_back({{"cells", json::array({{{"value", service_name(a.service)}, {"header", true}},
                                                   {{"value", std::to_string(a.delivered)}, {"numeric", true}},
                                                   {{"value", std::to_string(a.failed + a.dead_lettered)}, {"numeric", true}},
-                                                  {{"value", Hours(a.decision.median_hours)}, {"numeric", true}},
-                                                  {{"value", Hours(a.decision.p90_hours)}, {"numeric", true}}})}});
+                                                  {{"value", Dur(a.decision.median_hours)}, {"numeric", true}},
+                                                  {{"value", Dur(a.decision.p90_hours)}, {"numeric", true}}})}});
   }
   // What the background fold has counted so far.
   std::string as_of = Msg(s, r, "insight.as_of_none");
@@ -198,7 +199,9 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   json comment_list = json::array();
   if (comments.ok()) {
     for (const auto& cm : *comments) {
-      comment_list.push_back({{"day", cm.day}, {"satisfaction", cm.satisfaction}, {"text", cm.text}});
+      comment_list.push_back({{"day", ShownIso(cm.day)},
+                              {"satisfaction", Msg(s, r, "insight.a_" + cm.satisfaction)},
+                              {"text", cm.text}});
     }
   }
   std::string query = std::string(journey ? "parcours=" : "service=") + id + "&du=" + insight::DayToIso(filter.from_day) +

@@ -100,6 +100,7 @@ http::Response FeedbackPage(const api::Services& s, http::Request& r, const insi
       {"etape", in.step_id},
       {"service", in.service},
       {"can_link", p != nullptr && !p->person_id.empty()},
+      {"link_checked", in.link_identity},  // kept after an error, as the other answers
       {"radios", json::array({
           {{"id", "avis-satisfaction"}, {"name", "satisfaction"}, {"legend", Msg(s, r, "insight.q_satisfaction")},
            {"required", true}, {"error", Err("satisfaction")}, {"options", Options(s, r, in.satisfaction, {"bien", "moyen", "mal"}, "a_")}},

@@ -2,6 +2,7 @@
 // that act for it with their scopes and last use, and the API documentation links.
 #include <nlohmann/json.hpp>
 
+#include "console_format.h"
 #include "parcours/auth/auth.h"
 #include "parcours/exchange/registry.h"
 #include "parcours/web/admin_pages.h"
@@ -61,7 +62,7 @@ void RegisterIntegratorPages(http::Router& router, const api::Services& services
         }
         return RenderPage(s, r, "integrator",
                           {{"title", Msg(s, r, "integrator.title")},
-                           {"organisation", org},
+                           {"organisation", OrganisationName(s, org, lang)},
                            {"services", service_rows},
                            {"has_services", !service_rows.empty()},
                            {"keys", key_rows},

@@ -435,7 +435,11 @@ http::Response StepPage(const api::Services& s, http::Request& r, const Who& who
     data["declarations_url"] = "/mes-declarations";
   }
   for (const catalog::Amount& am : step.amounts) {
-    data["amounts"].push_back({{"label", am.label.In(lang)}, {"value", am.value}, {"source", am.source}, {"date", am.date}});
+    const std::optional<journeys::CivilDate> since = journeys::CivilDate::Parse(am.date);
+    data["amounts"].push_back({{"label", am.label.In(lang)},
+                               {"value", am.value},
+                               {"source", am.source},
+                               {"date", since ? since->ToDisplay(lang) : am.date}});
   }
   data["has_amounts"] = !step.amounts.empty();
   for (const catalog::Reference& ref : step.references) {

@@ -125,6 +125,36 @@ std::string EventDetail(const api::Services& s, const store::Event& e, const std
   return "";
 }
 
+}  // namespace
+
+json TimelineRows(const api::Services& s, const http::Request& r, const std::vector<store::Event>& events,
+                  const std::string& person, const std::string& name) {
+  const std::string lang = PageLanguage(r);
+  json rows = json::array();
+  api::ActorNamer namer(s, person, lang);
+  for (const auto& e : events) {
+    const api::ActorLabel& who = namer.Name(e.actor);
+    const std::string someone = who.name.empty() ? Msg(s, r, "console.who_" + who.kind) : who.name;
+    std::string by;
+    if (name.empty()) {  // read by the person: "Vous", "Sophie Martin, pour vous"
+      by = who.kind == "self" ? Msg(s, r, "vault.who_self") : Msg(s, r, "console.by_for_you", {{"who", someone}});
+    } else {
+      by = who.kind == "self" ? Msg(s, r, "console.by_self", {{"person", name}})
+                              : Msg(s, r, "console.by_for", {{"who", someone}, {"person", name}});
+    }
+    const std::string channel_key = "console.channel_" + e.channel;
+    std::string channel = Msg(s, r, channel_key);
+    rows.push_back({{"when", detail::VaultDateTime(e.time_ms, lang)},
+                    {"what", EventLabel(s, r, e.type)},
+                    {"detail", EventDetail(s, e, lang)},
+                    {"who", by},
+                    {"channel", channel == channel_key ? e.channel : channel}});
+  }
+  return rows;
+}
+
+namespace {
+
 struct FormState {
   json errors = json::array();
   std::string journey_id;       // the journey whose step form has an error
@@ -212,25 +242,10 @@ http::Response PersonPage(const api::Services& s, const http::Request& r, const 
   }
 
   // The timeline: the person's events the mandate covers, who acted, for whom, through which channel.
-  json timeline = json::array();
   auto events = console::Timeline(*s.db, person, 100,
                                   [&](std::string_view scope) { return p.HasMandateFor(person, now, scope); });
   if (!events.ok()) return RefusalPage(s, r, events.status());
-  api::ActorNamer namer(s, person, lang);
-  for (const auto& e : *events) {
-    const api::ActorLabel& who = namer.Name(e.actor);
-    std::string by = who.kind == "self" ? Msg(s, r, "console.by_self", {{"person", name}})
-                                        : Msg(s, r, "console.by_for",
-                                              {{"who", who.name.empty() ? Msg(s, r, "console.who_" + who.kind) : who.name},
-                                               {"person", name}});
-    const std::string channel_key = "console.channel_" + e.channel;
-    std::string channel = Msg(s, r, channel_key);
-    timeline.push_back({{"when", detail::VaultDateTime(e.time_ms, lang)},
-                        {"what", EventLabel(s, r, e.type)},
-                        {"detail", EventDetail(s, e, lang)},
-                        {"who", by},
-                        {"channel", channel == channel_key ? e.channel : channel}});
-  }
+  const json timeline = TimelineRows(s, r, *events, person, name);
 
   const std::string ends = MandateEnd(p, person, now);
   json data = {

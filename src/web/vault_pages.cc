@@ -8,9 +8,11 @@
 #include "parcours/api/vault.h"
 #include "parcours/auth/principal.h"
 #include "parcours/base/clock.h"
+#include "parcours/console/console.h"
 #include "parcours/vault/vault.h"
 #include "parcours/web/auth_pages.h"
 #include "parcours/web/page.h"
+#include "console_format.h"
 #include "field_errors.h"
 #include "vault_format.h"
 
@@ -48,7 +50,7 @@ json Nav(const api::Services& s, const http::Request& r, const std::string& curr
   json nav = json::array();
   for (const auto& [href, key] : std::vector<std::pair<std::string, std::string>>{
            {"/mes-informations", "vault.nav_info"}, {"/mes-consentements", "vault.nav_consents"},
-           {"/qui-a-consulte", "vault.nav_log"}}) {
+           {"/qui-a-consulte", "vault.nav_log"}, {"/mon-historique", "vault.nav_timeline"}}) {
     nav.push_back({{"href", href}, {"label", Msg(s, r, key)}, {"current", href == current}});
   }
   return nav;
@@ -435,6 +437,23 @@ void RegisterConsentAndLogPages(http::Router& router, const api::Services& s) {
                            {"has_entries", !rows.empty()}});
       },
       "web.vault.access_log", "usager");
+
+  // What happened, on every channel: what an agent noted at the counter, a step an aidant moved.
+  router.Add(
+      "GET", "/mon-historique",
+      [&s](http::Request& r) {
+        auto c = Resolve(s, r);
+        if (!c.ok()) return Refuse(s, r, c.status());
+        auto events = console::Timeline(*s.db, c->person, 200, [](std::string_view) { return true; });
+        if (!events.ok()) return Refuse(s, r, events.status());
+        const json timeline = TimelineRows(s, r, *events, c->person, "");
+        return RenderPage(s, r, "my_timeline",
+                          {{"title", Msg(s, r, "vault.timeline_title")},
+                           {"vault_nav", Nav(s, r, "/mon-historique")},
+                           {"timeline", timeline},
+                           {"has_timeline", !timeline.empty()}});
+      },
+      "web.vault.timeline", "usager");
 }
 
 }  // namespace

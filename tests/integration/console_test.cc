@@ -160,6 +160,11 @@ TEST_F(ConsoleTest, AgentWorksTheQueueAndThePersonSeesTheSameStatus) {
   EXPECT_EQ(agent.PostJson("/api/v1/persons/" + decl.person + "/interactions", {{"channel", "web"}, {"subject", "x"}}, h)
                 .status,
             422);
+  // The person reads it in her own history, with who noted it for her.
+  HttpResponse history = usager.Get("/mon-historique");
+  EXPECT_EQ(history.status, 200);
+  EXPECT_NE(history.body.find("Justificatif de domicile"), std::string::npos) << history.body;
+  EXPECT_NE(history.body.find(", pour vous"), std::string::npos);
   json timeline = agent.Get("/api/v1/persons/" + decl.person + "/timeline").Json();
   ASSERT_GE(timeline["events"].size(), 3u);
   const json& latest = timeline["events"][0];

@@ -7,6 +7,7 @@
 #include "parcours/base/clock.h"
 #include "parcours/base/id.h"
 #include "parcours/web/page.h"
+#include "console_format.h"
 #include "field_errors.h"
 
 namespace parcours::web {
@@ -110,7 +111,7 @@ http::Response LoginPage(const api::Services& s, const http::Request& request, j
     json options = json::array();
     for (auth::Role role : auth::kAllRoles) {
       const std::string name(auth::RoleName(role));
-      options.push_back({{"value", name}, {"label", std::string(auth::RoleLabel(role))}, {"checked", false},
+      options.push_back({{"value", name}, {"label", Msg(s, request, "admin.role_" + name)}, {"checked", false},
                          {"hint", Msg(s, request, "auth.role_" + name + "_hint")}});
     }
     data["demo"] = {
@@ -170,8 +171,10 @@ http::Response AccountPage(const api::Services& s, const http::Request& request,
   const auth::Principal& p = *auth::PrincipalOf(request);
   json roles = json::array();
   for (const auto& g : p.grants) {
-    roles.push_back({{"label", std::string(auth::RoleLabel(g.role))},
-                     {"organisation", g.organisation_id.empty() ? json(false) : json(g.organisation_id)}});
+    roles.push_back({{"label", Msg(s, request, "admin.role_" + std::string(auth::RoleName(g.role)))},
+                     {"organisation", g.organisation_id.empty()
+                                          ? json(false)
+                                          : json(OrganisationName(s, g.organisation_id, PageLanguage(request)))}});
   }
   json mandates = json::array();
   for (const auto& m : p.mandates) {

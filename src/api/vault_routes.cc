@@ -82,11 +82,9 @@ void RegisterOwnRoutes(http::Router& router, const Services& s) {
                  }
                  // A number or a boolean only where the attribute is one (a text may always be given).
                  const vault::AttributeDef* def = v.registry().Find(name);
-                 const bool number_ok = def == nullptr || def->type == vault::AttributeType::kNumber;
-                 const bool boolean_ok = def == nullptr || def->type == vault::AttributeType::kBoolean;
-                 if ((value.is_number() && !number_ok) || (value.is_boolean() && !boolean_ok)) {
-                   const bool number = def->type == vault::AttributeType::kNumber;
-                   const bool boolean = def->type == vault::AttributeType::kBoolean;
+                 const bool number = def != nullptr && def->type == vault::AttributeType::kNumber;
+                 const bool boolean = def != nullptr && def->type == vault::AttributeType::kBoolean;
+                 if (def != nullptr && ((value.is_number() && !number) || (value.is_boolean() && !boolean))) {
                    wrong_types.WithField(FieldError{
                        name,
                        std::string("Type invalide : ") +

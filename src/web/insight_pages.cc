@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "console_format.h"
 #include "field_errors.h"
 #include "insight_public.h"
 #include "vault_format.h"
@@ -136,8 +137,10 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
     }
     return step_id;
   };
-  auto service_name = [&](const std::string& service) {
-    if (const auto* a = catalog != nullptr ? catalog->FindAdministration(service) : nullptr) return a->name.In(lang);
+  auto service_name = [&](const std::string& service) {  // an administration, else an exchange service
+    if (catalog != nullptr && catalog->FindAdministration(service) != nullptr) {
+      return OrganisationName(s, service, lang);
+    }
     if (auto tx = s.db->BeginRead(); tx.ok()) {
       if (auto def = exchange::GetService(**tx, service); def.ok()) return lang == "en" ? def->name_en : def->name_fr;
     }
@@ -173,8 +176,9 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   std::vector<std::pair<std::string, double>> drop;
   json funnel_rows = json::array();
   for (const auto& st : c.funnel) {
-    drop.push_back({step_title(st.step), st.dropoff_rate.value_or(0) * 100});
-    funnel_rows.push_back({{"cells", json::array({{{"value", step_title(st.step)}, {"header", true}},
+    const std::string title = step_title(st.step);
+    drop.push_back({title, st.dropoff_rate.value_or(0) * 100});
+    funnel_rows.push_back({{"cells", json::array({{{"value", title}, {"header", true}},
                                                   {{"value", service_name(st.service)}},
                                                   {{"value", std::to_string(st.started)}, {"numeric", true}},
                                                   {{"value", std::to_string(st.done)}, {"numeric", true}},
@@ -183,8 +187,9 @@ http::Response Dashboard(const api::Services& s, http::Request& r, bool journey)
   std::vector<std::pair<std::string, double>> delays;
   json agency_rows = json::array();
   for (const auto& a : c.agencies) {
-    delays.push_back({service_name(a.service), static_cast<double>(a.decision.median_hours.value_or(0)) / 24.0});
-    agency_rows.push_back({{"cells", json::array({{{"value", service_name(a.service)}, {"header", true}},
+    const std::string name = service_name(a.service);  // one lookup per agency, for the chart and the table
+    delays.push_back({name, static_cast<double>(a.decision.median_hours.value_or(0)) / 24.0});
+    agency_rows.push_back({{"cells", json::array({{{"value", name}, {"header", true}},
                                                   {{"value", std::to_string(a.delivered)}, {"numeric", true}},
                                                   {{"value", std::to_string(a.failed + a.dead_lettered)}, {"numeric", true}},
                                                   {{"value", Dur(a.decision.median_hours)}, {"numeric", true}},
